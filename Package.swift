@@ -1,0 +1,100 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// The Jacobian service: an engine (pure), an HTTP server (knows nothing of Jacobians),
+/// solvers on LAPACK, SVG pictures, the JSON API that joins them, and the executables.
+let package = Package(
+    name: "jacobian-service",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "JacobianEngine", targets: ["JacobianEngine"]),
+        .library(name: "HTTPServer", targets: ["HTTPServer"]),
+        .library(name: "Solvers", targets: ["Solvers"]),
+        .executable(name: "jacobian-server", targets: ["jacobian-server"]),
+        .executable(name: "jacobian-bench", targets: ["jacobian-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+    ],
+    targets: [
+        // MARK: Engine: parse, compile and differentiate function specifications. No I/O.
+        .target(name: "JacobianEngine"),
+
+        // MARK: HTTP/1.1 server on POSIX sockets and Dispatch. Knows nothing of Jacobians.
+        .target(
+            name: "HTTPServer",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+
+        // MARK: HTTP/2 (h2c) on the same port, through nghttp2.
+        .systemLibrary(
+            name: "CNGHTTP2",
+            pkgConfig: "libnghttp2",
+            providers: [.apt(["libnghttp2-dev"])]
+        ),
+        .target(
+            name: "HTTP2Server",
+            dependencies: [
+                "HTTPServer", "CNGHTTP2",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: Linear algebra on LAPACK, Newton-type solvers and inverse kinematics.
+        .systemLibrary(
+            name: "CLAPACK",
+            providers: [.apt(["liblapacke-dev"])]
+        ),
+        .target(name: "Solvers", dependencies: ["CLAPACK"]),
+
+        // MARK: SVG pictures: heatmaps, arms, trajectories. Pure text output.
+        .target(name: "Pictures"),
+
+        // MARK: The JSON API: routes, request decoding, problem+json errors.
+        .target(
+            name: "JacobianAPI",
+            dependencies: [
+                "JacobianEngine", "Solvers", "Pictures", "HTTPServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            resources: [.copy("Resources/openapi.yaml")]
+        ),
+
+        // MARK: Executables.
+        .executableTarget(
+            name: "jacobian-server",
+            dependencies: [
+                "JacobianAPI", "HTTPServer", "HTTP2Server", "JacobianEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .executableTarget(
+            name: "jacobian-bench",
+            dependencies: ["JacobianEngine", "Solvers"]
+        ),
+
+        // MARK: Tests.
+        .testTarget(
+            name: "JacobianEngineTests",
+            dependencies: ["JacobianEngine"]
+        ),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "HTTP2ServerTests", dependencies: ["HTTP2Server", "HTTPServer"]),
+        .testTarget(name: "SolversTests", dependencies: ["Solvers"]),
+        .testTarget(name: "PicturesTests", dependencies: ["Pictures"]),
+        .testTarget(
+            name: "JacobianAPITests",
+            dependencies: ["JacobianAPI", "HTTPServer", "JacobianEngine"]
+        ),
+    ]
+)
