@@ -51,7 +51,7 @@ let package = Package(
             name: "CLAPACK",
             providers: [.apt(["liblapacke-dev"])]
         ),
-        .target(name: "Solvers", dependencies: ["CLAPACK"]),
+        .target(name: "Solvers", dependencies: ["CLAPACK", "JacobianEngine"]),
 
         // MARK: SVG pictures: heatmaps, arms, trajectories. Pure text output.
         .target(name: "Pictures"),
@@ -67,9 +67,9 @@ let package = Package(
             resources: [.copy("Resources/openapi.yaml")]
         ),
 
-        // MARK: Executables.
-        .executableTarget(
-            name: "jacobian-server",
+        // MARK: The service process: configuration, logging, metrics, signals. A library so tests reach it.
+        .target(
+            name: "ServerApp",
             dependencies: [
                 "JacobianAPI", "HTTPServer", "HTTP2Server", "JacobianEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -78,6 +78,9 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+
+        // MARK: Executables.
+        .executableTarget(name: "jacobian-server", dependencies: ["ServerApp"]),
         .executableTarget(
             name: "jacobian-bench",
             dependencies: ["JacobianEngine", "Solvers"]
@@ -90,8 +93,9 @@ let package = Package(
         ),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "HTTP2ServerTests", dependencies: ["HTTP2Server", "HTTPServer"]),
-        .testTarget(name: "SolversTests", dependencies: ["Solvers"]),
+        .testTarget(name: "SolversTests", dependencies: ["Solvers", "JacobianEngine"]),
         .testTarget(name: "PicturesTests", dependencies: ["Pictures"]),
+        .testTarget(name: "ServerAppTests", dependencies: ["ServerApp"]),
         .testTarget(
             name: "JacobianAPITests",
             dependencies: ["JacobianAPI", "HTTPServer", "JacobianEngine"]

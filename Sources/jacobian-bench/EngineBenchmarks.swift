@@ -1,0 +1,1 @@
+func runEngineBenchmarks() { print("engine benchmarks: not yet written") }
