@@ -15,11 +15,22 @@ enum Suggestion {
             guard abs(lengths.0 - lengths.1) <= allowed else { continue }
             let distance = editDistance(Array(name.utf8), Array(candidate.utf8))
             guard distance <= allowed, distance < lengths.1 else { continue }
-            if best == nil || distance < best!.distance || (distance == best!.distance && candidate < best!.candidate) {
-                best = (distance, candidate)
+            // Among equally close candidates prefer the longest shared prefix ('sinn' → 'sin', not 'sign'), then
+            // alphabetical order.
+            let prefix = sharedPrefixLength(name, candidate)
+            if let current = best {
+                let currentPrefix = sharedPrefixLength(name, current.candidate)
+                guard distance < current.distance
+                    || (distance == current.distance && (prefix > currentPrefix
+                        || (prefix == currentPrefix && candidate < current.candidate))) else { continue }
             }
+            best = (distance, candidate)
         }
         return best?.candidate
+    }
+
+    private static func sharedPrefixLength(_ a: String, _ b: String) -> Int {
+        zip(a.utf8, b.utf8).prefix { $0 == $1 }.count
     }
 
     /// "; did you mean 'sin'?" or "".
