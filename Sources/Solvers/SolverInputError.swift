@@ -1,0 +1,47 @@
+/// Input a solver refuses, naming the offending request field as a JSON pointer (RFC 6901) such as
+/// `/target`, `/joint_limits/1` or `/max_iterations`, so an API can point at it in a problem+json response.
+///
+/// Pointers name the request's snake_case fields at the top level of the body; an API nesting them
+/// differently prefixes or rewrites ``field``.
+public struct SolverInputError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// JSON pointer to the offending field.
+    public let field: String
+    /// Why the value was refused, as a sentence.
+    public let message: String
+
+    /// An error about `field`.
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { "\(field): \(message)" }
+
+    /// Throws unless every entry is a finite number.
+    static func requireFinite(_ values: [Double], field: String) throws {
+        if let index = values.firstIndex(where: { !$0.isFinite }) {
+            throw SolverInputError(field: "\(field)/\(index)", message: "must be a finite number")
+        }
+    }
+
+    /// Throws unless `value` is finite and strictly positive.
+    static func requirePositive(_ value: Double, field: String) throws {
+        if !(value.isFinite && value > 0) {
+            throw SolverInputError(field: field, message: "must be a finite number greater than zero, got \(value)")
+        }
+    }
+
+    /// Throws unless `value` is finite and not negative.
+    static func requireNonNegative(_ value: Double, field: String) throws {
+        if !(value.isFinite && value >= 0) {
+            throw SolverInputError(field: field, message: "must be a finite number not below zero, got \(value)")
+        }
+    }
+
+    /// Throws unless 0 ≤ `count` ≤ `limit`; the limit bounds the work and the trajectory's memory.
+    static func requireIterationCount(_ count: Int, limit: Int, field: String) throws {
+        if count < 0 || count > limit {
+            throw SolverInputError(field: field, message: "must be between 0 and \(limit), got \(count)")
+        }
+    }
+}
