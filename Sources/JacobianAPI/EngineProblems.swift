@@ -45,10 +45,10 @@ enum EngineProblems {
 
     private static func describe(_ type: Any.Type) -> String {
         switch type {
-        case is Double.Type, is Float.Type: "a number"
-        case is Int.Type: "an integer"
-        case is String.Type: "a string"
-        case is Bool.Type: "a boolean"
+        case is Double.Type, is Float.Type: return "a number"
+        case is Int.Type: return "an integer"
+        case is String.Type: return "a string"
+        case is Bool.Type: return "a boolean"
         default:
             let name = String(describing: type)
             if name.hasPrefix("Array") { return "an array" }

@@ -61,7 +61,7 @@ public struct JacobianAPI: Sendable {
         _ compute: @escaping @Sendable (JSONValue) throws(Problem) -> (json: JSONValue, svg: () -> String)
     ) -> HTTPResponder {
         return { request in
-            do {
+            do throws(Problem) {
                 let representation = try Representation.negotiate(request)
                 let body = try RequestBody.decode(request.body, contentType: request.headers["Content-Type"], parser: parser)
                 let result = try compute(body)

@@ -5,7 +5,7 @@
 /// the recursion depth is bounded), duplicate keys are refused (two parsers reading one body differently is how
 /// smuggling starts), numbers outside the double range are refused rather than turned into infinity, and strings
 /// must be valid UTF-8 without raw control characters.
-public struct JSONParser {
+public struct JSONParser: Sendable {
     /// Deepest nesting of arrays and objects accepted. Requests nest 4 levels at most (network weights);
     /// 64 leaves room and keeps the recursion far from any stack limit.
     public var maxDepth: Int = 64

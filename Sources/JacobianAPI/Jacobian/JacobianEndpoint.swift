@@ -1,4 +1,5 @@
 import JacobianEngine
+import Pictures
 import Solvers
 
 /// POST /v1/jacobian: the Jacobian of a function at a point or a batch of points, with optional extras.
@@ -119,5 +120,18 @@ struct Spectrum {
         } else {
             conditionNumber = nil
         }
+    }
+}
+
+extension JacobianEndpoint.Outcome {
+    /// A heatmap of the Jacobian; for a batch, of the batch mean of |J| (one picture summarises the batch).
+    func svg() -> String {
+        if isBatch {
+            return SVGPlot.heatmap(meanAbsoluteOf: results.map { $0.jacobian.rowArrays }, rowLabels: function.rowNames,
+                                   columnLabels: function.columnNames,
+                                   title: "Mean |Jacobian| over \(results.count) points")
+        }
+        return SVGPlot.heatmap(matrix: results[0].jacobian.rowArrays, rowLabels: function.rowNames,
+                               columnLabels: function.columnNames, title: "Jacobian (\(mode.rawValue) mode)")
     }
 }

@@ -1,4 +1,5 @@
 import JacobianEngine
+import Pictures
 import Solvers
 
 /// POST /v1/newton: solves F(x) = 0 from a starting point with Newton (pseudo-inverse), Levenberg-Marquardt or
@@ -81,5 +82,23 @@ extension FieldReader {
         let number = try number(key, default: fallback)
         guard number >= 0 else { throw Problem.invalid(path(key), "\(key) must not be negative, got \(JSONWriter.format(number))") }
         return number
+    }
+}
+
+extension NewtonEndpoint.Outcome {
+    /// Two inputs: the iterates in the plane over a shading of ‖F‖. Otherwise: ‖F‖ against iteration, log scale.
+    func svg() -> String {
+        let title = "Newton trajectory (\(result.status.rawValue), \(result.iterations) iterations)"
+        guard function.inputCount == 2 else {
+            return SVGPlot.residualPlot(norms: result.trajectory.map(\.residualNorm), title: title)
+        }
+        let function = self.function
+        return SVGPlot.trajectory2D(
+            points: result.trajectory.map(\.point),
+            field: { x, y in
+                guard let value = try? function.evaluate(at: [x, y]) else { return .nan }
+                return value.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            },
+            axisLabels: function.columnNames, title: title)
     }
 }

@@ -1,0 +1,1 @@
+// Pending: the module's tests land here.
