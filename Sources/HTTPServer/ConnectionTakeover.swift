@@ -1,0 +1,2 @@
+// placeholder for compile
+public protocol ConnectionProtocolFactory: Sendable {}
