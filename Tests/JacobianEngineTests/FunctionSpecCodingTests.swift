@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+@testable import JacobianEngine
+
+@Suite("FunctionSpec JSON")
+struct FunctionSpecCodingTests {
+    private func decode(_ json: String) throws -> FunctionSpec {
+        try JSONDecoder().decode(FunctionSpec.self, from: Data(json.utf8))
+    }
+
+    @Test func decodesExpressionWithOptionalFieldsMissing() throws {
+        let spec = try decode(#"{"type": "expression", "inputs": ["t", {"name": "x", "size": 3}], "outputs": ["x[0]*t"]}"#)
+        #expect(spec == .expression(ExpressionFunction(
+            inputs: [.scalar("t"), .vector(name: "x", size: 3)], outputs: ["x[0]*t"])))
+    }
+
+    @Test func roundTripsExpression() throws {
+        let spec = FunctionSpec.expression(ExpressionFunction(
+            inputs: [.scalar("t"), .vector(name: "x", size: 2)], outputs: ["a*x[0]", "b"],
+            constants: ["a": 2.5], definitions: ["b = t^2"]))
+        let data = try JSONEncoder().encode(spec)
+        #expect(try JSONDecoder().decode(FunctionSpec.self, from: data) == spec)
+        let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        #expect(object?["type"] as? String == "expression")
+    }
+
+    @Test func roundTripsNetworkWithDefaults() throws {
+        let spec = try decode("""
+            {"type": "network", "layers": [
+              {"type": "linear", "weight": [[1, 2], [3, 4], [5, 6]], "bias": [0, 1, 2]},
+              {"type": "leaky_relu"}, {"type": "elu"}, {"type": "softplus"}, {"type": "gelu"},
+              {"type": "linear", "weight": [[1, 1, 1]]}, {"type": "sigmoid"}, {"type": "tanh"},
+              {"type": "relu"}, {"type": "softmax"}]}
+            """)
+        guard case .network(let network) = spec else { Issue.record("not a network"); return }
+        #expect(network.layers[1] == .leakyReLU(negativeSlope: 0.01))
+        #expect(network.layers[2] == .elu(alpha: 1))
+        #expect(network.layers[3] == .softplus(beta: 1, threshold: 20))
+        #expect(network.layers[5] == .linear(weight: [[1, 1, 1]], bias: nil))
+        let again = try JSONDecoder().decode(FunctionSpec.self, from: JSONEncoder().encode(spec))
+        #expect(again == spec)
+    }
+
+    private func decodingPath(_ json: String) -> (path: String, message: String)? {
+        do {
+            _ = try decode(json)
+            return nil
+        } catch DecodingError.dataCorrupted(let context) {
+            let path = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }
+            return (path.joined(separator: "/"), context.debugDescription)
+        } catch {
+            return ("unexpected \(error)", "")
+        }
+    }
+
+    @Test func rejectsRaggedWeightAtTheRow() {
+        let failure = decodingPath(#"{"type": "network", "layers": [{"type": "linear", "weight": [[1, 2], [3]]}]}"#)
+        #expect(failure?.path == "layers/0/weight/1")
+        #expect(failure?.message.contains("row 1 has 1 entries") == true)
+    }
+
+    @Test func rejectsBiasOfWrongLength() {
+        let failure = decodingPath(
+            #"{"type": "network", "layers": [{"type": "linear", "weight": [[1, 2]], "bias": [1, 2]}]}"#)
+        #expect(failure?.path == "layers/0/bias")
+    }
+
+    @Test func rejectsMismatchedConsecutiveLinearLayers() {
+        let failure = decodingPath("""
+            {"type": "network", "layers": [{"type": "linear", "weight": [[1, 2], [3, 4]]}, {"type": "tanh"},
+              {"type": "linear", "weight": [[1, 2, 3]]}]}
+            """)
+        #expect(failure?.path == "layers/2/weight")
+        #expect(failure?.message == "layers[2] takes 3 inputs but the previous linear layer produces 2 outputs")
+    }
+
+    @Test func rejectsUnknownTypes() {
+        #expect(decodingPath(#"{"type": "polynomial"}"#)?.path == "type")
+        #expect(decodingPath(#"{"type": "network", "layers": [{"type": "swish"}]}"#)?.path == "layers/0/type")
+    }
+}
