@@ -1,1 +1,1 @@
-print("jacobian-server: not yet wired")
+import ServerApp
