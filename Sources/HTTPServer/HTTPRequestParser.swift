@@ -65,6 +65,9 @@ struct HTTPRequestParser {
         buffer.append(contentsOf: bytes)
     }
 
+    /// The unconsumed bytes, to recognise another protocol's preface.
+    var bufferedBytes: ArraySlice<UInt8> { buffer[readIndex...] }
+
     /// Takes every unconsumed byte, for a protocol that takes over the connection.
     mutating func takeBufferedBytes() -> [UInt8] {
         let rest = Array(buffer[readIndex...])

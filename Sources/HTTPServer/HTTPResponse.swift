@@ -1,3 +1,7 @@
+/// Answers one request. Runs on a worker thread of the server's bounded pool; it may compute for a while
+/// but should not block on I/O for long, since that holds a worker.
+public typealias HTTPResponder = @Sendable (HTTPRequest) -> HTTPResponse
+
 /// A complete response. The server adds `Date`, `Content-Length` and `Connection`; the responder sets the
 /// status, `Content-Type` and any other field.
 public struct HTTPResponse: Sendable {
