@@ -118,7 +118,7 @@ extension Substring {
 }
 
 /// One request on a fresh connection.
-func fetch(port: Int, _ method: String = "GET", _ path: String, headers: [(String, String)] = []) throws
+func fetch(port: Int, _ path: String, method: String = "GET", headers: [(String, String)] = []) throws
     -> TestResponse
 {
     try TestHTTPConnection(port: port).request(method, path, headers: headers)
