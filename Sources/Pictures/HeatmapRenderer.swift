@@ -65,8 +65,26 @@ struct HeatmapRenderer {
             svg.appendTrusted(line + "</g>\n")
         }
         svg.close("g")
+        drawSeparators(into: &svg, layout: layout)
         svg.rect(x: layout.grid.x, y: layout.grid.y, width: layout.grid.width, height: layout.grid.height,
                  attributes: [("fill", "none"), ("stroke", "#737373"), ("stroke-width", "1")])
+    }
+
+    /// Hairlines between cells large enough to tell apart (8 px and more), so that neighbouring near-white cells
+    /// still read as separate entries.
+    private func drawSeparators(into svg: inout SVGWriter, layout: HeatmapLayout) {
+        guard layout.cellWidth >= 8, layout.cellHeight >= 8 else { return }
+        let grid = layout.grid
+        svg.open("g", [("class", "separators"), ("stroke", "#d9d9d9"), ("stroke-width", "0.5")])
+        for row in 1..<max(1, layout.rows) {
+            let y = grid.y + Double(row) * layout.cellHeight
+            svg.line(x1: grid.x, y1: y, x2: grid.maxX, y2: y, attributes: [])
+        }
+        for column in 1..<max(1, layout.columns) {
+            let x = grid.x + Double(column) * layout.cellWidth
+            svg.line(x1: x, y1: grid.y, x2: x, y2: grid.maxY, attributes: [])
+        }
+        svg.close("g")
     }
 
     /// Values printed inside cells when they fit (small matrices), black on light cells and white on dark ones.
