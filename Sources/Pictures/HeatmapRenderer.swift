@@ -51,15 +51,21 @@ struct HeatmapRenderer {
         let rowTitles = withTitles ? rowNames.map { XMLText.escaped(XMLText.truncated($0, to: 40)) } : []
         let columnTitles = withTitles ? columnNames.map { XMLText.escaped(XMLText.truncated($0, to: 40)) } : []
         for row in 0..<layout.rows {
-            var line = "<g transform=\"translate(0 \(row))\">"
+            var line = "<g transform=\"translate(0 " + String(row) + ")\">"
+            line.reserveCapacity(layout.columns * (withTitles ? 160 : 90))
             for column in 0..<layout.columns {
                 let value = entry(row, column)
                 let exact = NumberFormat.exact(value)
-                line += "<rect x=\"\(column)\" width=\"1\" height=\"1\" fill=\"\(scale.color(for: value).hex)\" data-value=\"\(exact)\""
+                line += "<rect x=\""
+                line += String(column)
+                line += "\" width=\"1\" height=\"1\" fill=\""
+                line += scale.color(for: value).hex
+                line += "\" data-value=\""
+                line += exact
                 if withTitles {
-                    line += "><title>\(rowTitles[row]), \(columnTitles[column]): \(exact)</title></rect>"
+                    line += "\"><title>" + rowTitles[row] + ", " + columnTitles[column] + ": " + exact + "</title></rect>"
                 } else {
-                    line += "/>"
+                    line += "\"/>"
                 }
             }
             svg.appendTrusted(line + "</g>\n")
@@ -89,6 +95,8 @@ struct HeatmapRenderer {
 
     /// Values printed inside cells when they fit (small matrices), black on light cells and white on dark ones.
     private func drawValues(into svg: inout SVGWriter, layout: HeatmapLayout) {
+        // Even the shortest value ("0") needs a cell this big; checking first skips formatting 40,000 values.
+        guard layout.showsValues(widestValueText: XMLText.estimatedWidth("0", fontSize: SVGWriter.fontSize)) else { return }
         let texts = (0..<layout.rows).map { row in (0..<layout.columns).map { NumberFormat.significant(entry(row, $0)) } }
         let widest = texts.joined().map { XMLText.estimatedWidth($0, fontSize: SVGWriter.fontSize) }.max() ?? 0
         guard layout.showsValues(widestValueText: widest) else { return }
