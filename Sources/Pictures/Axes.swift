@@ -53,8 +53,9 @@ enum Ticks {
         return 10 * power
     }
 
-    /// Ticks for an axis showing log10 values `lowerDecade...upperDecade` (integers): at powers of ten, every
-    /// `ceil(decades / maxLabels)`-th decade so that at most about `maxLabels` labels appear; when the axis spans
+    /// Ticks for an axis showing log10 values `lowerDecade...upperDecade` (integers): at powers of ten whose
+    /// exponent is a multiple of `ceil(decades / maxLabels)`, so that at most about `maxLabels` labels appear
+    /// and they fall on round exponents (1e-10, 1e-8, ...); when the axis spans
     /// two decades or less, also at 2 and 5 times each power so that it keeps enough landmarks.
     static func decades(lowerDecade: Int, upperDecade: Int, maxLabels: Int = 8) -> [Tick] {
         let span = upperDecade - lowerDecade
@@ -62,7 +63,7 @@ enum Ticks {
         let every = max(1, (span + maxLabels - 1) / maxLabels)
         let multiples: [Double] = span <= 2 ? [1, 2, 5] : [1]
         return stride(from: lowerDecade, through: upperDecade, by: 1)
-            .filter { (($0 - lowerDecade) % every) == 0 }
+            .filter { $0 % every == 0 }
             .flatMap { decade in
                 multiples.map { Tick(value: Double(decade) + log10($0), label: NumberFormat.significant($0 * pow(10, Double(decade)))) }
             }

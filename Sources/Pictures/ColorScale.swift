@@ -20,16 +20,20 @@ struct RGB: Equatable {
     /// The fill of a cell whose value is NaN or infinite: a neutral grey that no scale below produces.
     static let missing = RGB(0xBDBDBD)
 
-    /// `#rrggbb`, each channel rounded and clamped to 0...255.
+    /// `#rrggbb`, each channel rounded and clamped to 0...255. On the heatmap's hot path (one call per cell),
+    /// hence the table of two-digit strings rather than per-call formatting.
     var hex: String {
-        let digits: [Character] = Array("0123456789abcdef")
-        var text = "#"
-        for channel in [red, green, blue] {
-            let byte = Int(min(255, max(0, channel.rounded())))
-            text.append(digits[byte >> 4])
-            text.append(digits[byte & 0xF])
-        }
-        return text
+        "#" + Self.byteHex[Self.byte(red)] + Self.byteHex[Self.byte(green)] + Self.byteHex[Self.byte(blue)]
+    }
+
+    private static func byte(_ channel: Double) -> Int {
+        guard channel.isFinite else { return 0 }
+        return Int(min(255, max(0, channel.rounded())))
+    }
+
+    private static let byteHex: [String] = (0...255).map { value in
+        let digits = Array("0123456789abcdef")
+        return String([digits[value >> 4], digits[value & 0xF]])
     }
 
     /// Perceived lightness proxy (Rec. 709 luma on the sRGB values), to choose black or white text over a fill.

@@ -60,8 +60,8 @@ struct HeatmapLayout {
         grid = PixelRect(x: left, y: top, width: cellWidth * Double(columns), height: cellHeight * Double(rows))
         legendX = grid.maxX + 24
         legendHeight = max(grid.height, 160)
-        // Two lines of "min"/"max" under the legend bar.
-        let legendBottom = top + legendHeight + 44
+        // Up to three lines ("min", "max", the batch note) under the legend bar.
+        let legendBottom = top + legendHeight + 60
         let titleWidth = min(720, XMLText.estimatedWidth(title, fontSize: SVGWriter.titleFontSize) + 24)
         width = max(legendX + legendWidth + 12, titleWidth)
         height = max(grid.maxY + bottom, legendBottom)

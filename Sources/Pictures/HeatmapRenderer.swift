@@ -51,26 +51,52 @@ struct HeatmapRenderer {
         let rowTitles = withTitles ? rowNames.map { XMLText.escaped(XMLText.truncated($0, to: 40)) } : []
         let columnTitles = withTitles ? columnNames.map { XMLText.escaped(XMLText.truncated($0, to: 40)) } : []
         for row in 0..<layout.rows {
-            var line = "<g transform=\"translate(0 \(row))\">"
+            var line = "<g transform=\"translate(0 " + String(row) + ")\">"
+            line.reserveCapacity(layout.columns * (withTitles ? 160 : 90))
             for column in 0..<layout.columns {
                 let value = entry(row, column)
                 let exact = NumberFormat.exact(value)
-                line += "<rect x=\"\(column)\" width=\"1\" height=\"1\" fill=\"\(scale.color(for: value).hex)\" data-value=\"\(exact)\""
+                line += "<rect x=\""
+                line += String(column)
+                line += "\" width=\"1\" height=\"1\" fill=\""
+                line += scale.color(for: value).hex
+                line += "\" data-value=\""
+                line += exact
                 if withTitles {
-                    line += "><title>\(rowTitles[row]), \(columnTitles[column]): \(exact)</title></rect>"
+                    line += "\"><title>" + rowTitles[row] + ", " + columnTitles[column] + ": " + exact + "</title></rect>"
                 } else {
-                    line += "/>"
+                    line += "\"/>"
                 }
             }
             svg.appendTrusted(line + "</g>\n")
         }
         svg.close("g")
+        drawSeparators(into: &svg, layout: layout)
         svg.rect(x: layout.grid.x, y: layout.grid.y, width: layout.grid.width, height: layout.grid.height,
                  attributes: [("fill", "none"), ("stroke", "#737373"), ("stroke-width", "1")])
     }
 
+    /// Hairlines between cells large enough to tell apart (8 px and more), so that neighbouring near-white cells
+    /// still read as separate entries.
+    private func drawSeparators(into svg: inout SVGWriter, layout: HeatmapLayout) {
+        guard layout.cellWidth >= 8, layout.cellHeight >= 8 else { return }
+        let grid = layout.grid
+        svg.open("g", [("class", "separators"), ("stroke", "#d9d9d9"), ("stroke-width", "0.5")])
+        for row in 1..<max(1, layout.rows) {
+            let y = grid.y + Double(row) * layout.cellHeight
+            svg.line(x1: grid.x, y1: y, x2: grid.maxX, y2: y, attributes: [])
+        }
+        for column in 1..<max(1, layout.columns) {
+            let x = grid.x + Double(column) * layout.cellWidth
+            svg.line(x1: x, y1: grid.y, x2: x, y2: grid.maxY, attributes: [])
+        }
+        svg.close("g")
+    }
+
     /// Values printed inside cells when they fit (small matrices), black on light cells and white on dark ones.
     private func drawValues(into svg: inout SVGWriter, layout: HeatmapLayout) {
+        // Even the shortest value ("0") needs a cell this big; checking first skips formatting 40,000 values.
+        guard layout.showsValues(widestValueText: XMLText.estimatedWidth("0", fontSize: SVGWriter.fontSize)) else { return }
         let texts = (0..<layout.rows).map { row in (0..<layout.columns).map { NumberFormat.significant(entry(row, $0)) } }
         let widest = texts.joined().map { XMLText.estimatedWidth($0, fontSize: SVGWriter.fontSize) }.max() ?? 0
         guard layout.showsValues(widestValueText: widest) else { return }

@@ -22,7 +22,8 @@ enum NumberFormat {
     }
 
     /// A short human reading of `value` with `digits` significant digits, like C's `%.3g` but with trailing zeros
-    /// trimmed: "0.822", "-0.0233", "1.5", "1.23e-5", "4.56e7". Used for legends and values shown in cells.
+    /// trimmed: "0.822", "-0.0233", "1.5", "12300", "1.23e-5", "4.56e7" (positional from 0.001 to 99999,
+    /// scientific outside). Used for legends, tick labels on log axes and values shown in cells.
     static func significant(_ value: Double, digits: Int = 3) -> String {
         precondition(digits >= 1, "at least one significant digit")
         if value.isNaN { return "NaN" }
@@ -41,7 +42,7 @@ enum NumberFormat {
             mantissa = (mantissa / 10).rounded()
         }
         let sign = value < 0 ? "-" : ""
-        if exponent >= -3 && exponent < 6 {
+        if exponent >= -3 && exponent < 5 {
             return sign + decimal(mantissa: mantissa, scale: exponent - digits + 1)
         }
         let mantissaText = decimal(mantissa: mantissa, scale: 1 - digits)
