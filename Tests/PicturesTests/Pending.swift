@@ -1,1 +1,0 @@
-// Pending: the module's tests land here.
