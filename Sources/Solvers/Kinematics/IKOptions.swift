@@ -53,12 +53,17 @@ public struct IKOptions: Hashable, Sendable {
         self.recordsTrajectory = recordsTrajectory
     }
 
-    /// The damping used when ``damping`` is nil: 0.1 for damped least squares (λ² = 0.01, small next to the
-    /// squared singular values, about a link length squared, of a metre-sized arm away from singularities)
-    /// and 1e-3 for Levenberg–Marquardt (nearly Gauss–Newton at first; λ grows only when a step fails). 0 otherwise.
+    /// The damping used when ``damping`` is nil: 0.5 for damped least squares and 1e-3 for Levenberg–Marquardt,
+    /// 0 otherwise (unused).
+    ///
+    /// Damped least squares multiplies an error component along singular value σ by σ/(σ² + λ²) ≤ 1/(2λ), so λ
+    /// bounds the step per unit of error. With the tutorial's arm (1 + 0.8) and a target 0.7 beyond reach,
+    /// λ = 0.1 lets the arm spin chaotically and λ = 0.2–0.3 settle bent, while λ = 0.5 settles stretched
+    /// towards the target; the price is speed (12 iterations instead of 5 on the three-joint exercise).
+    /// Levenberg–Marquardt starts nearly Gauss–Newton and raises λ only when a step fails to lower the error.
     public static func defaultDamping(for method: IKMethod) -> Double {
         switch method {
-        case .dampedLeastSquares: 0.1
+        case .dampedLeastSquares: 0.5
         case .levenbergMarquardt: 1e-3
         case .pseudoinverse, .transpose: 0
         }
