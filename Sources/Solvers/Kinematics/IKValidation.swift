@@ -11,11 +11,14 @@ extension IKOptions {
                 throw SolverInputError(field: "/joint_limits", message: "needs one [low, high] pair per joint (\(jointCount)), got \(jointLimits.count)")
             }
             for (i, pair) in jointLimits.enumerated() {
-                let field = "/joint_limits/\(i)"
-                guard pair.count == 2 else { throw SolverInputError(field: field, message: "must be a [low, high] pair") }
-                try SolverInputError.requireFinite(pair, field: field)
+                guard pair.count == 2 else {
+                    throw SolverInputError(field: "/joint_limits/\(i)", message: "must be a [low, high] pair")
+                }
+                if !pair[0].isFinite || !pair[1].isFinite {
+                    throw SolverInputError(field: "/joint_limits/\(i)", message: "limits must be finite numbers")
+                }
                 if pair[0] > pair[1] {
-                    throw SolverInputError(field: field, message: "low \(pair[0]) is above high \(pair[1])")
+                    throw SolverInputError(field: "/joint_limits/\(i)", message: "low \(pair[0]) is above high \(pair[1])")
                 }
             }
         }

@@ -15,6 +15,9 @@ public func solveIK(
     for i in 0..<jointAngles.count { workspace.current.joints[i] = jointAngles[i] }
     workspace.clamp(workspace.current.joints)
     workspace.evaluate(workspace.current)
+    if !workspace.current.isFinite {
+        throw SolverInputError(field: "/joint_angles", message: "the chain's pose is not finite at these joint values")
+    }
 
     var run = IKRun(options: options)
     if options.recordsTrajectory { run.trajectory.append(workspace.iterate(workspace.current)) }
@@ -57,9 +60,11 @@ public func solveIK(
         if run.iterations == 1 { firstIterate = workspace.current.jointArray }
         if options.recordsTrajectory { run.trajectory.append(workspace.iterate(workspace.current)) }
     }
-    if !options.recordsTrajectory { run.trajectory = [workspace.iterate(workspace.current)] }
+    let finalIterate = options.recordsTrajectory ? run.trajectory[run.trajectory.count - 1] : workspace.iterate(workspace.current)
+    if !options.recordsTrajectory { run.trajectory = [finalIterate] }
     let delta = zip(firstIterate, jointAngles).map { $0 - $1 }
-    return try workspace.result(chain: chain, target: target, options: options, run: run, delta: delta)
+    return try workspace.result(chain: chain, target: target, options: options, run: run, delta: delta,
+                                finalIterate: finalIterate)
 }
 
 /// Book-keeping of one solve, read when classifying it.

@@ -29,10 +29,9 @@ public enum KinematicChain: Hashable, Sendable {
         case .denavitHartenberg(let joints):
             try Self.validateCount(joints.count, field: "/dh_parameters")
             for (i, joint) in joints.enumerated() {
-                for (name, value) in [("a", joint.a), ("alpha", joint.alpha), ("d", joint.d), ("offset", joint.offset)]
-                where !value.isFinite {
-                    throw SolverInputError(field: "/dh_parameters/\(i)/\(name)", message: "must be a finite number")
-                }
+                if joint.a.isFinite, joint.alpha.isFinite, joint.d.isFinite, joint.offset.isFinite { continue }
+                let name = !joint.a.isFinite ? "a" : !joint.alpha.isFinite ? "alpha" : !joint.d.isFinite ? "d" : "offset"
+                throw SolverInputError(field: "/dh_parameters/\(i)/\(name)", message: "must be a finite number")
             }
         }
     }
