@@ -36,7 +36,7 @@ func runIKBenchmark() {
     let targetCount = 10_000
     let maximumRestarts = 20
     let start = [0.0, -1.5, 1.5, 0.0, 1.5, 0.0]
-    let options = IKOptions(method: .levenbergMarquardt, maxIterations: Int(getenv("IKMAX").map { String(cString: $0) } ?? "100")!, tolerance: 1e-6,
+    let options = IKOptions(method: .levenbergMarquardt, maxIterations: 20, tolerance: 1e-6,
                             jointLimits: Array(repeating: [-2 * .pi, 2 * .pi], count: 6), recordsTrajectory: false)
 
     var generator = SplitMix64(state: 20_261_127)
@@ -79,7 +79,9 @@ func runIKBenchmark() {
     print("  mean per target:  \(rounded(seconds / Double(targetCount) * 1e6)) µs  (total \(rounded(seconds)) s, restarts included)")
     print("  CPU per target:   \(rounded(cpuSeconds / Double(targetCount) * 1e6)) µs  (process CPU time; wall time above includes waits on a shared machine)")
     print("  iterations:       \(rounded(Double(iterations) / Double(targetCount))) per target, \(restarts) restarts in all")
-    print("  target:           ≥ 99.5% at < 40 µs: \(share >= 0.995 && seconds / Double(targetCount) < 40e-6 ? "met" : "NOT met")")
+    let wallMean = seconds / Double(targetCount), cpuMean = cpuSeconds / Double(targetCount)
+    let verdict = { (mean: Double) in share >= 0.995 && mean < 40e-6 ? "met" : "NOT met" }
+    print("  target ≥ 99.5% at < 40 µs: \(verdict(wallMean)) on wall time, \(verdict(cpuMean)) on CPU time")
 }
 
 /// CPU time consumed by this process, which unlike wall time ignores other processes sharing the cores.

@@ -45,10 +45,10 @@ public func solveIK(
             workspace.evaluate(workspace.trial)
             if options.method == .levenbergMarquardt {
                 guard workspace.trial.isFinite, workspace.trial.cost < workspace.current.cost else {
-                    lambda *= 10
+                    lambda *= IKRun.dampingFactor
                     continue
                 }
-                lambda = max(lambda / 10, IKRun.minimumLambda)
+                lambda = max(lambda / IKRun.dampingFactor, IKRun.minimumLambda)
             } else if !workspace.trial.isFinite {
                 run.noProgress = true
                 break iterations
@@ -69,6 +69,10 @@ public func solveIK(
 
 /// Book-keeping of one solve, read when classifying it.
 struct IKRun {
+    /// Levenberg–Marquardt divides λ by this after an accepted step and multiplies it after a rejected one.
+    /// 3 rather than the textbook 10: on the UR5 benchmark it wasted fewer trials (20.7 evaluations per target
+    /// against 24.0) and cut the mean solve time by about a tenth, see docs/BENCHMARKS.md.
+    static let dampingFactor = 3.0
     /// Levenberg–Marquardt gives up when λ exceeds this: steps are then ≈ Jᵀe/λ, far below any tolerance.
     static let maximumLambda = 1e12
     /// λ never drops below this, so that a later failure needs only a few multiplications to recover.
