@@ -15,6 +15,7 @@ public struct SolverInputError: Error, Hashable, Sendable, CustomStringConvertib
         self.message = message
     }
 
+    /// "field: message".
     public var description: String { "\(field): \(message)" }
 
     /// Throws unless every entry is a finite number. Field names are autoclosures: building the pointer string
@@ -22,6 +23,19 @@ public struct SolverInputError: Error, Hashable, Sendable, CustomStringConvertib
     static func requireFinite(_ values: [Double], field: @autoclosure () -> String) throws {
         if let index = values.firstIndex(where: { !$0.isFinite }) {
             throw SolverInputError(field: "\(field())/\(index)", message: "must be a finite number")
+        }
+    }
+
+    /// The largest magnitude a kinematic quantity (length, angle, coordinate, limit) may have. Far beyond any
+    /// physical arm in any unit, and small enough that products of a few hundred such numbers, as in J·Jᵀ, stay
+    /// finite: no overflow can reach the solvers.
+    public static let kinematicMagnitudeLimit = 1e9
+
+    /// Throws unless every entry is finite with magnitude at most ``kinematicMagnitudeLimit``.
+    static func requireBounded(_ values: [Double], field: @autoclosure () -> String) throws {
+        if let index = values.firstIndex(where: { !(abs($0) <= kinematicMagnitudeLimit) }) {
+            throw SolverInputError(field: "\(field())/\(index)",
+                                   message: "must be a finite number of magnitude at most \(kinematicMagnitudeLimit)")
         }
     }
 

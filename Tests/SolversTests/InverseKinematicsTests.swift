@@ -178,6 +178,11 @@ struct InverseKinematicsTests {
         #expect(field(options: IKOptions(stepSize: -1)) == "/step_size")
         #expect(field(options: IKOptions(damping: 0)) == "/damping")
         #expect(field(options: IKOptions(tolerance: .nan)) == "/tolerance")
+        #expect(field(target: .planar(position: [1e10, 0], orientation: nil)) == "/target/0")
+        #expect(field(chain: .planar(linkLengths: [1, 1e300])) == "/link_lengths/1")
+        #expect(field(chain: .denavitHartenberg([DHJoint(a: 0, alpha: 0, d: 1e300, type: .prismatic)]), q: [0],
+                      target: .spatial(position: [0, 0, 1], orientation: nil)) == "/dh_parameters/0/d")
+        #expect(field(options: IKOptions(jointLimits: [[0, 1], [-.infinity, 0]])) == "/joint_limits/1/0")
     }
 
     @Test("status and method raw values are the API's snake_case strings")

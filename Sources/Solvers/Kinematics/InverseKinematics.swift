@@ -32,7 +32,12 @@ public func solveIK(
                 break iterations
             }
             guard try workspace.computeStep(options.method, lambda: lambda) else {
-                lambda = max(lambda * 10, 1e-12)  // JJᵀ + λI not definite in floating point: damp more
+                // JJᵀ + λI lost definiteness to rounding: damp more, within the same bound as LM's rejections.
+                guard lambda <= IKRun.maximumLambda else {
+                    run.noProgress = true
+                    break iterations
+                }
+                lambda = max(lambda * 10, IKRun.minimumLambda)
                 continue
             }
             let (clipped, length) = workspace.proposeTrial(stepSize: options.stepSize)
