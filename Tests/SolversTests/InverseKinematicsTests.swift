@@ -130,6 +130,18 @@ struct InverseKinematicsTests {
         }
     }
 
+    @Test("a least-squares compromise at a regular configuration (Jᵀe = 0, e ≠ 0) is unreachable")
+    func settledAtCompromise() throws {
+        // Two joints cannot meet three task entries: this position forces φ = θ₁ + θ₂ away from the asked 3.0.
+        let result = try solveIK(chain: .planar(linkLengths: [1, 1]), jointAngles: [0.2, 0.9],
+                                 target: .planar(position: [1.2, 0.8], orientation: 3.0),
+                                 options: IKOptions(method: .levenbergMarquardt, maxIterations: 500))
+        #expect(result.status == .unreachable, "\(result.message)")
+        #expect(result.message.contains("local minimum"))
+        #expect(result.minSingularValue > 0.1)
+        #expect(result.manipulability == 0)  // 3×2: J·Jᵀ is singular by shape
+    }
+
     @Test("a stretched arm with a reachable target along it is singular: no method can move")
     func singularConfiguration() throws {
         let result = try solveIK(chain: Robots.twoLink, jointAngles: [0, 0],
