@@ -51,17 +51,19 @@ final class IKEvaluation {
 
     private let arena: DoubleArena
 
-    init(jointCount: Int, taskSize: Int) {
+    /// With `weighted` false (every weight 1) the weighted buffers are the unweighted ones, and no copy is made.
+    init(jointCount: Int, taskSize: Int, weighted: Bool) {
         self.jointCount = jointCount
         self.taskSize = taskSize
-        var arena = DoubleArena(capacity: jointCount + 3 + 9 + 2 * taskSize + 2 * taskSize * jointCount)
+        let copies = weighted ? 2 : 1
+        var arena = DoubleArena(capacity: jointCount + 3 + 9 + copies * taskSize * (1 + jointCount))
         joints = arena.take(jointCount)
         position = arena.take(3)
         rotation = arena.take(9)
         error = arena.take(taskSize)
-        weightedError = arena.take(taskSize)
         jacobian = arena.take(taskSize * jointCount)
-        weightedJacobian = arena.take(taskSize * jointCount)
+        weightedError = weighted ? arena.take(taskSize) : error
+        weightedJacobian = weighted ? arena.take(taskSize * jointCount) : jacobian
         self.arena = arena
     }
 

@@ -15,6 +15,8 @@ final class IKWorkspace {
     let targetAngle: Double
     /// Per task-entry weights (m).
     let weights: UnsafeMutableBufferPointer<Double>
+    /// Whether any weight differs from 1; if not, evaluations skip the weighted copies.
+    let isWeighted: Bool
     /// Joint limits (n each), or nil.
     let lower: UnsafeMutableBufferPointer<Double>?, upper: UnsafeMutableBufferPointer<Double>?
     /// Frame origins and z axes before each joint (3n each), filled by forward kinematics.
@@ -83,8 +85,9 @@ final class IKWorkspace {
         step = arena.take(n)
         gradient = arena.take(n)
         self.arena = arena
-        current = IKEvaluation(jointCount: n, taskSize: m)
-        trial = IKEvaluation(jointCount: n, taskSize: m)
+        isWeighted = weights?.contains { $0 != 1 } ?? false
+        current = IKEvaluation(jointCount: n, taskSize: m, weighted: isWeighted)
+        trial = IKEvaluation(jointCount: n, taskSize: m, weighted: isWeighted)
     }
 
     /// Backs every buffer above.

@@ -47,12 +47,13 @@ public func solveIK(
                 run.noProgress = true
                 break iterations
             }
-            workspace.evaluate(workspace.trial)
+            workspace.evaluate(workspace.trial, withJacobian: options.method != .levenbergMarquardt)
             if options.method == .levenbergMarquardt {
                 guard workspace.trial.isFinite, workspace.trial.cost < workspace.current.cost else {
                     lambda *= IKRun.dampingFactor
                     continue
                 }
+                workspace.completeJacobian(workspace.trial)
                 lambda = max(lambda / IKRun.dampingFactor, IKRun.minimumLambda)
             } else if !workspace.trial.isFinite {
                 run.noProgress = true
