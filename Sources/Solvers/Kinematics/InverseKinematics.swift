@@ -2,7 +2,7 @@
 ///
 /// Each iteration computes a step from the weighted error and task Jacobian, scales it by the step size and
 /// clamps the result into the joint limits. Levenberg–Marquardt keeps a step only if it lowers ½‖e‖² and
-/// otherwise retries with ten times the damping; the other methods always keep it. The loop stops when the
+/// otherwise retries with three times the damping; the other methods always keep it. The loop stops when the
 /// error is within tolerance, when the budget runs out, or when the applied step becomes negligible; the
 /// status is then decided at the returned configuration (see ``IKStatus`` for the precedence).
 ///
