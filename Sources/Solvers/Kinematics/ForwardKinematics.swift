@@ -46,7 +46,7 @@ extension KinematicChain {
         guard jointAngles.count == jointCount else {
             throw SolverInputError(field: "/joint_angles", message: "needs one value per joint (\(jointCount)), got \(jointAngles.count)")
         }
-        try SolverInputError.requireFinite(jointAngles, field: "/joint_angles")
+        try SolverInputError.requireBounded(jointAngles, field: "/joint_angles")
         let target: IKTarget = switch self {
         case .planar: .planar(position: [0, 0], orientation: 0)
         case .denavitHartenberg: .spatial(position: [0, 0, 0], orientation: .identity)

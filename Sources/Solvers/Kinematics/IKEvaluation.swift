@@ -1,8 +1,22 @@
-/// Zero-filled storage for `count` doubles (at least one, so the pointer is never dangling); freed by its owner.
-func allocateDoubles(_ count: Int) -> UnsafeMutableBufferPointer<Double> {
-    let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(count, 1))
-    buffer.initialize(repeating: 0)
-    return buffer
+/// One zero-filled allocation carved into buffers: an IK solve needs a few dozen small buffers, and one
+/// malloc costs less than thirty.
+struct DoubleArena {
+    private let block: UnsafeMutableBufferPointer<Double>
+    private var used = 0
+
+    init(capacity: Int) {
+        block = .allocate(capacity: max(capacity, 1))
+        block.initialize(repeating: 0)
+    }
+
+    /// The next `count` doubles of the block.
+    mutating func take(_ count: Int) -> UnsafeMutableBufferPointer<Double> {
+        precondition(used + count <= block.count, "arena sized too small")
+        defer { used += count }
+        return UnsafeMutableBufferPointer(rebasing: block[used..<(used + count)])
+    }
+
+    func deallocate() { block.deallocate() }
 }
 
 /// Everything computed at one configuration: pose, error and task Jacobian, raw and weighted.
@@ -35,23 +49,25 @@ final class IKEvaluation {
     /// The same, weighted (judged against the tolerance).
     var weightedPositionError = 0.0, weightedOrientationError = 0.0
 
-    init(jointCount: Int, taskSize: Int) {
+    private let arena: DoubleArena
+
+    /// With `weighted` false (every weight 1) the weighted buffers are the unweighted ones, and no copy is made.
+    init(jointCount: Int, taskSize: Int, weighted: Bool) {
         self.jointCount = jointCount
         self.taskSize = taskSize
-        joints = allocateDoubles(jointCount)
-        position = allocateDoubles(3)
-        rotation = allocateDoubles(9)
-        error = allocateDoubles(taskSize)
-        weightedError = allocateDoubles(taskSize)
-        jacobian = allocateDoubles(taskSize * jointCount)
-        weightedJacobian = allocateDoubles(taskSize * jointCount)
+        let copies = weighted ? 2 : 1
+        var arena = DoubleArena(capacity: jointCount + 3 + 9 + copies * taskSize * (1 + jointCount))
+        joints = arena.take(jointCount)
+        position = arena.take(3)
+        rotation = arena.take(9)
+        error = arena.take(taskSize)
+        jacobian = arena.take(taskSize * jointCount)
+        weightedError = weighted ? arena.take(taskSize) : error
+        weightedJacobian = weighted ? arena.take(taskSize * jointCount) : jacobian
+        self.arena = arena
     }
 
-    deinit {
-        for buffer in [joints, position, rotation, error, weightedError, jacobian, weightedJacobian] {
-            buffer.deallocate()
-        }
-    }
+    deinit { arena.deallocate() }
 
     /// Whether every error entry is a finite number.
     var isFinite: Bool { cost.isFinite && positionError.isFinite && orientationError.isFinite }

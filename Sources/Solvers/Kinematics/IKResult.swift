@@ -58,8 +58,10 @@ public struct IKResult: Hashable, Sendable {
     public var converged: Bool { status == .converged }
     /// Why the solve stopped.
     public let status: IKStatus
-    /// A sentence explaining the status, with the numbers behind it.
-    public let message: String
+    /// A sentence explaining the status, with the numbers behind it (written on first read).
+    public var message: String { details.message }
+    /// The numbers ``message`` is made from.
+    let details: IKStatusDetails
     /// The accepted configurations, the (clamped) start first; only the final one when
     /// ``IKOptions/recordsTrajectory`` is false.
     public let trajectory: [IKIterate]

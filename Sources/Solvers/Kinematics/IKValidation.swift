@@ -11,11 +11,12 @@ extension IKOptions {
                 throw SolverInputError(field: "/joint_limits", message: "needs one [low, high] pair per joint (\(jointCount)), got \(jointLimits.count)")
             }
             for (i, pair) in jointLimits.enumerated() {
-                let field = "/joint_limits/\(i)"
-                guard pair.count == 2 else { throw SolverInputError(field: field, message: "must be a [low, high] pair") }
-                try SolverInputError.requireFinite(pair, field: field)
+                guard pair.count == 2 else {
+                    throw SolverInputError(field: "/joint_limits/\(i)", message: "must be a [low, high] pair")
+                }
+                try SolverInputError.requireBounded(pair, field: "/joint_limits/\(i)")
                 if pair[0] > pair[1] {
-                    throw SolverInputError(field: field, message: "low \(pair[0]) is above high \(pair[1])")
+                    throw SolverInputError(field: "/joint_limits/\(i)", message: "low \(pair[0]) is above high \(pair[1])")
                 }
             }
         }
@@ -40,21 +41,21 @@ func validateIK(chain: KinematicChain, jointAngles: [Double], target: IKTarget, 
     guard jointAngles.count == n else {
         throw SolverInputError(field: "/joint_angles", message: "needs one value per joint (\(n)), got \(jointAngles.count)")
     }
-    try SolverInputError.requireFinite(jointAngles, field: "/joint_angles")
+    try SolverInputError.requireBounded(jointAngles, field: "/joint_angles")
     switch (chain, target) {
     case (.planar, .planar(let position, let orientation)):
         guard position.count == 2 else {
             throw SolverInputError(field: "/target", message: "a planar target has 2 coordinates, got \(position.count)")
         }
-        try SolverInputError.requireFinite(position, field: "/target")
-        if let orientation, !orientation.isFinite {
-            throw SolverInputError(field: "/target/orientation", message: "must be a finite number")
+        try SolverInputError.requireBounded(position, field: "/target")
+        if let orientation, !(abs(orientation) <= SolverInputError.kinematicMagnitudeLimit) {
+            throw SolverInputError(field: "/target/orientation", message: "must be a finite angle in radians")
         }
     case (.denavitHartenberg, .spatial(let position, _)):
         guard position.count == 3 else {
             throw SolverInputError(field: "/target", message: "a spatial target has 3 coordinates, got \(position.count)")
         }
-        try SolverInputError.requireFinite(position, field: "/target")
+        try SolverInputError.requireBounded(position, field: "/target")
     case (.planar, .spatial):
         throw SolverInputError(field: "/target", message: "a planar chain needs a planar target [x, y]")
     case (.denavitHartenberg, .planar):

@@ -5,17 +5,17 @@ import Darwin
 #endif
 
 extension IKWorkspace {
-    /// Fills `e` from `e.joints`: forward kinematics, task Jacobian, error, weighted copies and error norms.
-    func evaluate(_ e: IKEvaluation) {
+    /// Fills `e` from `e.joints`: forward kinematics, error, error norms and, if `withJacobian`, the task
+    /// Jacobian. Levenberg–Marquardt evaluates trials without it and calls ``completeJacobian(_:)`` only for the
+    /// trial it accepts, so rejected trials cost forward kinematics alone.
+    func evaluate(_ e: IKEvaluation, withJacobian: Bool = true) {
         if isPlanar { planarKinematics(e) } else { denavitHartenbergKinematics(e) }
         taskError(e)
-        let n = jointCount
+        if withJacobian { completeJacobian(e) }
         var cost = 0.0
         for row in 0..<taskSize {
-            let w = weights[row]
-            e.weightedError[row] = w * e.error[row]
+            if isWeighted { e.weightedError[row] = weights[row] * e.error[row] }
             cost += e.weightedError[row] * e.weightedError[row]
-            for column in 0..<n { e.weightedJacobian[row * n + column] = w * e.jacobian[row * n + column] }
         }
         e.cost = 0.5 * cost
         var position = 0.0, weightedPosition = 0.0
@@ -28,6 +28,18 @@ extension IKWorkspace {
         e.positionError = position.squareRoot()
         e.weightedPositionError = weightedPosition.squareRoot()
         e.weightedOrientationError = weightedOrientation.squareRoot()
+    }
+
+    /// Fills the task Jacobian (and its weighted copy) of `e`, which must be the evaluation computed last: the
+    /// frame origins and axes it reads are those of the latest forward kinematics.
+    func completeJacobian(_ e: IKEvaluation) {
+        if isPlanar { planarJacobian(e) } else { denavitHartenbergJacobian(e) }
+        guard isWeighted else { return }
+        let n = jointCount
+        for row in 0..<taskSize {
+            let w = weights[row]
+            for column in 0..<n { e.weightedJacobian[row * n + column] = w * e.jacobian[row * n + column] }
+        }
     }
 
     /// The tutorial's arm: link i at angle φᵢ = θ₁ + … + θᵢ. Jacobian column j is the planar cross product of
@@ -45,6 +57,11 @@ extension IKWorkspace {
         e.position[0] = x
         e.position[1] = y
         e.angle = phi
+    }
+
+    private func planarJacobian(_ e: IKEvaluation) {
+        let n = jointCount
+        let x = e.position[0], y = e.position[1]
         for j in 0..<n {
             e.jacobian[j] = -(y - origins[3 * j + 1])
             e.jacobian[n + j] = x - origins[3 * j]
@@ -82,6 +99,11 @@ extension IKWorkspace {
         e.rotation[0] = r.0; e.rotation[1] = r.1; e.rotation[2] = r.2
         e.rotation[3] = r.3; e.rotation[4] = r.4; e.rotation[5] = r.5
         e.rotation[6] = r.6; e.rotation[7] = r.7; e.rotation[8] = r.8
+    }
+
+    private func denavitHartenbergJacobian(_ e: IKEvaluation) {
+        let n = jointCount
+        let px = e.position[0], py = e.position[1], pz = e.position[2]
         for i in 0..<n {
             let zx = axes[3 * i], zy = axes[3 * i + 1], zz = axes[3 * i + 2]
             if prismatic[i] != 0 {

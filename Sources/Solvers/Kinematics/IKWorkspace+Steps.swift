@@ -53,7 +53,7 @@ extension IKWorkspace {
         for j in 0..<n { step[j] = alpha * gradient[j] }
     }
 
-    /// Δθ = Jᵀ·(JJᵀ + μI)⁻¹·e: an m×m Cholesky solve (m ≤ 6) with LAPACK's dposv, no allocation. Equal to
+    /// Δθ = Jᵀ·(JJᵀ + μI)⁻¹·e: an m×m Cholesky solve (m ≤ 6, the task size), no allocation. Equal to
     /// (JᵀJ + μI)⁻¹Jᵀe, but the task side is the smaller system for every chain with more joints than task entries.
     private func dampedStep(diagonal mu: Double) -> Bool {
         let e = current
@@ -68,8 +68,7 @@ extension IKWorkspace {
             system[r * m + r] += mu
             rhs[r] = e.weightedError[r]
         }
-        let info = LinearAlgebra.choleskySolveInPlace(system.baseAddress!, rhs.baseAddress!, m)
-        if info != 0 { return false }
+        if !smallCholeskySolve(m) { return false }
         for j in 0..<n {
             var sum = 0.0
             for k in 0..<m { sum += e.weightedJacobian[k * n + j] * rhs[k] }

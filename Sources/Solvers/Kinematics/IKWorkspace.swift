@@ -15,6 +15,8 @@ final class IKWorkspace {
     let targetAngle: Double
     /// Per task-entry weights (m).
     let weights: UnsafeMutableBufferPointer<Double>
+    /// Whether any weight differs from 1; if not, evaluations skip the weighted copies.
+    let isWeighted: Bool
     /// Joint limits (n each), or nil.
     let lower: UnsafeMutableBufferPointer<Double>?, upper: UnsafeMutableBufferPointer<Double>?
     /// Frame origins and z axes before each joint (3n each), filled by forward kinematics.
@@ -29,16 +31,17 @@ final class IKWorkspace {
     init(chain: KinematicChain, target: IKTarget, weights: [Double]?, limits: [[Double]]?) {
         let n = chain.jointCount
         let m = target.taskSize
+        var arena = DoubleArena(capacity: 16 * n + 12 + m * m + 2 * m)
         jointCount = n
         taskSize = m
         positionSize = target.positionSize
         hasOrientation = target.hasOrientation
-        linkA = allocateDoubles(n)
-        linkD = allocateDoubles(n)
-        linkOffset = allocateDoubles(n)
-        cosAlpha = allocateDoubles(n)
-        sinAlpha = allocateDoubles(n)
-        prismatic = allocateDoubles(n)
+        linkA = arena.take(n)
+        linkD = arena.take(n)
+        linkOffset = arena.take(n)
+        cosAlpha = arena.take(n)
+        sinAlpha = arena.take(n)
+        prismatic = arena.take(n)
         switch chain {
         case .planar(let lengths):
             isPlanar = true
@@ -54,8 +57,8 @@ final class IKWorkspace {
                 prismatic[i] = joint.type == .prismatic ? 1 : 0
             }
         }
-        targetPosition = allocateDoubles(3)
-        targetRotation = allocateDoubles(9)
+        targetPosition = arena.take(3)
+        targetRotation = arena.take(9)
         var angle = 0.0
         switch target {
         case .planar(let position, let orientation):
@@ -66,33 +69,31 @@ final class IKWorkspace {
             for i in 0..<9 { targetRotation[i] = (orientation ?? .identity).entries[i] }
         }
         targetAngle = angle
-        self.weights = allocateDoubles(m)
+        self.weights = arena.take(m)
         for i in 0..<m { self.weights[i] = weights?[i] ?? 1 }
         if let limits {
-            let low = allocateDoubles(n), high = allocateDoubles(n)
+            let low = arena.take(n), high = arena.take(n)
             for i in 0..<n { (low[i], high[i]) = (limits[i][0], limits[i][1]) }
             (lower, upper) = (low, high)
         } else {
             (lower, upper) = (nil, nil)
         }
-        origins = allocateDoubles(3 * n)
-        axes = allocateDoubles(3 * n)
-        system = allocateDoubles(m * m)
-        rhs = allocateDoubles(m)
-        step = allocateDoubles(n)
-        gradient = allocateDoubles(n)
-        current = IKEvaluation(jointCount: n, taskSize: m)
-        trial = IKEvaluation(jointCount: n, taskSize: m)
+        origins = arena.take(3 * n)
+        axes = arena.take(3 * n)
+        system = arena.take(m * m)
+        rhs = arena.take(m)
+        step = arena.take(n)
+        gradient = arena.take(n)
+        self.arena = arena
+        isWeighted = weights?.contains { $0 != 1 } ?? false
+        current = IKEvaluation(jointCount: n, taskSize: m, weighted: isWeighted)
+        trial = IKEvaluation(jointCount: n, taskSize: m, weighted: isWeighted)
     }
 
-    deinit {
-        for buffer in [linkA, linkD, linkOffset, cosAlpha, sinAlpha, prismatic, targetPosition, targetRotation,
-                       weights, origins, axes, system, rhs, step, gradient] {
-            buffer.deallocate()
-        }
-        lower?.deallocate()
-        upper?.deallocate()
-    }
+    /// Backs every buffer above.
+    private let arena: DoubleArena
+
+    deinit { arena.deallocate() }
 
     /// Clamps `q` into the joint limits; returns whether any entry moved.
     @discardableResult

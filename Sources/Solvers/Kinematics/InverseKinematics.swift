@@ -2,7 +2,7 @@
 ///
 /// Each iteration computes a step from the weighted error and task Jacobian, scales it by the step size and
 /// clamps the result into the joint limits. Levenberg–Marquardt keeps a step only if it lowers ½‖e‖² and
-/// otherwise retries with ten times the damping; the other methods always keep it. The loop stops when the
+/// otherwise retries with three times the damping; the other methods always keep it. The loop stops when the
 /// error is within tolerance, when the budget runs out, or when the applied step becomes negligible; the
 /// status is then decided at the returned configuration (see ``IKStatus`` for the precedence).
 ///
@@ -15,6 +15,9 @@ public func solveIK(
     for i in 0..<jointAngles.count { workspace.current.joints[i] = jointAngles[i] }
     workspace.clamp(workspace.current.joints)
     workspace.evaluate(workspace.current)
+    if !workspace.current.isFinite {
+        throw SolverInputError(field: "/joint_angles", message: "the chain's pose is not finite at these joint values")
+    }
 
     var run = IKRun(options: options)
     if options.recordsTrajectory { run.trajectory.append(workspace.iterate(workspace.current)) }
@@ -29,7 +32,12 @@ public func solveIK(
                 break iterations
             }
             guard try workspace.computeStep(options.method, lambda: lambda) else {
-                lambda = max(lambda * 10, 1e-12)  // JJᵀ + λI not definite in floating point: damp more
+                // JJᵀ + λI lost definiteness to rounding: damp more, within the same bound as LM's rejections.
+                guard lambda <= IKRun.maximumLambda else {
+                    run.noProgress = true
+                    break iterations
+                }
+                lambda = max(lambda * 10, IKRun.minimumLambda)
                 continue
             }
             let (clipped, length) = workspace.proposeTrial(stepSize: options.stepSize)
@@ -39,13 +47,14 @@ public func solveIK(
                 run.noProgress = true
                 break iterations
             }
-            workspace.evaluate(workspace.trial)
+            workspace.evaluate(workspace.trial, withJacobian: options.method != .levenbergMarquardt)
             if options.method == .levenbergMarquardt {
                 guard workspace.trial.isFinite, workspace.trial.cost < workspace.current.cost else {
-                    lambda *= 10
+                    lambda *= IKRun.dampingFactor
                     continue
                 }
-                lambda = max(lambda / 10, IKRun.minimumLambda)
+                workspace.completeJacobian(workspace.trial)
+                lambda = max(lambda / IKRun.dampingFactor, IKRun.minimumLambda)
             } else if !workspace.trial.isFinite {
                 run.noProgress = true
                 break iterations
@@ -57,13 +66,19 @@ public func solveIK(
         if run.iterations == 1 { firstIterate = workspace.current.jointArray }
         if options.recordsTrajectory { run.trajectory.append(workspace.iterate(workspace.current)) }
     }
-    if !options.recordsTrajectory { run.trajectory = [workspace.iterate(workspace.current)] }
+    let finalIterate = options.recordsTrajectory ? run.trajectory[run.trajectory.count - 1] : workspace.iterate(workspace.current)
+    if !options.recordsTrajectory { run.trajectory = [finalIterate] }
     let delta = zip(firstIterate, jointAngles).map { $0 - $1 }
-    return try workspace.result(chain: chain, target: target, options: options, run: run, delta: delta)
+    return try workspace.result(chain: chain, target: target, options: options, run: run, delta: delta,
+                                finalIterate: finalIterate)
 }
 
 /// Book-keeping of one solve, read when classifying it.
 struct IKRun {
+    /// Levenberg–Marquardt divides λ by this after an accepted step and multiplies it after a rejected one.
+    /// 3 rather than the textbook 10: on the UR5 benchmark it wasted fewer trials (20.7 evaluations per target
+    /// against 24.0) and cut the mean solve time by about a tenth, see docs/BENCHMARKS.md.
+    static let dampingFactor = 3.0
     /// Levenberg–Marquardt gives up when λ exceeds this: steps are then ≈ Jᵀe/λ, far below any tolerance.
     static let maximumLambda = 1e12
     /// λ never drops below this, so that a later failure needs only a few multiplications to recover.

@@ -18,21 +18,24 @@ public enum KinematicChain: Hashable, Sendable {
         }
     }
 
-    /// Throws a ``SolverInputError`` for an empty or oversized chain, or non-finite or negative parameters.
+    /// Throws a ``SolverInputError`` for an empty or oversized chain, or non-finite, huge or negative parameters.
     func validate() throws {
         switch self {
         case .planar(let lengths):
             try Self.validateCount(lengths.count, field: "/link_lengths")
-            for (i, length) in lengths.enumerated() {
-                try SolverInputError.requireNonNegative(length, field: "/link_lengths/\(i)")
+            try SolverInputError.requireBounded(lengths, field: "/link_lengths")
+            if let i = lengths.firstIndex(where: { $0 < 0 }) {
+                throw SolverInputError(field: "/link_lengths/\(i)", message: "a link length must not be negative")
             }
         case .denavitHartenberg(let joints):
             try Self.validateCount(joints.count, field: "/dh_parameters")
             for (i, joint) in joints.enumerated() {
-                for (name, value) in [("a", joint.a), ("alpha", joint.alpha), ("d", joint.d), ("offset", joint.offset)]
-                where !value.isFinite {
-                    throw SolverInputError(field: "/dh_parameters/\(i)/\(name)", message: "must be a finite number")
-                }
+                let limit = SolverInputError.kinematicMagnitudeLimit
+                func usable(_ x: Double) -> Bool { abs(x) <= limit }  // false for NaN and infinity too
+                if usable(joint.a), usable(joint.alpha), usable(joint.d), usable(joint.offset) { continue }
+                let name = !usable(joint.a) ? "a" : !usable(joint.alpha) ? "alpha" : !usable(joint.d) ? "d" : "offset"
+                throw SolverInputError(field: "/dh_parameters/\(i)/\(name)",
+                                       message: "must be a finite number of magnitude at most \(limit)")
             }
         }
     }

@@ -11,6 +11,7 @@ public struct LinearAlgebraError: Error, Hashable, Sendable, CustomStringConvert
         self.message = message
     }
 
+    /// The message.
     public var description: String { message }
 
     /// LAPACK reports bad arguments with a negative `info`; our wrappers build every argument

@@ -86,3 +86,24 @@ public enum LinearAlgebra {
         return smallest == 0 ? .infinity : largest / smallest
     }
 }
+
+extension LinearAlgebra {
+    /// The singular values of the row-major m×n matrix at `a` (overwritten) into `s` (min(m, n) entries,
+    /// descending); returns LAPACK's `info`. For hot paths: `dgesdd_work` with its scratch on the stack, so
+    /// small matrices cost no heap allocation. The caller guarantees finite entries.
+    static func singularValuesInPlace(
+        _ a: UnsafeMutablePointer<Double>, rows m: Int, columns n: Int, into s: UnsafeMutablePointer<Double>
+    ) -> Int32 {
+        // Row-major m×n storage read column-major is the n×m transpose: same singular values, no transposition.
+        let smaller = min(m, n), larger = max(m, n)
+        let workCount = 3 * smaller + max(larger, 7 * smaller)  // dgesdd's minimum for jobz = "N"
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: workCount) { work in
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 8 * smaller) { integerWork in
+                var unusedU = 0.0, unusedVt = 0.0
+                return LAPACKE_dgesdd_work(
+                    LAPACK_COL_MAJOR, CChar(UInt8(ascii: "N")), Int32(n), Int32(m), a, Int32(n), s,
+                    &unusedU, 1, &unusedVt, 1, work.baseAddress, Int32(workCount), integerWork.baseAddress)
+            }
+        }
+    }
+}

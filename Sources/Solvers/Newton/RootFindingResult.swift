@@ -13,8 +13,8 @@ public enum RootFindingStatus: String, Codable, Hashable, Sendable, CaseIterable
     /// The residual became non-finite or exceeded ``divergenceThreshold`` (1e100).
     case diverged
 
-    /// Residual norm above which an iteration counts as diverged: far beyond any meaningful residual, yet far
-    /// enough below overflow that squaring it in ½‖F‖² stays finite-ish diagnostics.
+    /// Residual norm above which an iteration counts as diverged: far beyond any meaningful residual, yet low
+    /// enough that ½‖F‖² (up to 1e200) is still finite, so the merit comparisons stay meaningful until then.
     public static let divergenceThreshold = 1e100
 }
 
