@@ -127,7 +127,9 @@ import Testing
         _ = try problem(try server.post("/v1/ik", #"{"arm": {"type": "planar", "link_lengths": [1, 1]}, "joint_angles": [0, 0], "target": [1, 2, 3, 4]}"#),
                         status: 422, pointer: "/target")
         _ = try problem(try server.post("/v1/ik", #"{"arm": {"type": "planar", "link_lengths": []}, "joint_angles": [], "target": [1, 1]}"#),
-                        status: 422)
+                        status: 422, pointer: "/arm/link_lengths")
+        _ = try problem(try server.post("/v1/ik", #"{"arm": {"type": "planar", "link_lengths": [1, -1]}, "joint_angles": [0, 0], "target": [1, 1]}"#),
+                        status: 422, pointer: "/arm/link_lengths/1")
         _ = try problem(try server.post("/v1/ik", #"{"arm": {"type": "planar", "link_lengths": [1, 1]}, "joint_angles": [0, 0], "target": [1, 1], "joint_limits": [[1, -1], [0, 1]]}"#),
                         status: 422, pointer: "/joint_limits/0")
     }

@@ -18,10 +18,23 @@ struct IKEndpoint {
                                      options: request.options)
             return Outcome(request: request, result: result)
         } catch let error as SolverInputError {
-            throw Problem.invalid(error.field, "\(error.field): \(error.message)")
+            let pointer = Self.requestPointer(error.field)
+            throw Problem.invalid(pointer, "\(pointer): \(error.message)")
         } catch {
             throw Problem(.internalError, detail: "the IK solver failed: \(error)")
         }
+    }
+}
+
+extension IKEndpoint {
+    /// The solver names chain fields at the top level (`/link_lengths/1`, `/dh_parameters/2/alpha`); in a request
+    /// they sit under `arm` (`/arm/link_lengths/1`, `/arm/joints/2/alpha`).
+    static func requestPointer(_ field: String) -> String {
+        for (solverPrefix, requestPrefix) in [("/link_lengths", "/arm/link_lengths"), ("/dh_parameters", "/arm/joints")]
+        where field == solverPrefix || field.hasPrefix(solverPrefix + "/") {
+            return requestPrefix + field.dropFirst(solverPrefix.count)
+        }
+        return field
     }
 }
 
