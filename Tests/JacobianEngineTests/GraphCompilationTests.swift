@@ -45,7 +45,8 @@ struct GraphCompilationTests {
 
     @Test func powersWithConstantExponentsAreSpecialized() throws {
         #expect(try instructions(["x^2"]).map(\.operation) == [.square])
-        #expect(try instructions(["x^3", "pow(x, 0.5)"]).map(\.operation) == [.powerConstant, .powerConstant])
+        #expect(try instructions(["x^3", "x^64", "pow(x, 0.5)", "x^65", "x^-1"]).map(\.operation)
+            == [.powerInteger, .powerInteger, .powerConstant, .powerConstant, .powerConstant])
         #expect(try instructions(["x^y"]).map(\.operation) == [.power])
         #expect(try instructions(["2^y"]).map(\.operation) == [.power])
     }
