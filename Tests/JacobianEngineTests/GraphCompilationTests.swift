@@ -73,6 +73,13 @@ struct GraphCompilationTests {
         }
     }
 
+    @Test func reverseRowsSeededAtAnInputStartClean() throws {
+        // Row 1 starts its sweep at register 0; the adjoints row 0 left in registers 1 and 2 must not leak into it.
+        let function = try compile([.vector(name: "x", size: 3)], ["x[1] * x[2]", "x[0]"])
+        let result = try function.jacobian(at: [2, 3, 5], mode: .reverse)
+        #expect(result.jacobian.rowArrays == [[0, 5, 3], [1, 0, 0]])
+    }
+
     @Test func disassemblyListsInstructions() throws {
         let function = try compile([.scalar("x")], ["sin(x) * 2"])
         #expect(function.debugDescription == """

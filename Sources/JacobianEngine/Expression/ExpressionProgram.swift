@@ -182,10 +182,15 @@ struct ExpressionProgram: DifferentiableProgram {
         let columns = columnCount
         instructions.withUnsafeBufferPointer { code in
             outputRegisters.withUnsafeBufferPointer { outputs in
+                let firstInstructionRegister = inputCount + constants.count
                 for row in outputs.indices {
-                    adjoints.initialize(repeating: 0)
-                    adjoints[Int(outputs[row])] = 1
-                    for k in code.indices.reversed() {
+                    // Registers are in execution order, so nothing after the output's register can reach it: the
+                    // sweep starts there, which keeps many-output functions from paying rows × program length.
+                    let seed = Int(outputs[row])
+                    // The input registers are always read back, so they are always cleared.
+                    adjoints.baseAddress!.initialize(repeating: 0, count: max(seed + 1, columns))
+                    adjoints[seed] = 1
+                    for k in stride(from: seed - firstInstructionRegister, through: 0, by: -1) {
                         let instruction = code[k]
                         let g = adjoints[Int(instruction.output)]
                         switch instruction.activity {
