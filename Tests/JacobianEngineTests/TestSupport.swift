@@ -13,12 +13,15 @@ func compile(
 }
 
 /// The error a throwing call reports, or nil if it succeeds.
-func engineError<T>(_ body: () throws(EngineError) -> T) -> EngineError? {
+func engineError<T>(_ body: () throws -> T) -> EngineError? {
     do {
         _ = try body()
         return nil
-    } catch {
+    } catch let error as EngineError {
         return error
+    } catch {
+        Issue.record("unexpected error \(error)")
+        return nil
     }
 }
 

@@ -69,9 +69,9 @@ struct ExpressionParser {
                 try reduceToBarrier(graph: &graph)
                 switch pending.last {
                 case .group(let column)?:
-                    throw syntax("the '(' at column \(column) is never closed", at: token, column: column)
+                    throw syntax("'(' is never closed", at: token, column: column)
                 case .call(let name, _, let column, _)?:
-                    throw syntax("the call of '\(name)' at column \(column) is never closed", at: token, column: column)
+                    throw syntax("the call of '\(name)' is never closed", at: token, column: column)
                 default:
                     return values[0]
                 }
@@ -80,7 +80,7 @@ struct ExpressionParser {
                                   + "follows something else in \(site.label) at column \(token.column)",
                                   pointer: site.pointer, column: token.column)
             default:
-                throw syntax("expected an operator but found \(token.quoted); write '*' for a product", at: token)
+                throw syntax("expected an operator but found \(token.quoted)", at: token, hint: "write '*' for a product")
             }
         }
     }
@@ -241,9 +241,9 @@ struct ExpressionParser {
         return pendingPrecedence > precedence || (pendingPrecedence == precedence && !rightAssociative)
     }
 
-    private func syntax(_ what: String, at token: Token, column: Int? = nil) -> EngineError {
+    private func syntax(_ what: String, at token: Token, column: Int? = nil, hint: String? = nil) -> EngineError {
         let column = column ?? token.column
-        return EngineError(kind: .syntax, message: "\(what) in \(site.label) at column \(column)",
-                           pointer: site.pointer, column: column)
+        return EngineError(kind: .syntax, message: "\(what) in \(site.label) at column \(column)"
+                           + (hint.map { "; \($0)" } ?? ""), pointer: site.pointer, column: column)
     }
 }

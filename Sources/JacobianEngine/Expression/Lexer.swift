@@ -118,15 +118,15 @@ struct Lexer {
             let exponentStart = k
             while k < scalars.count, Self.isDigit(scalars[k]) { k += 1 }
             guard k > exponentStart else {
-                throw error("malformed number '\(text(start, k))': the exponent needs digits, as in 1e-3",
-                            column: start + 1)
+                throw error("malformed number '\(text(start, k))'", column: start + 1,
+                            hint: "the exponent needs digits, as in 1e-3")
             }
             j = k
         }
         let written = text(start, j)
         if j < scalars.count, Self.isIdentifierPart(scalars[j]) || scalars[j] == "." {
-            throw error("unexpected '\(scalars[j])' right after the number \(written); write an operator such as "
-                        + "'*' between a number and a name", column: j + 1)
+            throw error("unexpected '\(scalars[j])' right after the number \(written)", column: j + 1,
+                        hint: "write an operator such as '*' between a number and a name")
         }
         guard let value = Double(written), value.isFinite else {
             throw error("the number \(written) is too large for a double", column: start + 1)
@@ -134,8 +134,8 @@ struct Lexer {
         return (Token(kind: .number(value), column: start + 1, text: written), j)
     }
 
-    private func error(_ what: String, column: Int) -> EngineError {
-        EngineError(kind: .syntax, message: "\(what) in \(site.label) at column \(column)",
-                    pointer: site.pointer, column: column)
+    private func error(_ what: String, column: Int, hint: String? = nil) -> EngineError {
+        EngineError(kind: .syntax, message: "\(what) in \(site.label) at column \(column)"
+                    + (hint.map { "; \($0)" } ?? ""), pointer: site.pointer, column: column)
     }
 }

@@ -40,7 +40,7 @@ struct NonFiniteDiagnosis {
             return EngineError(
                 kind: .nonFinite,
                 message: "\(label) is \(Self.format(value)): \(call(instruction)) = "
-                    + "\(Self.format(registers[Int(instruction.output)])) (\(instruction.operation.displayName) at "
+                    + "\(Self.format(registers[Int(instruction.output)])) (from \(instruction.operation.displayName) in "
                     + "\(location.description))",
                 row: row, operation: instruction.operation.displayName)
         }
@@ -48,8 +48,15 @@ struct NonFiniteDiagnosis {
                            row: row)
     }
 
-    /// The error for Jacobian entry (`row`, `column`), which is `entry`, with finite values.
-    func derivativeError(row: Int, column: Int, entry: Double) -> EngineError {
+    /// The error for a non-finite Jacobian entry in `row` (found at `column` with value `entry`), the values being
+    /// finite. Forward mode can turn an infinite partial times a zero tangent into NaN in a column that does not
+    /// really depend on it, so the column reported is the first non-finite one of the row by reverse accumulation,
+    /// which gives both modes the same message.
+    func derivativeError(row: Int, column foundColumn: Int, entry foundEntry: Double) -> EngineError {
+        let gradient = reverseRow(row)
+        let reverseColumn = gradient.firstIndex { !$0.isFinite }
+        let column = reverseColumn ?? foundColumn
+        let entry = reverseColumn.map { gradient[$0] } ?? foundEntry
         let register = program.outputRegisters[row]
         let cone = dependencies(of: register)
         let onColumn = dependents(ofColumn: column)
@@ -70,13 +77,29 @@ struct NonFiniteDiagnosis {
                     return EngineError(
                         kind: .nonFinite,
                         message: "\(what): the derivative of \(call(instruction))\(which) is \(Self.format(partial)) "
-                            + "(\(name) at \(program.locations[k].description))",
+                            + "(from \(name) in \(program.locations[k].description))",
                         row: row, columnIndex: column, operation: name)
                 }
             }
         }
         return EngineError(kind: .nonFinite, message: "\(what): the chain rule overflows although every local "
                            + "derivative is finite", row: row, columnIndex: column)
+    }
+
+    /// Row `row` of the Jacobian by one reverse sweep over the recorded partials.
+    private func reverseRow(_ row: Int) -> [Double] {
+        var adjoints = [Double](repeating: 0, count: program.registerCount)
+        adjoints[Int(program.outputRegisters[row])] = 1
+        for (k, instruction) in program.instructions.enumerated().reversed() {
+            let g = adjoints[Int(instruction.output)]
+            if instruction.activity & Instruction.firstActive != 0 {
+                adjoints[Int(instruction.first)] += g * partials[2 * k]
+            }
+            if instruction.activity & Instruction.secondActive != 0 {
+                adjoints[Int(instruction.second)] += g * partials[2 * k + 1]
+            }
+        }
+        return Array(adjoints[0..<program.columnCount])
     }
 
     /// Which registers `register` depends on (itself included), by one backward pass over the instructions.
@@ -123,6 +146,7 @@ struct NonFiniteDiagnosis {
 
     /// Whole numbers without ".0"; everything else as Swift prints doubles ("0.5", "inf", "nan").
     static func format(_ value: Double) -> String {
+        if value.isNaN { return "nan" }
         if value.isFinite, value == value.rounded(), Swift.abs(value) < 1e15 { return String(Int(value)) }
         return "\(value)"
     }

@@ -1,5 +1,5 @@
 /// "Did you mean ...?" for misspelt names: the closest candidate by edit distance, if it is close enough to be a
-/// likely typo (one edit for short names, two for longer ones, never as many edits as the candidate has letters),
+/// likely typo (one edit for short names, two for longer ones, never as many edits as the longer name has letters),
 /// or a candidate equal up to letter case.
 enum Suggestion {
     /// The best candidate for `name`, or nil. Ties go to the alphabetically first candidate, for stable messages.
@@ -14,12 +14,23 @@ enum Suggestion {
             let allowed = max(lengths.0, lengths.1) <= 3 ? 1 : 2
             guard abs(lengths.0 - lengths.1) <= allowed else { continue }
             let distance = editDistance(Array(name.utf8), Array(candidate.utf8))
-            guard distance <= allowed, distance < lengths.1 else { continue }
-            if best == nil || distance < best!.distance || (distance == best!.distance && candidate < best!.candidate) {
-                best = (distance, candidate)
+            guard distance <= allowed, distance < max(lengths.0, lengths.1) else { continue }
+            // Among equally close candidates prefer the longest shared prefix ('sinn' → 'sin', not 'sign'), then
+            // alphabetical order.
+            let prefix = sharedPrefixLength(name, candidate)
+            if let current = best {
+                let currentPrefix = sharedPrefixLength(name, current.candidate)
+                guard distance < current.distance
+                    || (distance == current.distance && (prefix > currentPrefix
+                        || (prefix == currentPrefix && candidate < current.candidate))) else { continue }
             }
+            best = (distance, candidate)
         }
         return best?.candidate
+    }
+
+    private static func sharedPrefixLength(_ a: String, _ b: String) -> Int {
+        zip(a.utf8, b.utf8).prefix { $0 == $1 }.count
     }
 
     /// "; did you mean 'sin'?" or "".
