@@ -14,7 +14,7 @@ public struct JacobianResult: Sendable, Hashable {
 
 /// A compiled, immutable function: evaluate it and its exact Jacobian at any point, from any number of threads at
 /// once. Obtain one from `JacobianEngine.compile(_:withRespectTo:)` (cached) or `CompiledFunction(_:limits:)`.
-public final class CompiledFunction: Sendable {
+public final class CompiledFunction: Sendable, CustomDebugStringConvertible {
     /// Length of a point.
     public let inputCount: Int
     /// Number of outputs: the Jacobian's rows.
@@ -99,6 +99,12 @@ public final class CompiledFunction: Sendable {
         }
         if let failure { throw failure }
         return JacobianResult(value: value, jacobian: Matrix(rows: outputCount, columns: columnCount, storage: entries))
+    }
+
+    /// A listing of the compiled program for debugging (instructions and registers for expression functions).
+    public var debugDescription: String {
+        if let listing = program as? any CustomDebugStringConvertible { return listing.debugDescription }
+        return "CompiledFunction: \(inputCount) inputs, \(outputCount) outputs, \(columnCount) columns"
     }
 
     /// Throws `.dimensionMismatch` unless the point has one entry per input.
