@@ -94,23 +94,36 @@ extension CompiledFunction {
         let firstFailure = Mutex<(index: Int, error: EngineError)?>(nil)
         // The lowest failing index so far, read without the lock before every point.
         let lowestFailedIndex = Atomic<Int>(Int.max)
-        var slots = [R?](repeating: nil, count: count)
-        slots.withUnsafeMutableBufferPointer { buffer in
-            // Each chunk writes only its own indices, so the threads never touch the same element.
-            let output = DisjointWrites(buffer: buffer)
-            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-                let range = (chunk * chunkSize)..<min(count, (chunk + 1) * chunkSize)
-                for index in range {
-                    if lowestFailedIndex.load(ordering: .relaxed) < index { return }
-                    do throws(EngineError) {
-                        output.buffer[index] = try body(index)
-                    } catch {
-                        firstFailure.withLock { current in
-                            if current == nil || index < current!.index { current = (index, error) }
+        // How many results each chunk has initialized: always a prefix of its range.
+        var initializedPerChunk = [Int](repeating: 0, count: chunkCount)
+        let results = [R](unsafeUninitializedCapacity: count) { buffer, initializedCount in
+            initializedPerChunk.withUnsafeMutableBufferPointer { counts in
+                // Each chunk writes only its own indices and its own count, so threads never share an element.
+                let output = DisjointWrites(buffer: buffer)
+                let progress = DisjointWrites(buffer: counts)
+                DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                    let start = chunk * chunkSize
+                    for index in start..<min(count, start + chunkSize) {
+                        if lowestFailedIndex.load(ordering: .relaxed) < index { return }
+                        do throws(EngineError) {
+                            (output.buffer.baseAddress! + index).initialize(to: try body(index))
+                            progress.buffer[chunk] += 1
+                        } catch {
+                            firstFailure.withLock { current in
+                                if current == nil || index < current!.index { current = (index, error) }
+                            }
+                            lowestFailedIndex.min(index, ordering: .relaxed)
+                            return
                         }
-                        lowestFailedIndex.min(index, ordering: .relaxed)
-                        return
                     }
+                }
+                if firstFailure.withLock({ $0 != nil }) {
+                    for chunk in 0..<chunkCount {
+                        (buffer.baseAddress! + chunk * chunkSize).deinitialize(count: counts[chunk])
+                    }
+                    initializedCount = 0
+                } else {
+                    initializedCount = count
                 }
             }
         }
@@ -119,7 +132,7 @@ extension CompiledFunction {
             located.pointIndex = index
             throw located
         }
-        return slots.map { $0! }
+        return results
     }
 }
 

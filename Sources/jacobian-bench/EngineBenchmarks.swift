@@ -75,6 +75,11 @@ func runEngineBenchmarks() {
         engine: { try! mlp.jacobian(at: network.point).jacobian.storage[0] },
         hand: { network.jacobianByHand(network.point).jacobian.storage[0] }))
 
+    // ENGINE_BENCH_ONLY=MLP times only the rows whose name contains that text (for profiling one workload).
+    if let only = ProcessInfo.processInfo.environment["ENGINE_BENCH_ONLY"] {
+        for row in rows where row.name.contains(only) { print(row.measured()) }
+        return
+    }
     print(EngineBenchRow.header)
     for row in rows { print(row.measured()) }
     let table = Dictionary(uniqueKeysWithValues: rows.map { ($0.name, $0) })

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 import Testing
 @testable import JacobianEngine
@@ -44,6 +45,17 @@ struct CacheTests {
         for seed in 0..<100 { _ = try engine.compile(spec(Double(seed))) }
         #expect(engine.cacheStatistics.entries == 5)
         #expect(engine.cachedSpecificationsByRecency == (95..<100).reversed().map { spec(Double($0)) })
+    }
+
+    @Test func specificationsEqualUpToJSONKeyOrderShareAnEntry() throws {
+        let engine = JacobianEngine()
+        let first = #"{"type": "expression", "inputs": ["t"], "outputs": ["a*t + b"], "constants": {"a": 2, "b": 3}}"#
+        let second = #"{"constants": {"b": 3, "a": 2}, "outputs": ["a*t + b"], "inputs": ["t"], "type": "expression"}"#
+        let one = try engine.compile(JSONDecoder().decode(FunctionSpec.self, from: Data(first.utf8)))
+        let two = try engine.compile(JSONDecoder().decode(FunctionSpec.self, from: Data(second.utf8)))
+        #expect(one === two)
+        #expect(try two.evaluate(at: [1]) == [5])
+        #expect(engine.cacheStatistics == CacheStatistics(hits: 1, misses: 1, entries: 1, capacity: 256))
     }
 
     @Test func zeroCapacityDisablesCaching() throws {

@@ -151,3 +151,18 @@ struct NetworkValidationTests {
         do { _ = try function.evaluate(at: [1]) } catch { #expect(error.kind == .dimensionMismatch) }
     }
 }
+
+@Suite("Network listing")
+struct NetworkListingTests {
+    @Test func debugDescriptionListsLayersAndParameterRanges() throws {
+        let function = try CompiledFunction(NetworkFunction(layers: [
+            .linear(weight: [[1, 2], [3, 4], [5, 6]], bias: [0, 0, 0]), .gelu, .linear(weight: [[1, 1, 1]], bias: nil),
+        ]), withRespectTo: .parameters)
+        #expect(function.debugDescription == """
+            network: 2 inputs → 1 outputs, 12 parameters, differentiated with respect to its parameters
+              layers[0] (linear): 2 → 3, parameters 0..<9
+              layers[1] (gelu): 3 → 3
+              layers[2] (linear): 3 → 1, parameters 9..<12 (no bias)
+            """)
+    }
+}

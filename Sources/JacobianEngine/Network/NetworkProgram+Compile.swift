@@ -92,8 +92,7 @@ extension NetworkProgram {
                 pointer: "/layers")
         }
         return NetworkProgram(
-            steps: steps, inputCount: inputCount, variable: variable,
-            availableModes: forwardFits && reverseFits ? [.forward, .reverse] : forwardFits ? [.forward] : [.reverse])
+            steps: steps, inputCount: inputCount, variable: variable, forwardFits: forwardFits, reverseFits: reverseFits)
     }
 
     /// Compiles layer `index`, which receives a vector of `inputWidth` entries.

@@ -30,9 +30,11 @@ struct NetworkProgram: DifferentiableProgram {
     let variable: DifferentiationVariable
     /// Total number of weights and biases.
     let parameterCount: Int
-    /// The modes whose tangent or adjoint blocks fit the limits; a request for another mode uses the one available,
-    /// which gives the same Jacobian (both are exact).
-    let availableModes: Set<DifferentiationMode>
+    /// Whether forward mode's tangent blocks (widest layer × columns) fit the limits.
+    let forwardFits: Bool
+    /// Whether reverse mode's adjoint blocks (outputs × widest layer) fit the limits. At least one mode fits; a
+    /// request for the other uses it, which gives the same Jacobian (both are exact).
+    let reverseFits: Bool
 
     let inputCount: Int
     let outputCount: Int
@@ -43,8 +45,9 @@ struct NetworkProgram: DifferentiableProgram {
     /// Assembles a program from validated steps; `NetworkProgram.compile` is the checked entry point.
     init(
         steps: [Step], inputCount: Int, variable: DifferentiationVariable,
-        availableModes: Set<DifferentiationMode> = [.forward, .reverse]
+        forwardFits: Bool = true, reverseFits: Bool = true
     ) {
+        precondition(forwardFits || reverseFits, "at least one mode must fit")
         var widths = [inputCount]
         for step in steps {
             if case .affine(let map) = step { widths.append(map.outputs) } else { widths.append(widths.last!) }
@@ -65,7 +68,8 @@ struct NetworkProgram: DifferentiableProgram {
         self.maxWidth = widths.max()!
         self.variable = variable
         self.parameterCount = parameterCount
-        self.availableModes = availableModes
+        self.forwardFits = forwardFits
+        self.reverseFits = reverseFits
         self.inputCount = inputCount
         self.outputCount = widths.last!
         self.rowNames = (0..<widths.last!).map { "y[\($0)]" }
@@ -128,7 +132,7 @@ struct NetworkProgram: DifferentiableProgram {
         for i in 0..<count { y[i] /= total }
     }
 
-    /// Runs `body` with scratch storage for one forward pass, then copies nothing: callers read what they need.
+    /// Runs the forward pass at `point` in scratch storage that lives only for the call, then `body` on it.
     @inline(__always)
     func withActivations<R>(
         _ point: UnsafeBufferPointer<Double>,
@@ -160,7 +164,8 @@ struct NetworkProgram: DifferentiableProgram {
         jacobian: UnsafeMutableBufferPointer<Double>
     ) throws(EngineError) {
         precondition(mode != .auto, "the caller resolves .auto")
-        let mode = availableModes.contains(mode) ? mode : availableModes.first!
+        let mode: DifferentiationMode = mode == .reverse ? (reverseFits ? .reverse : .forward)
+            : (forwardFits ? .forward : .reverse)
         try withActivations(point) { (activations) throws(EngineError) in
             let output = activations + activationOffsets[steps.count]
             if let row = DenseKernels.firstNonFinite(output, count: outputCount) {
