@@ -43,15 +43,12 @@ public final class CompiledFunction: Sendable, CustomDebugStringConvertible {
         self.columnNames = program.columnNames
         self.rowNames = program.rowNames
         self.inputNames = inputNames
-        let byShape: DifferentiationMode = program.columnCount <= program.outputCount ? .forward : .reverse
-        self.autoMode = (program as? ExpressionProgram)?.sparsity.preferredMode ?? byShape
+        self.autoMode = program.columnCount <= program.outputCount ? .forward : .reverse
     }
 
     /// The mode `jacobian(at:mode:)` actually uses: `.auto` becomes `.forward` when the Jacobian has no more
-    /// columns than rows (one sweep carries every column) and `.reverse` otherwise (one sweep per row), except that
-    /// for an expression function whose sparsity makes the other mode do less than half the work (estimated at
-    /// compile time from the columns each instruction depends on and the instructions each row depends on), that
-    /// mode is used.
+    /// columns than rows (one sweep carries every column) and `.reverse` otherwise (one sweep per row). The rule
+    /// depends on the shape alone, so clients can predict it; both modes exploit sparsity (see `Sparsity`).
     public func resolvedMode(_ mode: DifferentiationMode) -> DifferentiationMode {
         switch mode {
         case .auto: autoMode

@@ -5,7 +5,6 @@
 ///   (`columnRanges`), so a banded function's tangent rows are a few entries wide.
 /// - Reverse mode: each output row's adjoint sweep visits only the instructions it depends on (its cone, listed in
 ///   `coneInstructions`), instead of every instruction before it.
-/// The same numbers estimate each mode's work, which `.auto` uses (see `preferredMode`).
 struct Sparsity: Sendable {
     /// Columns `low..<high` (empty when `low >= high`).
     struct ColumnRange: Sendable, Hashable {
@@ -32,9 +31,6 @@ struct Sparsity: Sendable {
     /// Rows with a recorded cone; later rows (only when the cones would exceed `maxConeEntries`) sweep every
     /// instruction up to their output.
     let coneRowCount: Int
-    /// The mode `.auto` should use: forward when the Jacobian has no more columns than rows, unless the other mode
-    /// is estimated to do less than half the work.
-    let preferredMode: DifferentiationMode
 
     /// Bound on the cone lists: four entries per instruction or a million, whichever is more, so dense functions
     /// with many outputs do not store rows × instructions indices.
@@ -48,7 +44,6 @@ struct Sparsity: Sendable {
         let firstInstructionRegister = inputCount + constantCount
         var ranges = [ColumnRange](repeating: .empty, count: firstInstructionRegister + instructions.count)
         for column in 0..<inputCount { ranges[column] = ColumnRange(low: Int32(column), high: Int32(column + 1)) }
-        var forwardWork = 0
         for instruction in instructions {
             var range = ColumnRange.empty
             if instruction.activity & Instruction.firstActive != 0 { range = ranges[Int(instruction.first)] }
@@ -56,13 +51,11 @@ struct Sparsity: Sendable {
                 range = range.union(ranges[Int(instruction.second)])
             }
             ranges[Int(instruction.output)] = range
-            forwardWork += range.width
         }
         columnRanges = ranges
 
         var cones: [Int32] = []
         var starts = [0]
-        var reverseWork = 0
         var visitedBy = [Int32](repeating: -1, count: instructions.count)
         var stack: [Int32] = []
         let maxEntries = maxConeEntries ?? Self.maxConeEntries(instructionCount: instructions.count)
@@ -88,29 +81,17 @@ struct Sparsity: Sendable {
                 }
             }
             cones[start...].sort(by: >)
-            reverseWork += cones.count - start
             starts.append(cones.count)
             if cones.count > maxEntries {
                 // Too many to keep: this and later rows fall back to sweeping everything below their output.
-                reverseWork -= cones.count - start
                 cones.removeSubrange(start...)
                 starts.removeLast()
                 recordedRows = row
-                for later in outputRegisters[row...] { reverseWork += max(0, Int(later) - firstInstructionRegister + 1) }
                 break
             }
         }
         coneInstructions = cones
         coneStarts = starts
         coneRowCount = recordedRows
-
-        let byShape: DifferentiationMode = inputCount <= outputRegisters.count ? .forward : .reverse
-        if byShape == .forward && 2 * reverseWork < forwardWork {
-            preferredMode = .reverse
-        } else if byShape == .reverse && 2 * forwardWork < reverseWork {
-            preferredMode = .forward
-        } else {
-            preferredMode = byShape
-        }
     }
 }
