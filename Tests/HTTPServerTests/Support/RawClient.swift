@@ -114,6 +114,13 @@ final class RawClient {
         } catch { return false }
     }
 
+    /// Whatever is buffered, or the next bytes to arrive; empty at end of stream.
+    func readSome() throws -> [UInt8] {
+        if buffer.isEmpty { try fill() }
+        defer { buffer = [] }
+        return buffer
+    }
+
     /// Everything until the server closes.
     func readToEnd() throws -> [UInt8] {
         while try fill() {}
