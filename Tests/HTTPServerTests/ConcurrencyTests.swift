@@ -6,24 +6,30 @@ import Testing
 /// Many clients at once, the bounded worker pool and the connection limit.
 @Suite struct ConcurrencyTests {
     @Test func hundredClientsTimesHundredRequestsAreAllAnsweredCorrectly() throws {
-        try withServer { _, port in
+        try withServer { server, port in
             let failures = Mutex<[String]>([])
-            DispatchQueue.concurrentPerform(iterations: 100) { clientIndex in
+            let clients = try (0..<100).map { _ in try RawClient(port: port) }
+            // Four client threads, each with 25 connections: every round sends one request on each of its
+            // connections before reading any response, so up to 100 requests are in flight at once.
+            DispatchQueue.concurrentPerform(iterations: 4) { group in
+                let mine = Array(clients.enumerated()).filter { $0.offset % 4 == group }
                 do {
-                    let client = try RawClient(port: port)
-                    for requestIndex in 0..<100 {
-                        let target = "/path?c=\(clientIndex)&r=\(requestIndex)"
-                        try client.send(get(target))
-                        let response = try client.readResponse()
-                        if response.status != 200 || response.bodyText != target {
-                            failures.withLock { $0.append("\(target): \(response.status) \(response.bodyText)") }
+                    for round in 0..<100 {
+                        for (index, client) in mine { try client.send(get("/path?c=\(index)&r=\(round)")) }
+                        for (index, client) in mine {
+                            let response = try client.readResponse()
+                            let target = "/path?c=\(index)&r=\(round)"
+                            if response.status != 200 || response.bodyText != target {
+                                failures.withLock { $0.append("\(target): \(response.status) \(response.bodyText)") }
+                            }
                         }
                     }
                 } catch {
-                    failures.withLock { $0.append("client \(clientIndex): \(error)") }
+                    failures.withLock { $0.append("group \(group): \(error)") }
                 }
             }
             #expect(failures.withLock { $0 } == [])
+            #expect(server.openConnectionCount == 100)
         }
     }
 

@@ -6,7 +6,8 @@ import Darwin
 
 /// A blocking TCP client for tests: sends raw bytes and reads raw responses, with a receive timeout on
 /// every read so that no test can hang.
-final class RawClient {
+/// `@unchecked Sendable`: a test hands each client to one thread at a time, never shares it concurrently.
+final class RawClient: @unchecked Sendable {
     struct Failure: Error, CustomStringConvertible { var description: String }
 
     /// A response as read off the wire.
@@ -112,6 +113,13 @@ final class RawClient {
         do { return try !fill() && buffer.isEmpty } catch let failure as Failure {
             return failure.description.hasPrefix("read failed")
         } catch { return false }
+    }
+
+    /// Whatever is buffered, or the next bytes to arrive; empty at end of stream.
+    func readSome() throws -> [UInt8] {
+        if buffer.isEmpty { try fill() }
+        defer { buffer = [] }
+        return buffer
     }
 
     /// Everything until the server closes.
