@@ -79,11 +79,14 @@ extension CompiledFunction {
                 let progress = DisjointWrites(buffer: counts)
                 DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
                     let start = chunk * chunkSize
+                    // Counted locally and stored once: neighbouring counts share a cache line.
+                    var initialized = 0
+                    defer { progress.buffer[chunk] = initialized }
                     for index in start..<min(count, start + chunkSize) {
                         if lowestFailedIndex.load(ordering: .relaxed) < index { return }
                         do throws(EngineError) {
                             (output.buffer.baseAddress! + index).initialize(to: try body(index))
-                            progress.buffer[chunk] += 1
+                            initialized += 1
                         } catch {
                             firstFailure.withLock { current in
                                 if current == nil || index < current!.index { current = (index, error) }
