@@ -29,6 +29,8 @@ public final class CompiledFunction: Sendable, CustomDebugStringConvertible {
     let inputNames: [String]
     /// The program that does the work.
     let program: any DifferentiableProgram
+    /// What `.auto` resolves to, decided once.
+    private let autoMode: DifferentiationMode
 
     /// Wraps a program. `inputNames` names the point's entries (the columns, when differentiating with respect to
     /// the inputs).
@@ -41,13 +43,18 @@ public final class CompiledFunction: Sendable, CustomDebugStringConvertible {
         self.columnNames = program.columnNames
         self.rowNames = program.rowNames
         self.inputNames = inputNames
+        let byShape: DifferentiationMode = program.columnCount <= program.outputCount ? .forward : .reverse
+        self.autoMode = (program as? ExpressionProgram)?.sparsity.preferredMode ?? byShape
     }
 
     /// The mode `jacobian(at:mode:)` actually uses: `.auto` becomes `.forward` when the Jacobian has no more
-    /// columns than rows (one sweep carries every column) and `.reverse` otherwise (one sweep per row).
+    /// columns than rows (one sweep carries every column) and `.reverse` otherwise (one sweep per row), except that
+    /// for an expression function whose sparsity makes the other mode do less than half the work (estimated at
+    /// compile time from the columns each instruction depends on and the instructions each row depends on), that
+    /// mode is used.
     public func resolvedMode(_ mode: DifferentiationMode) -> DifferentiationMode {
         switch mode {
-        case .auto: columnCount <= outputCount ? .forward : .reverse
+        case .auto: autoMode
         case .forward, .reverse: mode
         }
     }

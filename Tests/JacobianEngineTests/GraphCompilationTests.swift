@@ -45,7 +45,8 @@ struct GraphCompilationTests {
 
     @Test func powersWithConstantExponentsAreSpecialized() throws {
         #expect(try instructions(["x^2"]).map(\.operation) == [.square])
-        #expect(try instructions(["x^3", "pow(x, 0.5)"]).map(\.operation) == [.powerConstant, .powerConstant])
+        #expect(try instructions(["x^3", "x^64", "pow(x, 0.5)", "x^65", "x^-1"]).map(\.operation)
+            == [.powerInteger, .powerInteger, .powerConstant, .powerConstant, .powerConstant])
         #expect(try instructions(["x^y"]).map(\.operation) == [.power])
         #expect(try instructions(["2^y"]).map(\.operation) == [.power])
     }
@@ -70,6 +71,13 @@ struct GraphCompilationTests {
             #expect(result.value == [7, 3, 5])
             #expect(result.jacobian.rowArrays == [[0, 1], [0, 0], [1, 0]])
         }
+    }
+
+    @Test func reverseRowsSeededAtAnInputStartClean() throws {
+        // Row 1 starts its sweep at register 0; the adjoints row 0 left in registers 1 and 2 must not leak into it.
+        let function = try compile([.vector(name: "x", size: 3)], ["x[1] * x[2]", "x[0]"])
+        let result = try function.jacobian(at: [2, 3, 5], mode: .reverse)
+        #expect(result.jacobian.rowArrays == [[0, 5, 3], [1, 0, 0]])
     }
 
     @Test func disassemblyListsInstructions() throws {

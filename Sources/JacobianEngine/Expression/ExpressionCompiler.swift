@@ -163,6 +163,7 @@ struct ExpressionCompiler {
                 first: register[Int(first)], second: register[Int(second)]))
             locations.append(graph.locations[id])
         }
+        let outputRegisters = outputs.map { register[Int($0)] }
         return ExpressionProgram(
             inputCount: columnNames.count,
             outputCount: outputs.count,
@@ -171,7 +172,9 @@ struct ExpressionCompiler {
             constants: constants,
             instructions: instructions,
             locations: locations,
-            outputRegisters: outputs.map { register[Int($0)] })
+            outputRegisters: outputRegisters,
+            sparsity: Sparsity(instructions: instructions, inputCount: columnNames.count,
+                               constantCount: constants.count, outputRegisters: outputRegisters))
     }
 }
 

@@ -51,7 +51,8 @@ struct ExpressionGraph {
     }
 
     /// `operation` applied to `first` (and `second` for binary operations), folded or shared where possible.
-    /// A power with a constant exponent becomes `square` or `powerConstant`, which need no exponent derivative.
+    /// A power with a constant exponent becomes `square`, `powerInteger` or `powerConstant`, which need no exponent
+    /// derivative.
     mutating func apply(
         _ operation: Operation, _ first: Int32, _ second: Int32? = nil, at location: SourceLocation
     ) throws(EngineError) -> Int32 {
@@ -61,6 +62,8 @@ struct ExpressionGraph {
             if exponent == 2 {
                 operation = .square
                 b = a
+            } else if exponent >= 3 && exponent <= 64 && exponent == exponent.rounded() {
+                operation = .powerInteger
             } else {
                 operation = .powerConstant
             }

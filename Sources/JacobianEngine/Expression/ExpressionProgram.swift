@@ -18,8 +18,10 @@ struct Instruction: Sendable, Hashable {
 ///
 /// - `evaluate` runs the values only.
 /// - Forward mode runs values and local partials, then carries a tangent block of every column per register
-///   (split into chunks of columns only when the block would exceed `forwardTangentBudget` doubles).
-/// - Reverse mode runs values and partials once, then one backward sweep of adjoints per output row.
+///   (split into chunks of columns only when the block would exceed `forwardTangentBudget` doubles), each row
+///   touched only inside the columns it depends on.
+/// - Reverse mode runs values and partials once, then one backward sweep of adjoints per output row over the
+///   instructions that row depends on.
 ///
 /// Every call makes a single scratch allocation (on the stack when small). Outputs and Jacobian are checked for
 /// NaN and infinity after the sweeps; only then does `NonFiniteDiagnosis` re-run to name the operation responsible.
@@ -36,6 +38,8 @@ struct ExpressionProgram: DifferentiableProgram {
     let locations: [SourceLocation]
     /// The register holding each output.
     let outputRegisters: [Int32]
+    /// Where tangents can be nonzero and which instructions each output depends on.
+    let sparsity: Sparsity
     /// Inputs + constants + instructions.
     var registerCount: Int { inputCount + constants.count + instructions.count }
 
@@ -133,73 +137,5 @@ struct ExpressionProgram: DifferentiableProgram {
             }
         }
         return finite
-    }
-
-    /// Forward mode: tangents of `width` columns at a time, one sweep per chunk (a single sweep unless the function
-    /// is both huge and wide).
-    private func forwardSweeps(
-        _ partials: UnsafeMutableBufferPointer<Double>, tangents: UnsafeMutableBufferPointer<Double>, width: Int,
-        jacobian: UnsafeMutableBufferPointer<Double>
-    ) {
-        let columns = columnCount
-        instructions.withUnsafeBufferPointer { code in
-            outputRegisters.withUnsafeBufferPointer { outputs in
-                var start = 0
-                while start < columns {
-                    let w = min(width, columns - start)
-                    // Zero tangents for inputs and constants; instructions overwrite their own rows below.
-                    tangents.baseAddress!.initialize(repeating: 0, count: (inputCount + constants.count) * w)
-                    for j in 0..<w { tangents[(start + j) * w + j] = 1 }
-                    for k in code.indices {
-                        let instruction = code[k]
-                        let out = Int(instruction.output) * w
-                        let a = Int(instruction.first) * w
-                        let b = Int(instruction.second) * w
-                        let da = partials[2 * k]
-                        let db = partials[2 * k + 1]
-                        switch instruction.activity {
-                        case 1: for j in 0..<w { tangents[out + j] = da * tangents[a + j] }
-                        case 2: for j in 0..<w { tangents[out + j] = db * tangents[b + j] }
-                        case 3: for j in 0..<w { tangents[out + j] = da * tangents[a + j] + db * tangents[b + j] }
-                        default: for j in 0..<w { tangents[out + j] = 0 }
-                        }
-                    }
-                    for row in outputs.indices {
-                        let source = Int(outputs[row]) * w
-                        for j in 0..<w { jacobian[row * columns + start + j] = tangents[source + j] }
-                    }
-                    start += w
-                }
-            }
-        }
-    }
-
-    /// Reverse mode: for each output row, seed its register's adjoint with 1 and accumulate adjoints backwards.
-    private func reverseSweeps(
-        _ partials: UnsafeMutableBufferPointer<Double>, adjoints: UnsafeMutableBufferPointer<Double>,
-        jacobian: UnsafeMutableBufferPointer<Double>
-    ) {
-        let columns = columnCount
-        instructions.withUnsafeBufferPointer { code in
-            outputRegisters.withUnsafeBufferPointer { outputs in
-                for row in outputs.indices {
-                    adjoints.initialize(repeating: 0)
-                    adjoints[Int(outputs[row])] = 1
-                    for k in code.indices.reversed() {
-                        let instruction = code[k]
-                        let g = adjoints[Int(instruction.output)]
-                        switch instruction.activity {
-                        case 1: adjoints[Int(instruction.first)] += g * partials[2 * k]
-                        case 2: adjoints[Int(instruction.second)] += g * partials[2 * k + 1]
-                        case 3:
-                            adjoints[Int(instruction.first)] += g * partials[2 * k]
-                            adjoints[Int(instruction.second)] += g * partials[2 * k + 1]
-                        default: break
-                        }
-                    }
-                    for j in 0..<columns { jacobian[row * columns + j] = adjoints[j] }
-                }
-            }
-        }
     }
 }
