@@ -1,0 +1,149 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+
+/// Writing, flow control and closing. Everything here runs on the connection's queue.
+extension Connection {
+    /// Queues bytes to write; empty buffers are dropped so every queued buffer makes progress.
+    func enqueue(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty, !closed else { return }
+        pending.append(bytes)
+        pendingBytes += bytes.count
+    }
+
+    /// Writes as much as the socket takes with one `sendmsg` per attempt; when the socket is full, waits
+    /// for a write source event. Finishes a requested close once everything is written.
+    func flush() {
+        while !pending.isEmpty && !closed {
+            switch Socket.send(fd, pending[...], offset: pendingOffset) {
+            case .failure(let error):
+                context.logger.debug("write failed", metadata: ["error": "\(error)"])
+                close(.immediate)
+                return
+            case .success(0):
+                state.writeBlocked(now: Self.now())
+                startWriteSource()
+                updateDeadline()
+                return
+            case .success(let written):
+                advance(by: written)
+            }
+        }
+        guard !closed else { return }
+        state.writeDrained()
+        stopWriteSource()
+        if let mode = closeAfterFlush { finishClose(mode) }
+        updateDeadline()
+    }
+
+    private func advance(by written: Int) {
+        var remaining = written
+        pendingBytes -= written
+        while remaining > 0 {
+            let available = pending[0].count - pendingOffset
+            if remaining >= available {
+                remaining -= available
+                pending.removeFirst()
+                pendingOffset = 0
+            } else {
+                pendingOffset += remaining
+                remaining = 0
+            }
+        }
+        if pending.isEmpty { pending = [] }  // Releases the array's storage on idle connections.
+    }
+
+    private func startWriteSource() {
+        if writeSource == nil {
+            let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
+            source.setEventHandler { [unowned self] in
+                flush()
+                if pending.isEmpty { continueAfterResponse() }
+            }
+            source.setCancelHandler { [self] in sourceCancelled() }
+            liveSources += 1
+            writeSource = source
+            writeSourceRunning = true
+            source.activate()
+        } else if !writeSourceRunning {
+            writeSourceRunning = true
+            writeSource?.resume()
+        }
+    }
+
+    private func stopWriteSource() {
+        if writeSourceRunning, let writeSource {
+            writeSource.suspend()
+            writeSourceRunning = false
+        }
+    }
+
+    func suspendReading() {
+        if !readSuspended, let readSource {
+            readSource.suspend()
+            readSuspended = true
+        }
+    }
+
+    func resumeReading() {
+        if readSuspended, let readSource {
+            readSource.resume()
+            readSuspended = false
+        }
+    }
+
+    /// After the last response: close at once, or half-close and linger (RFC 9112 §9.6) so that the client
+    /// reads the response before the connection goes, instead of a reset caused by its unread input.
+    private func finishClose(_ mode: CloseMode) {
+        switch mode {
+        case .immediate:
+            close(.immediate)
+        case .lingering:
+            closeAfterFlush = nil
+            guard !peerClosed else { return close(.immediate) }
+            shutdown(fd, Int32(SHUT_WR))
+            state.startLingering(now: Self.now())
+            parser = HTTPRequestParser(limits: context.configuration.limits)
+            takeover = nil
+            resumeReading()
+        }
+    }
+
+    /// Closes now (`.immediate`), or once queued output is written and the client had time to read it.
+    func close(_ mode: CloseMode) {
+        guard !closed else { return }
+        if mode == .lingering {
+            closeAfterFlush = .lingering
+            if pending.isEmpty { flush() }
+            return
+        }
+        closed = true
+        state.close()
+        deadline.store(0, ordering: .relaxed)
+        takeover = nil  // Breaks the handler -> ConnectionIO -> connection cycle.
+        pending = []
+        pendingBytes = 0
+        parser = HTTPRequestParser(limits: context.configuration.limits)
+        // A suspended source never delivers its cancellation, so resume before cancelling.
+        resumeReading()
+        readSource?.cancel()
+        if let writeSource {
+            if !writeSourceRunning { writeSource.resume() }
+            writeSource.cancel()
+        }
+        context.registry.remove(self)
+    }
+
+    /// The descriptor is closed only after every source on it is cancelled, as Dispatch requires.
+    func sourceCancelled() {
+        liveSources -= 1
+        if liveSources == 0 {
+            _ = Glibc.close(fd)
+            readSource = nil
+            writeSource = nil
+        }
+    }
+}

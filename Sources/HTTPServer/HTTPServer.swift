@@ -1,0 +1,161 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import Logging
+import Synchronization
+
+/// An HTTP/1.1 server on non-blocking POSIX sockets driven by Dispatch sources.
+///
+/// Each connection is a read source on a serial queue (idle connections cost memory, not threads);
+/// responders run on a bounded worker pool; a sweep timer enforces read, write and idle timeouts.
+/// Lifecycle: `start()`, then `shutdown(deadline:)` and `waitUntilStopped()`.
+public final class HTTPServer: Sendable {
+    private enum Phase { case created, running, stopping, stopped }
+
+    private struct State {
+        var phase = Phase.created
+        var listenerFD: Int32 = -1
+        var acceptSource: DispatchObjectBox<DispatchSourceRead>?
+        var sweepTimer: DispatchObjectBox<DispatchSourceTimer>?
+    }
+
+    /// The configuration the server was created with.
+    public let configuration: HTTPServerConfiguration
+    private let context: ServerContext
+    private let state = Mutex(State())
+    private let acceptQueue = DispatchQueue(label: "http.accept", qos: .userInitiated)
+    /// Left once the server has stopped; `waitUntilStopped` waits on it.
+    private let stopped = DispatchGroup()
+
+    /// Creates a server that answers every request with `responder`. Nothing listens until `start()`.
+    public init(
+        configuration: HTTPServerConfiguration,
+        responder: @escaping HTTPResponder,
+        logger: Logger = Logger(label: "HTTPServer")
+    ) {
+        self.configuration = configuration
+        context = ServerContext(configuration: configuration, responder: responder, logger: logger)
+    }
+
+    /// Connections currently open (refused ones excluded).
+    public var openConnectionCount: Int { context.registry.openCount }
+
+    /// Binds, listens and starts accepting. Returns the bound port (useful with port 0).
+    /// Throws `SocketError` if the address cannot be bound; traps if called twice.
+    @discardableResult
+    public func start() throws -> Int {
+        signal(SIGPIPE, SIG_IGN)  // Writes use MSG_NOSIGNAL; this covers anything else on a closed socket.
+        let (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port,
+                                          backlog: configuration.backlog)
+        let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: acceptQueue)
+        source.setEventHandler { [self] in acceptPending(fd) }
+        source.setCancelHandler { _ = Glibc.close(fd) }
+        let timer = DispatchSource.makeTimerSource(queue: acceptQueue)
+        let interval = sweepInterval()
+        timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(2))
+        timer.setEventHandler { [context] in Self.sweep(context.registry) }
+        state.withLock { state in
+            precondition(state.phase == .created, "HTTPServer.start() called twice")
+            state.phase = .running
+            state.listenerFD = fd
+            state.acceptSource = DispatchObjectBox(object: source)
+            state.sweepTimer = DispatchObjectBox(object: timer)
+        }
+        stopped.enter()
+        source.activate()
+        timer.activate()
+        context.logger.info("listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
+        return port
+    }
+
+    /// Stops accepting, lets requests in flight finish (their responses carry `Connection: close`),
+    /// closes idle connections at once, asks taken-over connections to finish, and force-closes whatever
+    /// is left after `deadline`. Returns at once; `waitUntilStopped()` returns when all is closed.
+    public func shutdown(deadline: Duration) {
+        let source = state.withLock { state -> DispatchObjectBox<DispatchSourceRead>? in
+            guard state.phase == .running else { return nil }
+            state.phase = .stopping
+            return state.acceptSource
+        }
+        guard let source else { return }
+        source.object.cancel()
+        context.logger.info("shutting down", metadata: ["open_connections": "\(openConnectionCount)"])
+        for connection in context.registry.all {
+            connection.queue.async { connection.beginGracefulShutdown() }
+        }
+        let registry = context.registry
+        acceptQueue.asyncAfter(deadline: .now() + .nanoseconds(Int(clamping: deadline.nanoseconds))) {
+            for connection in registry.all {
+                connection.queue.async { connection.close(.immediate) }
+            }
+        }
+        registry.whenEmpty { [self] in finishStopping() }
+    }
+
+    /// Blocks until the server has stopped after `shutdown(deadline:)`; returns at once if it never started.
+    public func waitUntilStopped() {
+        stopped.wait()
+    }
+
+    private func finishStopping() {
+        let timer = state.withLock { state -> DispatchObjectBox<DispatchSourceTimer>? in
+            guard state.phase == .stopping else { return nil }
+            state.phase = .stopped
+            return state.sweepTimer
+        }
+        guard let timer else { return }
+        timer.object.cancel()
+        context.pool.stop()
+        context.logger.info("stopped")
+        stopped.leave()
+    }
+
+    // MARK: Accepting
+
+    private func acceptPending(_ listener: Int32) {
+        while true {
+            switch Socket.accept(listener) {
+            case nil:
+                return
+            case .failure(let error):
+                // Out of descriptors: pause accepting briefly rather than spin on a readable listener.
+                context.logger.notice("accept failed", metadata: ["error": "\(error)"])
+                if let source = state.withLock({ $0.acceptSource }) {
+                    source.object.suspend()
+                    acceptQueue.asyncAfter(deadline: .now() + .milliseconds(100)) { source.object.resume() }
+                }
+                return
+            case .success(let fd):
+                let refusing = context.registry.openCount >= configuration.maxConnections
+                let context = context
+                let connection = context.registry.add(refusing: refusing) { id in
+                    Connection(id: id, fd: fd, context: context, isRefusal: refusing)
+                }
+                connection.start()
+            }
+        }
+    }
+
+    // MARK: Timeouts
+
+    /// A quarter of the shortest timeout, within 5 ms...1 s: deadlines are enforced to within 25 %.
+    private func sweepInterval() -> DispatchTimeInterval {
+        let t = configuration.timeouts
+        let shortest = [t.requestHead, t.requestBody, t.idle, t.write, t.lingeringClose].min()!.nanoseconds / 4
+        return .nanoseconds(Int(min(max(shortest, 5_000_000), 1_000_000_000)))
+    }
+
+    /// Wakes the connections whose deadline has passed; the rest cost one atomic load each.
+    private static func sweep(_ registry: ConnectionRegistry) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        for connection in registry.all {
+            let due = connection.deadline.load(ordering: .relaxed)
+            if due != 0 && due <= now {
+                connection.queue.async { connection.checkTimeout() }
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Renders an error the server itself answers (400, 404, 408, 413, 503...) from its status and a detail sentence.
+public typealias HTTPErrorResponder = @Sendable (HTTPStatus, String) -> HTTPResponse
+
+/// Everything the server can be tuned with. Every default is chosen for a small JSON API behind no proxy.
+public struct HTTPServerConfiguration: Sendable {
+    /// Address to listen on: an IPv4 or IPv6 literal or a host name. Default `"127.0.0.1"`, so nothing is
+    /// exposed by accident; use `"0.0.0.0"` or `"::"` (dual-stack) in a container.
+    public var host: String
+    /// TCP port. Default 8080; 0 picks a free port, which `HTTPServer.start()` returns.
+    public var port: Int
+    /// Length of the kernel's queue of accepted-but-unclaimed connections. Default 256, as Hummingbird,
+    /// enough for bursts at thousands of connections per second (the kernel caps it at `somaxconn`).
+    public var backlog: Int
+    /// Threads that run responders. Default: the number of active cores, because handlers are CPU-bound
+    /// computations; more threads would only contend for the same cores.
+    public var workerCount: Int
+    /// Requests that may wait for a worker when all are busy. Default 1024: a short burst is absorbed, a
+    /// sustained overload is answered 503 + Retry-After instead of queueing without bound.
+    public var queueDepth: Int
+    /// Open connections allowed at once; further ones get a 503 and are closed. Default 16384, above the
+    /// 10,000 idle keep-alive connections the server is sized for, below common `ulimit -n` settings.
+    public var maxConnections: Int
+    /// Seconds sent in `Retry-After` with 503 responses. Default 1: overload is usually brief.
+    public var retryAfterSeconds: Int
+    /// Size and count limits on requests.
+    public var limits: HTTPLimits
+    /// Read, write and shutdown timeouts.
+    public var timeouts: HTTPTimeouts
+    /// Renders the error responses the server generates. Default: RFC 9457 `application/problem+json`
+    /// (`ProblemDetails.response`), so the whole service has one error format.
+    public var errorResponder: HTTPErrorResponder
+    /// Protocols that may take over a connection (HTTP/2 by prior knowledge or `Upgrade`). Default none.
+    public var protocols: [any ConnectionProtocolFactory]
+
+    /// Creates a configuration; every parameter has the default documented on its property.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        backlog: Int = 256,
+        workerCount: Int = HTTPServerConfiguration.activeProcessorCount,
+        queueDepth: Int = 1024,
+        maxConnections: Int = 16384,
+        retryAfterSeconds: Int = 1,
+        limits: HTTPLimits = HTTPLimits(),
+        timeouts: HTTPTimeouts = HTTPTimeouts(),
+        errorResponder: @escaping HTTPErrorResponder = ProblemDetails.response,
+        protocols: [any ConnectionProtocolFactory] = []
+    ) {
+        self.host = host
+        self.port = port
+        self.backlog = backlog
+        self.workerCount = max(1, workerCount)
+        self.queueDepth = max(0, queueDepth)
+        self.maxConnections = max(1, maxConnections)
+        self.retryAfterSeconds = max(0, retryAfterSeconds)
+        self.limits = limits
+        self.timeouts = timeouts
+        self.errorResponder = errorResponder
+        self.protocols = protocols
+    }
+
+    /// The number of cores this process may run on.
+    public static var activeProcessorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}
+
+/// Limits on what a client may send. Each one, when exceeded, is answered with its own status code and
+/// the connection is closed, because the rest of the stream can no longer be trusted to be framed.
+public struct HTTPLimits: Sendable, Hashable {
+    /// Longest request target, in bytes, answered 414 beyond. Default 8192, the minimum RFC 9112 §3
+    /// recommends supporting; this API's paths and queries are far shorter.
+    public var maxRequestTargetLength: Int
+    /// Largest header section (request line, fields, trailers), in bytes, answered 431 beyond. Default 16384:
+    /// browsers send under 4 KiB; anything larger is more likely an attack than a client.
+    public var maxHeaderSectionBytes: Int
+    /// Most header fields in one request, answered 431 beyond. Default 100, as NIO and Hummingbird.
+    public var maxHeaderCount: Int
+    /// Largest request body, in bytes, answered 413 beyond: checked against Content-Length before reading,
+    /// and while decoding a chunked body. Default 1 MiB, ample for JSON function descriptions and points.
+    public var maxBodyBytes: Int
+
+    /// Creates limits; every parameter has the default documented on its property.
+    public init(
+        maxRequestTargetLength: Int = 8192,
+        maxHeaderSectionBytes: Int = 16384,
+        maxHeaderCount: Int = 100,
+        maxBodyBytes: Int = 1 << 20
+    ) {
+        self.maxRequestTargetLength = maxRequestTargetLength
+        self.maxHeaderSectionBytes = maxHeaderSectionBytes
+        self.maxHeaderCount = maxHeaderCount
+        self.maxBodyBytes = maxBodyBytes
+    }
+}
+
+/// Timeouts, all measured on the monotonic clock.
+public struct HTTPTimeouts: Sendable, Hashable {
+    /// Time allowed from the first byte of a request to the end of its header section; beyond it the client
+    /// gets 408 and the connection closes. Default 10 s: defeats slow-header (Slowloris) clients.
+    public var requestHead: Duration
+    /// Time allowed to receive a request body once its header section is complete; beyond it, 408 and close.
+    /// Default 30 s, for a 1 MiB body on a slow link; a total, not per read, so trickling does not extend it.
+    public var requestBody: Duration
+    /// How long a keep-alive connection may sit with no request before it is closed (silently, RFC 9112 §9.5).
+    /// Default 60 s, longer than typical client pools keep connections, so the client usually closes first.
+    public var idle: Duration
+    /// Time allowed for the client to read a response that does not fit the socket buffer; beyond it the
+    /// connection is closed. Default 30 s: a client that stops reading must not hold memory forever.
+    public var write: Duration
+    /// After an error response, how long the server keeps reading (and discarding) before it closes, so the
+    /// client reads the error instead of a reset (RFC 9112 §9.6). Default 2 s.
+    public var lingeringClose: Duration
+
+    /// Creates timeouts; every parameter has the default documented on its property.
+    public init(
+        requestHead: Duration = .seconds(10),
+        requestBody: Duration = .seconds(30),
+        idle: Duration = .seconds(60),
+        write: Duration = .seconds(30),
+        lingeringClose: Duration = .seconds(2)
+    ) {
+        self.requestHead = requestHead
+        self.requestBody = requestBody
+        self.idle = idle
+        self.write = write
+        self.lingeringClose = lingeringClose
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds, saturated to what a `UInt64` deadline can add.
+    var nanoseconds: UInt64 {
+        let (seconds, attoseconds) = components
+        guard seconds >= 0 else { return 0 }
+        let ns = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if ns.overflow { return UInt64.max / 2 }
+        return UInt64(ns.partialValue) + UInt64(attoseconds / 1_000_000_000)
+    }
+}

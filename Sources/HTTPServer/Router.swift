@@ -1,0 +1,75 @@
+import Logging
+
+/// A route handler that may throw: any error becomes a generic 500 and is logged, and the server goes on.
+public typealias HTTPHandler = @Sendable (HTTPRequest) throws -> HTTPResponse
+
+/// Exact-path routing from (method, path) to handlers.
+///
+/// The responder it builds answers 404 for an unknown path, 405 with `Allow` for a known path and another
+/// method (RFC 9110 §15.5.6), serves HEAD with the GET handler (the server drops the body and keeps its
+/// `Content-Length`, RFC 9110 §9.3.2), answers OPTIONS with `Allow` when no handler is registered for it,
+/// and 501 for methods this server does not know at all (RFC 9110 §9.1).
+public struct Router: Sendable {
+    private var routes: [String: [String: HTTPHandler]] = [:]
+
+    /// Creates an empty router.
+    public init() {}
+
+    /// The methods the server knows (RFC 9110 §9.3 plus PATCH, RFC 5789); any other is answered 501.
+    public static let knownMethods: Set<String> = [
+        "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT",
+    ]
+
+    /// Routes `method` on exactly `path` (no query) to `handler`. Adding the same route twice is a
+    /// programmer error and traps.
+    public mutating func add(_ method: String, _ path: String, _ handler: @escaping HTTPHandler) {
+        precondition(Self.knownMethods.contains(method), "unknown method \(method)")
+        precondition(routes[path]?[method] == nil, "duplicate route \(method) \(path)")
+        routes[path, default: [:]][method] = handler
+    }
+
+    /// The methods allowed on `path`, sorted, with HEAD wherever GET is and OPTIONS always; nil for an
+    /// unknown path.
+    public func allowedMethods(for path: String) -> [String]? {
+        guard let methods = routes[path] else { return nil }
+        var allowed = Set(methods.keys)
+        if allowed.contains("GET") { allowed.insert("HEAD") }
+        allowed.insert("OPTIONS")
+        return allowed.sorted()
+    }
+
+    /// A responder that dispatches to the routes. `errors` renders 404, 405, 500 and 501 (the default is
+    /// problem+json, as the server's own errors); `logger` records handler failures at error level.
+    public func responder(
+        errors: @escaping HTTPErrorResponder = ProblemDetails.response,
+        logger: Logger = Logger(label: "HTTPServer.Router")
+    ) -> HTTPResponder {
+        let routes = self.routes
+        return { request in
+            guard Router.knownMethods.contains(request.method) else {
+                return errors(.notImplemented, "The method \(request.method) is not implemented.")
+            }
+            guard let methods = routes[request.path] else {
+                return errors(.notFound, "No resource at \(request.path).")
+            }
+            let handler = methods[request.method] ?? (request.method == "HEAD" ? methods["GET"] : nil)
+            guard let handler else {
+                let allow = self.allowedMethods(for: request.path)!.joined(separator: ", ")
+                if request.method == "OPTIONS" {
+                    return HTTPResponse(status: .noContent, headers: ["Allow": allow])
+                }
+                var response = errors(.methodNotAllowed, "\(request.method) is not allowed on \(request.path).")
+                response.headers.replaceOrAdd("Allow", allow)
+                return response
+            }
+            do {
+                return try handler(request)
+            } catch {
+                logger.error("handler failed", metadata: [
+                    "method": "\(request.method)", "path": "\(request.path)", "error": "\(error)",
+                ])
+                return errors(.internalServerError, "The server could not complete the request.")
+            }
+        }
+    }
+}

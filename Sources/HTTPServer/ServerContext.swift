@@ -1,0 +1,100 @@
+import Dispatch
+import Logging
+import Synchronization
+
+/// What every connection of one server shares: configuration, responder, worker pool, metrics and the
+/// registry of open connections. Immutable apart from the registry, which guards itself.
+final class ServerContext: Sendable {
+    let configuration: HTTPServerConfiguration
+    let responder: HTTPResponder
+    let logger: Logger
+    let pool: WorkerPool
+    let metrics: ServerMetrics
+    let encoder: ResponseEncoder
+    let registry: ConnectionRegistry
+    /// The queue every connection's serial queue targets; Dispatch sizes its thread pool to the cores.
+    let ioQueue = DispatchQueue(label: "http.io", qos: .userInitiated, attributes: .concurrent)
+    /// Whether any protocol is recognised by its first bytes, so connections must look before parsing.
+    let hasPrefaces: Bool
+
+    init(configuration: HTTPServerConfiguration, responder: @escaping HTTPResponder, logger: Logger) {
+        self.configuration = configuration
+        self.responder = responder
+        self.logger = logger
+        metrics = ServerMetrics()
+        pool = WorkerPool(workerCount: configuration.workerCount, queueDepth: configuration.queueDepth,
+                          metrics: metrics)
+        encoder = ResponseEncoder(dateCache: DateCache())
+        registry = ConnectionRegistry(metrics: metrics)
+        hasPrefaces = configuration.protocols.contains { $0.preface != nil }
+    }
+
+    /// The server's own error response, as configured (problem+json by default).
+    func errorResponse(_ status: HTTPStatus, _ detail: String) -> HTTPResponse {
+        configuration.errorResponder(status, detail)
+    }
+}
+
+/// The open connections, so the server can count them, sweep their deadlines and shut them down.
+final class ConnectionRegistry: Sendable {
+    private struct State {
+        var connections: [Int: Connection] = [:]
+        var nextID = 0
+        /// Connections being refused (past the limit): tracked for their deadlines, not counted as open.
+        var refusing = 0
+        var onEmpty: (@Sendable () -> Void)?
+    }
+
+    private let state = Mutex(State())
+    private let metrics: ServerMetrics
+
+    init(metrics: ServerMetrics) { self.metrics = metrics }
+
+    /// Connections open and counted against `maxConnections`.
+    var openCount: Int { state.withLock { $0.connections.count - $0.refusing } }
+
+    /// Registers a connection built by `make` with a fresh id. A refusing connection (past the limit) is
+    /// tracked but not counted as open.
+    func add(refusing: Bool, make: (Int) -> Connection) -> Connection {
+        let (connection, open) = state.withLock { state in
+            state.nextID += 1
+            let connection = make(state.nextID)
+            state.connections[state.nextID] = connection
+            if refusing { state.refusing += 1 }
+            return (connection, state.connections.count - state.refusing)
+        }
+        metrics.openConnections.record(open)
+        return connection
+    }
+
+    func remove(_ connection: Connection) {
+        let (open, onEmpty): (Int, (@Sendable () -> Void)?) = state.withLock { state in
+            guard state.connections.removeValue(forKey: connection.id) != nil else { return (-1, nil) }
+            if connection.isRefusal { state.refusing -= 1 }
+            let onEmpty = state.connections.isEmpty ? state.onEmpty : nil
+            if onEmpty != nil { state.onEmpty = nil }
+            return (state.connections.count - state.refusing, onEmpty)
+        }
+        if open >= 0 { metrics.openConnections.record(open) }
+        onEmpty?()
+    }
+
+    /// A snapshot of every connection.
+    var all: [Connection] { state.withLock { Array($0.connections.values) } }
+
+    /// Calls `body` once no connection is left (now, if none is).
+    func whenEmpty(_ body: @escaping @Sendable () -> Void) {
+        let runNow = state.withLock { state in
+            if state.connections.isEmpty { return true }
+            state.onEmpty = body
+            return false
+        }
+        if runNow { body() }
+    }
+}
+
+/// Carries a Dispatch object across threads. Dispatch sources are thread-safe (their methods may be called
+/// from any thread) but not annotated `Sendable` in the Swift overlay.
+struct DispatchObjectBox<Object>: @unchecked Sendable {
+    let object: Object
+}

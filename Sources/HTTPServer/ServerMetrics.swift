@@ -1,0 +1,16 @@
+import Metrics
+
+/// The server's metrics (swift-metrics; exported by whatever backend the process bootstraps).
+struct ServerMetrics: Sendable {
+    /// `http_open_connections`: connections currently open.
+    let openConnections = Gauge(label: "http_open_connections")
+    /// `http_worker_queue_depth`: requests waiting for a worker.
+    let workerQueueDepth = Gauge(label: "http_worker_queue_depth")
+    /// `http_requests_in_flight`: requests being handled by a worker.
+    let requestsInFlight = Gauge(label: "http_requests_in_flight")
+    /// `http_requests_rejected_total{reason="overloaded"}`: requests answered 503 because the pool was full.
+    let rejectedOverloaded = Counter(label: "http_requests_rejected_total", dimensions: [("reason", "overloaded")])
+    /// `http_requests_rejected_total{reason="connection_limit"}`: connections refused past `maxConnections`.
+    let rejectedConnectionLimit = Counter(
+        label: "http_requests_rejected_total", dimensions: [("reason", "connection_limit")])
+}

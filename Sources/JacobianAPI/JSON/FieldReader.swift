@@ -1,0 +1,157 @@
+/// Typed, pointer-aware access to a JSON object in a request, so that every complaint names its field.
+///
+/// Unknown members are refused (with a suggestion) rather than ignored: a misspelt `max_iteration` silently
+/// falling back to its default is a wrong answer the client cannot see.
+struct FieldReader {
+    let object: JSONObject
+    /// JSON Pointer of this object in the request ("" for the body itself).
+    let pointer: String
+
+    /// Reads `value` as an object at `pointer`, allowing only the `allowed` members.
+    init(_ value: JSONValue, at pointer: String, allowed: [String]) throws(Problem) {
+        guard case .object(let object) = value else {
+            throw Problem.invalid(pointer, "\(FieldReader.name(pointer)) must be an object, found \(value.typeName)")
+        }
+        self.object = object
+        self.pointer = pointer
+        for key in object.keys where !allowed.contains(key) {
+            var message = "unknown field '\(key)' in \(FieldReader.name(pointer))"
+            if let suggestion = closestMatch(to: key, among: allowed) { message += "; did you mean '\(suggestion)'?" }
+            throw Problem.invalid(JSONPointer.appending(pointer, key), message)
+        }
+    }
+
+    /// A readable name for a pointer in messages: "the request body" or "/function/outputs".
+    static func name(_ pointer: String) -> String { pointer.isEmpty ? "the request body" : pointer }
+
+    func path(_ key: String) -> String { JSONPointer.appending(pointer, key) }
+
+    func has(_ key: String) -> Bool {
+        if let value = object[key], value != .null { return true }
+        return false
+    }
+
+    func value(_ key: String) throws(Problem) -> JSONValue {
+        guard let value = object[key], value != .null else {
+            throw Problem.invalid(path(key), "missing required field '\(key)' in \(FieldReader.name(pointer))")
+        }
+        return value
+    }
+
+    func number(_ key: String) throws(Problem) -> Double {
+        try FieldReader.number(try value(key), at: path(key))
+    }
+
+    func number(_ key: String, default fallback: Double) throws(Problem) -> Double {
+        has(key) ? try number(key) : fallback
+    }
+
+    /// A positive number (step sizes, tolerances).
+    func positiveNumber(_ key: String, default fallback: Double) throws(Problem) -> Double {
+        let number = try number(key, default: fallback)
+        guard number > 0 else { throw Problem.invalid(path(key), "\(key) must be greater than 0, got \(JSONWriter.format(number))") }
+        return number
+    }
+
+    func integer(_ key: String, default fallback: Int, in range: ClosedRange<Int>, limitName: String? = nil) throws(Problem) -> Int {
+        guard has(key) else { return fallback }
+        let number = try number(key)
+        guard number.rounded() == number, abs(number) < 1e15 else {
+            throw Problem.invalid(path(key), "\(key) must be an integer, got \(JSONWriter.format(number))")
+        }
+        let integer = Int(number)
+        guard range.contains(integer) else {
+            var message = "\(key) must be between \(range.lowerBound) and \(range.upperBound), got \(integer)"
+            if let limitName { message += " (limit \(limitName))" }
+            throw Problem.invalid(path(key), message)
+        }
+        return integer
+    }
+
+    func string(_ key: String) throws(Problem) -> String {
+        guard case .string(let string) = try value(key) else {
+            throw Problem.invalid(path(key), "\(key) must be a string, found \(try value(key).typeName)")
+        }
+        return string
+    }
+
+    /// One of a fixed set of strings, e.g. a mode; unknown values list the accepted ones.
+    func choice<T: RawRepresentable<String>>(_ key: String, default fallback: T, among all: [T]) throws(Problem) -> T {
+        guard has(key) else { return fallback }
+        let raw = try string(key)
+        if let match = all.first(where: { $0.rawValue == raw }) { return match }
+        let names = all.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        var message = "unknown \(key) '\(raw)'; expected one of \(names)"
+        if let suggestion = closestMatch(to: raw, among: all.map(\.rawValue)) { message += " (did you mean '\(suggestion)'?)" }
+        throw Problem.invalid(path(key), message)
+    }
+
+    func numbers(_ key: String) throws(Problem) -> [Double] {
+        try FieldReader.numbers(try value(key), at: path(key))
+    }
+
+    static func number(_ value: JSONValue, at pointer: String) throws(Problem) -> Double {
+        guard case .number(let number) = value else {
+            throw Problem.invalid(pointer, "\(name(pointer)) must be a number, found \(value.typeName)")
+        }
+        return number
+    }
+
+    static func numbers(_ value: JSONValue, at pointer: String) throws(Problem) -> [Double] {
+        guard case .array(let elements) = value else {
+            throw Problem.invalid(pointer, "\(name(pointer)) must be an array of numbers, found \(value.typeName)")
+        }
+        var result: [Double] = []
+        result.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() {
+            result.append(try number(element, at: JSONPointer.appending(pointer, index)))
+        }
+        return result
+    }
+
+    /// A matrix given as rows of equal length.
+    static func rows(_ value: JSONValue, at pointer: String) throws(Problem) -> [[Double]] {
+        guard case .array(let rows) = value else {
+            throw Problem.invalid(pointer, "\(name(pointer)) must be an array of rows, found \(value.typeName)")
+        }
+        var result: [[Double]] = []
+        for (index, row) in rows.enumerated() {
+            let parsed = try numbers(row, at: JSONPointer.appending(pointer, index))
+            if let first = result.first, first.count != parsed.count {
+                throw Problem.invalid(JSONPointer.appending(pointer, index),
+                    "row \(index) has \(parsed.count) entries but row 0 has \(first.count)")
+            }
+            result.append(parsed)
+        }
+        return result
+    }
+}
+
+/// The candidate closest to `word` by edit distance, if it is close enough to be a plausible typo.
+func closestMatch(to word: String, among candidates: [String]) -> String? {
+    let word = Array(word.lowercased().utf8.prefix(64))
+    var best: (candidate: String, distance: Int)?
+    for candidate in candidates {
+        let distance = editDistance(word, Array(candidate.lowercased().utf8))
+        if distance <= max(1, min(word.count, candidate.utf8.count) / 3), distance < (best?.distance ?? .max) {
+            best = (candidate, distance)
+        }
+    }
+    return best?.candidate
+}
+
+/// Levenshtein distance between two byte strings (inputs are short: field names and keywords).
+private func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+    if a.isEmpty { return b.count }
+    var previous = Array(0...b.count)
+    var current = previous
+    for i in 1...a.count {
+        current[0] = i
+        for j in stride(from: 1, through: b.count, by: 1) {
+            let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}

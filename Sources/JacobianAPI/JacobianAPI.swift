@@ -1,0 +1,95 @@
+import Foundation
+import HTTPServer
+import JacobianEngine
+
+/// Settings of the JSON API that are not the engine's or the server's.
+public struct APIConfiguration: Sendable {
+    /// Largest `max_iterations` a Newton or IK request may ask for. Default 10,000: enough to converge from far
+    /// away, small enough that one request cannot hold a worker for long.
+    public var maxIterations: Int
+    /// Deepest JSON nesting accepted in a body. Default 64; requests nest 4 levels at most.
+    public var maxJSONDepth: Int
+
+    public init(maxIterations: Int = 10_000, maxJSONDepth: Int = 64) {
+        self.maxIterations = maxIterations
+        self.maxJSONDepth = maxJSONDepth
+    }
+}
+
+/// The service's HTTP API: POST /v1/jacobian, /v1/newton and /v1/ik, GET /openapi.yaml and GET /.
+/// Health, readiness and metrics routes belong to the process (ServerApp), which knows its own state.
+public struct JacobianAPI: Sendable {
+    public let engine: JacobianEngine
+    public let configuration: APIConfiguration
+
+    public init(engine: JacobianEngine, configuration: APIConfiguration = APIConfiguration()) {
+        self.engine = engine
+        self.configuration = configuration
+    }
+
+    /// Adds the API's routes to `router`.
+    public func register(in router: inout Router) {
+        let parser = JSONParser(maxDepth: configuration.maxJSONDepth)
+        let jacobian = JacobianEndpoint(engine: engine)
+        let newton = NewtonEndpoint(engine: engine, maxIterations: configuration.maxIterations)
+        let ik = IKEndpoint(maxIterations: configuration.maxIterations)
+        router.add("POST", "/v1/jacobian", Self.endpoint(parser) { body throws(Problem) in
+            let outcome = try jacobian.run(body)
+            return (try outcome.json(), outcome.svg)
+        })
+        router.add("POST", "/v1/newton", Self.endpoint(parser) { body throws(Problem) in
+            let outcome = try newton.run(body)
+            return (outcome.json(), outcome.svg)
+        })
+        router.add("POST", "/v1/ik", Self.endpoint(parser) { body throws(Problem) in
+            let outcome = try ik.run(body)
+            return (outcome.json(), outcome.svg)
+        })
+        let specification = Self.openAPIDocument()
+        router.add("GET", "/openapi.yaml") { _ in
+            HTTPResponse(status: .ok, headers: ["Content-Type": "application/yaml"], body: specification)
+        }
+        router.add("GET", "/") { _ in
+            HTTPResponse(status: .ok, contentType: "text/plain; charset=utf-8", body: Self.welcome)
+        }
+    }
+
+    /// Wraps a computation into a responder: negotiation first (so a 406 costs nothing), then the body, then the
+    /// representation asked for. The SVG is only drawn when asked for.
+    static func endpoint(
+        _ parser: JSONParser,
+        _ compute: @escaping @Sendable (JSONValue) throws(Problem) -> (json: JSONValue, svg: () -> String)
+    ) -> HTTPResponder {
+        return { request in
+            do throws(Problem) {
+                let representation = try Representation.negotiate(request)
+                let body = try RequestBody.decode(request.body, contentType: request.headers["Content-Type"], parser: parser)
+                let result = try compute(body)
+                switch representation {
+                case .json: return Responses.json(result.json)
+                case .svg: return Responses.svg(result.svg())
+                }
+            } catch {
+                return Responses.problem(error)
+            }
+        }
+    }
+
+    static func openAPIDocument() -> [UInt8] {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
+              let data = try? Data(contentsOf: url)
+        else { return Array("openapi.yaml is missing from the build\n".utf8) }
+        return Array(data)
+    }
+
+    static let welcome = """
+        Jacobian service: exact Jacobians, Newton steps and inverse kinematics over HTTP.
+
+        The API is described in /openapi.yaml. Try:
+
+          curl --json '{"function": {"type": "expression", "inputs": [{"name": "x", "size": 3}], "outputs": ["x[0]^2", "x[1]^3", "x[2]^4"]}, "point": [0.8579, 0.3352, 0.6698]}' http://localhost:8080/v1/jacobian
+
+        Endpoints: POST /v1/jacobian, POST /v1/newton, POST /v1/ik; GET /healthz, /readyz, /metrics, /openapi.yaml.
+
+        """
+}

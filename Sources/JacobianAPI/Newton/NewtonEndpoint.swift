@@ -1,0 +1,104 @@
+import JacobianEngine
+import Pictures
+import Solvers
+
+/// POST /v1/newton: solves F(x) = 0 from a starting point with Newton (pseudo-inverse), Levenberg-Marquardt or
+/// gradient descent on ½‖F‖², returning the whole trajectory.
+struct NewtonEndpoint {
+    let engine: JacobianEngine
+    /// Largest `max_iterations` a request may ask for.
+    let maxIterations: Int
+
+    static let fields = ["function", "point", "step_size", "max_iterations", "tolerance", "step_tolerance", "method", "damping"]
+
+    struct Outcome {
+        var function: CompiledFunction
+        var result: RootFindingResult
+    }
+
+    func run(_ body: JSONValue) throws(Problem) -> Outcome {
+        let reader = try FieldReader(body, at: "", allowed: Self.fields)
+        let spec = try EngineProblems.functionSpec(try reader.value("function"), at: "/function")
+        let point = try reader.numbers("point")
+        let defaults = NewtonOptions()
+        var options = NewtonOptions()
+        options.method = try reader.choice("method", default: defaults.method, among: RootFindingMethod.allCases)
+        options.stepSize = try reader.positiveNumber("step_size", default: defaults.stepSize)
+        options.maxIterations = try reader.integer("max_iterations", default: defaults.maxIterations,
+                                                   in: 1...maxIterations, limitName: "maxIterations")
+        options.tolerance = try reader.nonNegativeNumber("tolerance", default: defaults.tolerance)
+        options.stepTolerance = try reader.nonNegativeNumber("step_tolerance", default: defaults.stepTolerance)
+        options.damping = try reader.positiveNumber("damping", default: defaults.damping)
+
+        let function: CompiledFunction
+        do {
+            function = try engine.compile(spec)
+        } catch {
+            throw EngineProblems.problem(from: error, functionPointer: "/function", pointPointer: { _ in "/point" })
+        }
+        guard point.count == function.inputCount else {
+            throw Problem.invalid("/point", "point has \(point.count) entries but the function has \(function.inputCount) inputs (\(function.columnNames.joined(separator: ", ")))")
+        }
+        let problem = RootFindingProblem(dimension: function.inputCount) { x in
+            let result = try function.jacobian(at: x)
+            return (result.value, result.jacobian)
+        }
+        do {
+            return Outcome(function: function, result: try solveRoots(problem, from: point, options: options))
+        } catch let error as EngineError {
+            // An iterate other than the start produced a non-finite residual: say where the solver was.
+            throw EngineProblems.problem(from: error, functionPointer: "/function", pointPointer: { _ in "/point" })
+        } catch {
+            throw Problem(.internalError, detail: "the solver failed: \(error)")
+        }
+    }
+}
+
+extension NewtonEndpoint.Outcome {
+    func json() -> JSONValue {
+        .object([
+            "step": .numbers(result.step),
+            "point": .numbers(result.point),
+            "value": .numbers(result.value),
+            "residual_norm": .number(result.residualNorm),
+            "iterations": .number(Double(result.iterations)),
+            "converged": .bool(result.converged),
+            "status": .string(result.status.rawValue),
+            "message": .string(result.message),
+            "trajectory": .array(result.trajectory.map { iterate in
+                .object([
+                    "point": .numbers(iterate.point),
+                    "value": .numbers(iterate.value),
+                    "residual_norm": .number(iterate.residualNorm),
+                ])
+            }),
+        ])
+    }
+}
+
+extension FieldReader {
+    /// A number ≥ 0 (tolerances may be zero: "iterate until max_iterations").
+    func nonNegativeNumber(_ key: String, default fallback: Double) throws(Problem) -> Double {
+        let number = try number(key, default: fallback)
+        guard number >= 0 else { throw Problem.invalid(path(key), "\(key) must not be negative, got \(JSONWriter.format(number))") }
+        return number
+    }
+}
+
+extension NewtonEndpoint.Outcome {
+    /// Two inputs: the iterates in the plane over a shading of ‖F‖. Otherwise: ‖F‖ against iteration, log scale.
+    func svg() -> String {
+        let title = "Newton trajectory (\(result.status.rawValue), \(result.iterations) iterations)"
+        guard function.inputCount == 2 else {
+            return SVGPlot.residualPlot(norms: result.trajectory.map(\.residualNorm), title: title)
+        }
+        let function = self.function
+        return SVGPlot.trajectory2D(
+            points: result.trajectory.map(\.point),
+            field: { x, y in
+                guard let value = try? function.evaluate(at: [x, y]) else { return .nan }
+                return value.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            },
+            axisLabels: function.columnNames, title: title)
+    }
+}

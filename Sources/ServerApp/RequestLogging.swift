@@ -1,0 +1,93 @@
+import Foundation
+import HTTPServer
+import Logging
+
+/// Wraps `responder` so that every request gets a correlation id and one access-log line.
+///
+/// The id is the request's `X-Request-Id` when it is 1 to 128 visible ASCII characters (anything else could
+/// forge log lines or bloat them), otherwise a new random one. It is set on the request the inner responder sees
+/// and on the response. The line, logged after the response is computed, carries `method`, `path`, `status`,
+/// `duration_ms`, `bytes` (response body) and `request_id`; error responses (4xx, 5xx) add the problem's `detail`
+/// as `error`, and server faults (5xx but 503) are logged at error level so that they stand out.
+public func withRequestLogging(_ responder: @escaping HTTPResponder, logger: Logger) -> HTTPResponder {
+    return { incoming in
+        let started = ContinuousClock.now
+        var request = incoming
+        let requestID = RequestID.accepted(request.headers["X-Request-Id"]) ?? RequestID.generate()
+        request.headers.replaceOrAdd("X-Request-Id", requestID)
+        var response = responder(request)
+        response.headers.replaceOrAdd("X-Request-Id", requestID)
+
+        let elapsed = ContinuousClock.now - started
+        let code = response.status.code
+        var metadata: Logger.Metadata = [
+            "method": .string(request.method),
+            "path": .string(request.path),
+            "status": .stringConvertible(code),
+            "duration_ms": .stringConvertible(milliseconds(elapsed)),
+            "bytes": .stringConvertible(response.body.count),
+            "request_id": .string(requestID),
+        ]
+        if code >= 400, let detail = problemDetail(response) {
+            metadata["error"] = .string(detail)
+        }
+        logger.log(level: level(forStatus: code), "request", metadata: metadata)
+        return response
+    }
+}
+
+/// Request ids: which client-sent ids are kept, and new ones.
+public enum RequestID {
+    /// `value` if it is an acceptable id (1 to 128 characters from `!` to `~`), else nil.
+    public static func accepted(_ value: String?) -> String? {
+        guard let value, (1...128).contains(value.utf8.count),
+            value.utf8.allSatisfy({ (0x21...0x7E).contains($0) })
+        else { return nil }
+        return value
+    }
+
+    /// 32 lowercase hex digits from 128 random bits: unique enough across replicas without coordination.
+    public static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let high = generator.next() as UInt64, low = generator.next() as UInt64
+        return hex(high) + hex(low)
+    }
+
+    private static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
+
+/// Server faults at error level; 503 (overload, draining) at warning, as an expected operating condition;
+/// everything else, client errors included, at info.
+private func level(forStatus code: Int) -> Logger.Level {
+    switch code {
+    case 503: return .warning
+    case 500...: return .error
+    default: return .info
+    }
+}
+
+/// Milliseconds with microsecond resolution, as a number a log query can compare.
+private func milliseconds(_ duration: Duration) -> Double {
+    let (seconds, attoseconds) = duration.components
+    return (Double(seconds) * 1000 + Double(attoseconds / 1_000_000_000_000) / 1000).rounded(toPlaces: 3)
+}
+
+extension Double {
+    fileprivate func rounded(toPlaces places: Int) -> Double {
+        let scale = pow(10, Double(places))
+        return (self * scale).rounded() / scale
+    }
+}
+
+/// The `detail` (or `title`) of a problem+json body, so that the access log says why a request failed.
+/// Bodies over 64 KiB are not parsed: error bodies are small, and logging must not cost more than the request.
+private func problemDetail(_ response: HTTPResponse) -> String? {
+    guard response.headers["Content-Type"]?.hasPrefix("application/problem+json") == true,
+        response.body.count <= 65_536,
+        let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+    else { return nil }
+    return (object["detail"] as? String) ?? (object["title"] as? String)
+}

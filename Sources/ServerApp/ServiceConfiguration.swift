@@ -1,0 +1,115 @@
+import HTTPServer
+import JacobianEngine
+import Logging
+
+/// Every setting of the running service, resolved from flags, environment variables and defaults
+/// (`ServiceCommandLine`), then mapped onto the configurations of the modules it wires together.
+///
+/// The defaults here are the single source: `--help`, docs/OPERATIONS.md and the Kubernetes manifests quote them.
+public struct ServiceConfiguration: Sendable, Hashable {
+    // MARK: Listening
+
+    /// Address to listen on. Default `"0.0.0.0"`: the service is meant to run in a container, where the loopback
+    /// address would be unreachable from outside.
+    public var host: String = "0.0.0.0"
+    /// TCP port. Default 8080, the port the container exposes; 0 picks a free port (printed at start).
+    public var port: Int = 8080
+    /// Kernel accept queue length. Default 256, as `HTTPServerConfiguration`.
+    public var backlog: Int = 256
+
+    // MARK: Concurrency and overload
+
+    /// Threads computing responses. Default: the number of cores, because requests are CPU-bound.
+    public var workers: Int = HTTPServerConfiguration.activeProcessorCount
+    /// Requests that may wait for a worker. Default 1024; beyond it the answer is 503 with Retry-After.
+    public var queueDepth: Int = 1024
+    /// Open connections allowed at once. Default 16384, above 10,000 idle keep-alive clients.
+    public var maxConnections: Int = 16384
+
+    // MARK: Timeouts
+
+    /// Time to receive a request's header section. Default 10 s, against slow-header clients.
+    public var requestHeadTimeout: Duration = .seconds(10)
+    /// Time to receive a request body. Default 30 s, for 1 MiB on a slow link.
+    public var requestBodyTimeout: Duration = .seconds(30)
+    /// Idle keep-alive time before a connection is closed. Default 60 s, longer than typical client pools.
+    public var idleTimeout: Duration = .seconds(60)
+    /// Time a client may take to read a response. Default 30 s.
+    public var writeTimeout: Duration = .seconds(30)
+
+    // MARK: Shutdown
+
+    /// Time between the stop signal (when /readyz starts failing) and closing the listener. Default 2 s: long
+    /// enough for a load balancer probing /readyz every second to stop routing here; Kubernetes' preStop hook
+    /// covers the endpoint-removal delay separately.
+    public var shutdownDelay: Duration = .seconds(2)
+    /// Time in-flight requests get to finish once the listener is closed; then the process exits 0. Default 25 s,
+    /// which with the 5 s preStop hook and the 2 s delay fits a 35 s terminationGracePeriodSeconds.
+    public var drainTimeout: Duration = .seconds(25)
+
+    // MARK: Request limits
+
+    /// Largest request body in bytes. Default 1 MiB: ample for JSON functions and points; 413 beyond.
+    public var maxBodyBytes: Int = 1 << 20
+    /// Largest header section in bytes. Default 16 KiB; 431 beyond.
+    public var maxHeaderBytes: Int = 16384
+    /// Characters in one formula. Default 10,000 (`EngineLimits.maxExpressionLength`).
+    public var maxExpressionLength: Int = 10_000
+    /// Nodes of one compiled function. Default 1,000,000 (`EngineLimits.maxNodes`).
+    public var maxNodes: Int = 1_000_000
+    /// Inputs (Jacobian columns) of one function. Default 10,000 (`EngineLimits.maxInputs`).
+    public var maxInputs: Int = 10_000
+    /// Outputs (Jacobian rows) of one function. Default 10,000 (`EngineLimits.maxOutputs`).
+    public var maxOutputs: Int = 10_000
+    /// Points in one batch request. Default 100,000 (`EngineLimits.maxBatchSize`).
+    public var maxBatchSize: Int = 100_000
+
+    // MARK: Engine
+
+    /// Compiled functions kept in the LRU cache. Default 256: a client usually sends the same few functions.
+    public var cacheSize: Int = 256
+
+    // MARK: Logs
+
+    /// Least severe level logged. Default `.info`: one line per request, and every error.
+    public var logLevel: Logger.Level = .info
+    /// Shape of each log line. Default `.logfmt`, readable by people and by log shippers alike.
+    public var logFormat: LogFormat = .logfmt
+
+    /// The defaults documented on each property.
+    public init() {}
+
+    /// The HTTP server's configuration: listening, concurrency, limits and timeouts.
+    public var serverConfiguration: HTTPServerConfiguration {
+        var limits = HTTPLimits()
+        limits.maxBodyBytes = maxBodyBytes
+        limits.maxHeaderSectionBytes = maxHeaderBytes
+        var timeouts = HTTPTimeouts()
+        timeouts.requestHead = requestHeadTimeout
+        timeouts.requestBody = requestBodyTimeout
+        timeouts.idle = idleTimeout
+        timeouts.write = writeTimeout
+        return HTTPServerConfiguration(
+            host: host, port: port, backlog: backlog, workerCount: workers, queueDepth: queueDepth,
+            maxConnections: maxConnections, limits: limits, timeouts: timeouts)
+    }
+
+    /// The engine's limits: the configured ones, the engine's defaults for the rest.
+    public var engineLimits: EngineLimits {
+        var limits = EngineLimits()
+        limits.maxExpressionLength = maxExpressionLength
+        limits.maxNodes = maxNodes
+        limits.maxInputs = maxInputs
+        limits.maxOutputs = maxOutputs
+        limits.maxBatchSize = maxBatchSize
+        return limits
+    }
+}
+
+/// How each log line is written.
+public enum LogFormat: String, Sendable, Hashable, CaseIterable {
+    /// `key=value` pairs (logfmt), values quoted when they contain spaces, quotes or `=`.
+    case logfmt
+    /// One JSON object per line.
+    case json
+}

@@ -1,0 +1,95 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import HTTPServer
+import Logging
+
+/// What the application adds to the service: its routes, given what it needs to build them.
+public struct ServiceContext: Sendable {
+    /// The resolved configuration (the API takes its body and batch limits from here).
+    public let configuration: ServiceConfiguration
+    /// What `/readyz` reports; the API may consult it too.
+    public let readiness: Readiness
+    /// The process's logger, with the configured level and format.
+    public let logger: Logger
+}
+
+/// The `jacobian-server` process: command line, logging, metrics, signals, exit status.
+///
+/// `main.swift` is one call: `ServiceMain.run(routes: { context in ... })`.
+public enum ServiceMain {
+    /// Parses the command line and environment, then serves (or probes, or prints help) and exits.
+    ///
+    /// Exit status: 0 after a clean shutdown (also when the drain deadline closed connections) or `--help`;
+    /// 1 when the listener cannot be opened or `--healthcheck` fails; 2 for invalid arguments or variables.
+    public static func run(
+        arguments: [String] = Array(CommandLine.arguments.dropFirst()),
+        environment: [String: String] = processEnvironment(),
+        cacheTotals: OperationalRoutes.CacheTotals? = nil,
+        routes: (ServiceContext) -> Router
+    ) -> Never {
+        switch ServiceCommandLine.outcome(arguments: arguments, environment: environment) {
+        case .exit(let code, let message):
+            if code == 0 { print(message) } else { printToStandardError(message) }
+            exit(code)
+        case .healthcheck(let configuration):
+            exit(HealthCheck.isHealthy(host: configuration.host, port: configuration.port) ? 0 : 1)
+        case .serve(let configuration):
+            exit(serve(configuration, cacheTotals: cacheTotals, routes: routes))
+        }
+    }
+
+    /// Runs the service until a stop signal has drained it; returns the exit status.
+    static func serve(
+        _ configuration: ServiceConfiguration, cacheTotals: OperationalRoutes.CacheTotals?,
+        routes: (ServiceContext) -> Router
+    ) -> Int32 {
+        LoggingSystem.bootstrap { label in
+            LineLogHandler(label: label, level: configuration.logLevel, format: configuration.logFormat)
+        }
+        let logger = Logger(label: "jacobian-server")
+        let metrics = ServiceMetrics()
+        // Before anything creates swift-metrics handles (the server does in its initialiser).
+        metrics.bootstrapMetricsSystem()
+        let readiness = Readiness()
+        let context = ServiceContext(configuration: configuration, readiness: readiness, logger: logger)
+        let service = Service(
+            configuration: configuration, routes: routes(context), metrics: metrics, readiness: readiness,
+            cacheTotals: cacheTotals, logger: logger)
+        // Installed before the listener opens, so that a signal arriving during start-up is not lost.
+        HTTPServer.onTerminationSignal { service.beginShutdown() }
+        do {
+            try service.start()
+        } catch {
+            logger.critical("cannot listen on \(configuration.host):\(configuration.port)", metadata: [
+                "error": "\(error)",
+            ])
+            return 1
+        }
+        service.waitUntilStopped()
+        return 0
+    }
+
+    /// The process environment as a dictionary.
+    public static func processEnvironment() -> [String: String] {
+        var result: [String: String] = [:]
+        var entry = environ
+        while let pointer = entry.pointee {
+            let text = String(cString: pointer)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            entry += 1
+        }
+        return result
+    }
+
+    private static func printToStandardError(_ message: String) {
+        let bytes = Array((message + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    }
+}

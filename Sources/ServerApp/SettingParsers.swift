@@ -1,0 +1,73 @@
+/// A setting's text could not be used. The message names where the text came from and what was expected:
+/// `invalid value '70000' for --port: expected an integer from 0 to 65535`.
+struct SettingError: Error, CustomStringConvertible {
+    /// The complete sentence shown to the user.
+    let description: String
+
+    init(text: String, source: String, expected: String) {
+        let shown = text.count > 64 ? String(text.prefix(64)) + "..." : text
+        description = "invalid value '\(shown)' for \(source): expected \(expected)"
+    }
+}
+
+/// Parses one kind of setting from text, the same way for flags and environment variables.
+struct SettingParser<Value> {
+    /// What a valid value looks like, completing "expected ...".
+    let expectation: String
+    /// The value, or nil when the text is not valid.
+    let parse: (String) -> Value?
+
+    /// Whole numbers in `range`.
+    static func integer(in range: ClosedRange<Int>) -> SettingParser<Int> where Value == Int {
+        SettingParser<Int>(expectation: "an integer from \(range.lowerBound) to \(range.upperBound)") { text in
+            guard let value = Int(text), range.contains(value) else { return nil }
+            return value
+        }
+    }
+
+    /// A number of seconds, decimals allowed, in `range` (and finite: `inf` and `nan` are refused).
+    static func seconds(in range: ClosedRange<Double>) -> SettingParser<Duration> where Value == Duration {
+        let low = SecondsParser.format(.milliseconds(Int64(range.lowerBound * 1000)))
+        let high = SecondsParser.format(.milliseconds(Int64(range.upperBound * 1000)))
+        return SettingParser<Duration>(expectation: "a number of seconds from \(low) to \(high)") { text in
+            SecondsParser.parse(text, in: range)
+        }
+    }
+
+    /// One of the cases of a string enumeration, case-insensitively.
+    static func oneOf(_ cases: [Value]) -> SettingParser<Value> where Value: RawRepresentable, Value.RawValue == String {
+        let names = cases.map(\.rawValue)
+        let listed = names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "")
+        return SettingParser(expectation: "one of \(listed)") { text in
+            cases.first { $0.rawValue == text.lowercased() }
+        }
+    }
+
+    /// A host name or address: 1 to 253 visible ASCII characters.
+    static var host: SettingParser<String> {
+        SettingParser<String>(expectation: "a host name or an IP address") { text in
+            let valid = (1...253).contains(text.utf8.count) && text.utf8.allSatisfy { (0x21...0x7E).contains($0) }
+            return valid ? text : nil
+        }
+    }
+}
+
+/// Seconds as text, both ways.
+enum SecondsParser {
+    /// `text` as a duration (millisecond precision) if it is a finite number of seconds within `range`.
+    static func parse(_ text: String, in range: ClosedRange<Double>) -> Duration? {
+        guard let seconds = Double(text), seconds.isFinite, range.contains(seconds) else { return nil }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+
+    /// `2`, `0.5`, `2.25`: the shortest decimal form of a duration in seconds.
+    static func format(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        let whole = milliseconds / 1000, fraction = milliseconds % 1000
+        guard fraction != 0 else { return "\(whole)" }
+        var digits = String(fraction)
+        digits = String(repeating: "0", count: 3 - digits.count) + digits
+        while digits.hasSuffix("0") { digits.removeLast() }
+        return "\(whole).\(digits)"
+    }
+}

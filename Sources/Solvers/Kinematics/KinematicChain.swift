@@ -1,0 +1,109 @@
+/// A serial chain of joints whose forward kinematics and exact Jacobian the solvers know in closed form.
+public enum KinematicChain: Hashable, Sendable {
+    /// Revolute joints in a plane, as in the tutorial: joint i turns link i by θᵢ relative to the previous link,
+    /// so link i points at angle φᵢ = θ₁ + … + θᵢ. The end effector is (x, y), or (x, y, φₙ) with an
+    /// orientation target.
+    case planar(linkLengths: [Double])
+    /// Joints described by standard Denavit–Hartenberg parameters, base frame at the origin.
+    case denavitHartenberg([DHJoint])
+
+    /// The most joints a chain may have: bounds the work and memory of one request.
+    public static let maximumJointCount = 256
+
+    /// The number of joints, the length of a configuration.
+    public var jointCount: Int {
+        switch self {
+        case .planar(let lengths): lengths.count
+        case .denavitHartenberg(let joints): joints.count
+        }
+    }
+
+    /// Throws a ``SolverInputError`` for an empty or oversized chain, or non-finite, huge or negative parameters.
+    func validate() throws {
+        switch self {
+        case .planar(let lengths):
+            try Self.validateCount(lengths.count, field: "/link_lengths")
+            try SolverInputError.requireBounded(lengths, field: "/link_lengths")
+            if let i = lengths.firstIndex(where: { $0 < 0 }) {
+                throw SolverInputError(field: "/link_lengths/\(i)", message: "a link length must not be negative")
+            }
+        case .denavitHartenberg(let joints):
+            try Self.validateCount(joints.count, field: "/dh_parameters")
+            for (i, joint) in joints.enumerated() {
+                let limit = SolverInputError.kinematicMagnitudeLimit
+                func usable(_ x: Double) -> Bool { abs(x) <= limit }  // false for NaN and infinity too
+                if usable(joint.a), usable(joint.alpha), usable(joint.d), usable(joint.offset) { continue }
+                let name = !usable(joint.a) ? "a" : !usable(joint.alpha) ? "alpha" : !usable(joint.d) ? "d" : "offset"
+                throw SolverInputError(field: "/dh_parameters/\(i)/\(name)",
+                                       message: "must be a finite number of magnitude at most \(limit)")
+            }
+        }
+    }
+
+    private static func validateCount(_ count: Int, field: String) throws {
+        if count == 0 { throw SolverInputError(field: field, message: "the chain has no joints") }
+        if count > maximumJointCount {
+            throw SolverInputError(field: field, message: "at most \(maximumJointCount) joints, got \(count)")
+        }
+    }
+
+    /// An upper bound on the distance from the base to the end effector over all configurations within `limits`
+    /// (nil limits: unbounded joints), or nil when unbounded (a prismatic joint without limits).
+    func reach(limits: [[Double]]?) -> Double? {
+        switch self {
+        case .planar(let lengths):
+            return lengths.reduce(0, +)
+        case .denavitHartenberg(let joints):
+            var total = 0.0
+            for (i, joint) in joints.enumerated() {
+                // Consecutive frame origins are √(a² + d²) apart; a prismatic joint adds q to d.
+                var d = abs(joint.d)
+                if joint.type == .prismatic {
+                    guard let range = limits?[i] else { return nil }
+                    d = max(abs(joint.d + range[0]), abs(joint.d + range[1]))
+                }
+                total += (joint.a * joint.a + d * d).squareRoot()
+            }
+            return total
+        }
+    }
+
+    /// For planar chains, the radius of the hole around the base no configuration reaches:
+    /// max(0, 2·longest − total). Zero for other chains (not computed).
+    var innerReach: Double {
+        guard case .planar(let lengths) = self else { return 0 }
+        return max(0, 2 * (lengths.max() ?? 0) - lengths.reduce(0, +))
+    }
+}
+
+/// One joint in standard Denavit–Hartenberg convention: the transform from frame i−1 to frame i is
+/// Rz(θ)·Tz(d)·Tx(a)·Rx(α), with θ = q + offset for a revolute joint, and θ = offset, d + q for a prismatic one.
+public struct DHJoint: Hashable, Sendable {
+    /// Whether the joint variable q is an angle (about z) or a length (along z).
+    public enum JointType: String, Codable, Hashable, Sendable {
+        /// q rotates about the previous frame's z axis.
+        case revolute
+        /// q translates along the previous frame's z axis.
+        case prismatic
+    }
+
+    /// Link length: distance along xᵢ from zᵢ₋₁ to zᵢ.
+    public var a: Double
+    /// Link twist: angle about xᵢ from zᵢ₋₁ to zᵢ, radians.
+    public var alpha: Double
+    /// Link offset: distance along zᵢ₋₁ (plus q for a prismatic joint).
+    public var d: Double
+    /// Constant added to θ (default 0), for robots whose zero pose is not the DH zero.
+    public var offset: Double
+    /// Default `.revolute`, by far the commonest joint.
+    public var type: JointType
+
+    /// A joint with the given parameters.
+    public init(a: Double, alpha: Double, d: Double, offset: Double = 0, type: JointType = .revolute) {
+        self.a = a
+        self.alpha = alpha
+        self.d = d
+        self.offset = offset
+        self.type = type
+    }
+}

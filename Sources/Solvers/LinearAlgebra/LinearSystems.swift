@@ -1,0 +1,63 @@
+import CLAPACK
+import JacobianEngine
+
+extension LinearAlgebra {
+    /// The solution of the square system A·x = b by LU with partial pivoting (LAPACK `dgesv`).
+    ///
+    /// - Throws: ``LinearAlgebraError`` when A is not square or is exactly singular (a zero pivot);
+    ///   a nearly singular A gives a large, inaccurate answer, as LAPACK does: check ``conditionNumber(_:)``.
+    public static func solve(_ a: Matrix, _ b: [Double]) throws -> [Double] {
+        guard a.rows == a.columns else {
+            throw LinearAlgebraError("solve needs a square matrix, got \(a.rows)×\(a.columns)")
+        }
+        precondition(b.count == a.rows, "right-hand side length must equal the number of rows")
+        let n = a.rows
+        if n == 0 { return [] }
+        try LinearAlgebraError.checkFinite(a.storage, "matrix")
+        try LinearAlgebraError.checkFinite(b, "right-hand side")
+        try LinearAlgebraError.checkLAPACKSize(n * n)
+        var lu = a.storage
+        var x = b
+        var pivots = [Int32](repeating: 0, count: n)
+        let info = LAPACKE_dgesv(LAPACK_ROW_MAJOR, Int32(n), 1, &lu, Int32(n), &pivots, &x, 1)
+        if info < 0 { throw LinearAlgebraError.illegalArgument("dgesv", info) }
+        if info > 0 { throw LinearAlgebraError("matrix is singular: pivot \(info) of the LU factorization is zero") }
+        return x
+    }
+
+    /// The solution of A·x = b for a symmetric positive definite A by Cholesky (LAPACK `dposv`).
+    ///
+    /// Only the upper triangle of A is read. The damped normal equations of Levenberg–Marquardt have this shape.
+    /// - Throws: ``LinearAlgebraError`` when A is not square or not positive definite.
+    public static func solveSymmetricPositiveDefinite(_ a: Matrix, _ b: [Double]) throws -> [Double] {
+        guard a.rows == a.columns else {
+            throw LinearAlgebraError("solve needs a square matrix, got \(a.rows)×\(a.columns)")
+        }
+        precondition(b.count == a.rows, "right-hand side length must equal the number of rows")
+        let n = a.rows
+        if n == 0 { return [] }
+        try LinearAlgebraError.checkFinite(a.storage, "matrix")
+        try LinearAlgebraError.checkFinite(b, "right-hand side")
+        try LinearAlgebraError.checkLAPACKSize(n * n)
+        var factor = a.storage
+        var x = b
+        let info = factor.withUnsafeMutableBufferPointer { f in
+            x.withUnsafeMutableBufferPointer { xb in
+                choleskySolveInPlace(f.baseAddress!, xb.baseAddress!, n)
+            }
+        }
+        if info < 0 { throw LinearAlgebraError.illegalArgument("dposv", info) }
+        if info > 0 { throw LinearAlgebraError("matrix is not positive definite (leading minor \(info))") }
+        return x
+    }
+
+    /// Cholesky solve in place for hot loops: `a` (n×n symmetric, overwritten by its factor) and `b`
+    /// (overwritten by x). Returns LAPACK's `info` (0 on success, > 0 when not positive definite).
+    ///
+    /// Calls `LAPACKE_dposv_work` in column-major order, which goes straight to the Fortran routine with
+    /// no transposition and no allocation; a symmetric matrix reads the same in either order.
+    @usableFromInline
+    static func choleskySolveInPlace(_ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>, _ n: Int) -> Int32 {
+        LAPACKE_dposv_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), Int32(n), 1, a, Int32(n), b, Int32(n))
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import JacobianAPI
+
+/// Runs every `curl` example in README.md against a live server and compares the answer with the JSON printed
+/// beneath it, so that the README cannot drift from what the service does.
+///
+/// An example is a ```sh block whose command starts with `curl` and targets http://localhost:8080, immediately
+/// followed by a ```json block holding the answer.
+@Suite struct ReadmeExamplesTests {
+    struct Example: CustomStringConvertible {
+        var command: String
+        var answer: String
+        var description: String { String(command.prefix(80)) }
+    }
+
+    static let examples: [Example] = {
+        let url = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("README.md")
+        let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+        let blocks = text.components(separatedBy: "```")
+        var examples: [Example] = []
+        // Fenced blocks are the odd-numbered pieces; each starts with its info string.
+        var index = 1
+        while index + 2 < blocks.count {
+            let block = blocks[index]
+            let next = blocks[index + 2]
+            if block.hasPrefix("sh\n"), next.hasPrefix("json\n") {
+                let command = String(block.dropFirst(3)).trimmingCharacters(in: .whitespacesAndNewlines)
+                if command.hasPrefix("curl"), command.contains("localhost:8080") {
+                    examples.append(Example(command: command, answer: String(next.dropFirst(5))))
+                }
+            }
+            index += 2
+        }
+        return examples
+    }()
+
+    @Test func theReadmeHasExamples() {
+        #expect(Self.examples.count >= 7, "found \(Self.examples.count) curl examples in README.md")
+    }
+
+    @Test(arguments: examples)
+    func exampleGivesThePrintedAnswer(example: Example) throws {
+        let port = LiveServer.shared.port
+        let command = example.command.replacingOccurrences(of: "localhost:8080", with: "127.0.0.1:\(port)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "curl failed: \(command)")
+        let actual = try JSONParser().parse(Array(data))
+        let expected = try JSONParser().parse(Array(example.answer.utf8))
+        #expect(matches(actual, expected), "README answer differs from the server's:\n\(String(decoding: data, as: UTF8.self))")
+    }
+
+    /// Structural equality with numbers compared to 1e-12 relative (the README prints what the server printed,
+    /// so this only forgives the last bit on another CPU).
+    func matches(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.number(let x), .number(let y)): return close(x, y)
+        case (.array(let xs), .array(let ys)): return xs.count == ys.count && zip(xs, ys).allSatisfy(matches)
+        case (.object(let x), .object(let y)):
+            return x.keys == y.keys && x.members.allSatisfy { member in y[member.key].map { matches(member.value, $0) } ?? false }
+        default: return a == b
+        }
+    }
+}

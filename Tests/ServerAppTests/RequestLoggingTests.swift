@@ -1,0 +1,101 @@
+import Foundation
+import HTTPServer
+import Logging
+import Synchronization
+import Testing
+
+@testable import ServerApp
+
+/// Request ids (kept, replaced, generated, echoed) and the one access-log line per request.
+@Suite struct RequestLoggingTests {
+    private func exchange(
+        _ request: HTTPRequest, log: CapturedLog = CapturedLog(),
+        answer: @escaping HTTPResponder = { _ in HTTPResponse(status: .ok, contentType: "text/plain", body: "hello") }
+    ) -> HTTPResponse {
+        withRequestLogging(answer, logger: log.logger())(request)
+    }
+
+    @Test func aValidClientIdIsEchoedAndSeenByTheHandler() {
+        let seen = Mutex<String?>(nil)
+        let response = exchange(
+            HTTPRequest(method: "GET", target: "/x", headers: ["X-Request-Id": "client-42"]),
+            answer: { request in
+                seen.withLock { $0 = request.headers["X-Request-Id"] }
+                return HTTPResponse(status: .ok)
+            })
+        #expect(response.headers["X-Request-Id"] == "client-42")
+        #expect(seen.withLock { $0 } == "client-42")
+    }
+
+    @Test(arguments: ["", "has space", String(repeating: "a", count: 129), "tab\there", "caf\u{E9}", "new\nline"])
+    func anInvalidClientIdIsReplacedByAGeneratedOne(invalid: String) throws {
+        let response = exchange(HTTPRequest(method: "GET", target: "/", headers: ["X-Request-Id": invalid]))
+        let id = try #require(response.headers["X-Request-Id"])
+        #expect(id != invalid)
+        #expect(isGenerated(id))
+    }
+
+    @Test func aMissingIdIsGeneratedAndEachIsNew() throws {
+        let first = try #require(exchange(HTTPRequest(method: "GET", target: "/")).headers["X-Request-Id"])
+        let second = try #require(exchange(HTTPRequest(method: "GET", target: "/")).headers["X-Request-Id"])
+        #expect(isGenerated(first) && isGenerated(second))
+        #expect(first != second)
+    }
+
+    @Test func theLongestAcceptedIdIs128VisibleCharacters() {
+        let longest = String(repeating: "~", count: 128)
+        #expect(RequestID.accepted(longest) == longest)
+        #expect(RequestID.accepted("!") == "!")
+        #expect(RequestID.accepted(nil) == nil)
+    }
+
+    @Test func oneLineWithEveryFieldPerRequest() throws {
+        let log = CapturedLog()
+        _ = exchange(
+            HTTPRequest(method: "POST", target: "/v1/jacobian?format=svg", headers: ["X-Request-Id": "abc"]),
+            log: log)
+        #expect(log.lines.count == 1)
+        let line = try #require(log.lines.first)
+        for field in ["msg=request", "method=POST", "path=/v1/jacobian", "status=200", "bytes=5", "request_id=abc"] {
+            #expect(line.contains(" \(field)"), "\(field) missing from \(line)")
+        }
+        #expect(line.contains("level=info"))
+        #expect(line.range(of: #" duration_ms=[0-9]+(\.[0-9]+)? "#, options: .regularExpression) != nil)
+        #expect(!line.contains("format=svg"), "the query is not logged: it may carry data")
+    }
+
+    @Test func errorResponsesLogTheirCauseAndServerFaultsAtErrorLevel() throws {
+        let log = CapturedLog()
+        _ = exchange(HTTPRequest(method: "GET", target: "/boom"), log: log) { _ in
+            ProblemDetails.response(.internalServerError, "the solver failed: \"singular\"")
+        }
+        _ = exchange(HTTPRequest(method: "GET", target: "/missing"), log: log) { _ in
+            ProblemDetails.response(.notFound, "No resource at /missing.")
+        }
+        _ = exchange(HTTPRequest(method: "GET", target: "/busy"), log: log) { _ in
+            ProblemDetails.response(.serviceUnavailable, "overloaded")
+        }
+        let lines = log.lines
+        try #require(lines.count == 3)
+        #expect(lines[0].contains("level=error") && lines[0].contains(#"error="the solver failed: \"singular\"""#))
+        #expect(lines[1].contains("level=info") && lines[1].contains(#"error="No resource at /missing.""#))
+        #expect(lines[2].contains("level=warning") && lines[2].contains("error=overloaded"))
+    }
+
+    @Test func jsonLinesCarryNumbersAsNumbers() throws {
+        let log = CapturedLog()
+        _ = withRequestLogging({ _ in HTTPResponse(status: .ok) }, logger: log.logger(format: .json))(
+            HTTPRequest(method: "GET", target: "/healthz", headers: ["X-Request-Id": "j"]))
+        let line = try #require(log.lines.first)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["status"] as? Int == 200)
+        #expect(object["bytes"] as? Int == 0)
+        #expect(object["duration_ms"] is Double || object["duration_ms"] is Int)
+        #expect(object["request_id"] as? String == "j")
+        #expect(object["msg"] as? String == "request")
+    }
+
+    private func isGenerated(_ id: String) -> Bool {
+        id.utf8.count == 32 && id.allSatisfy { $0.isHexDigit && !$0.isUppercase }
+    }
+}

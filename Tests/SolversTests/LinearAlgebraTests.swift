@@ -1,0 +1,135 @@
+import JacobianEngine
+import Testing
+@testable import Solvers
+
+/// Entry-wise closeness of two matrices.
+func expectClose(_ a: Matrix, _ b: Matrix, _ tolerance: Double, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(a.rows == b.rows && a.columns == b.columns, sourceLocation: sourceLocation)
+    guard a.rows == b.rows, a.columns == b.columns else { return }
+    let worst = zip(a.storage, b.storage).map { abs($0 - $1) }.max() ?? 0
+    #expect(worst <= tolerance, "largest difference \(worst)", sourceLocation: sourceLocation)
+}
+
+/// Entry-wise closeness of two vectors.
+func expectClose(_ a: [Double], _ b: [Double], _ tolerance: Double, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(a.count == b.count, sourceLocation: sourceLocation)
+    let worst = zip(a, b).map { abs($0 - $1) }.max() ?? 0
+    #expect(worst <= tolerance, "largest difference \(worst) between \(a) and \(b)", sourceLocation: sourceLocation)
+}
+
+private func diagonal(_ values: [Double]) -> Matrix {
+    var d = Matrix(rows: values.count, columns: values.count)
+    for (i, v) in values.enumerated() { d[i, i] = v }
+    return d
+}
+
+private let tall = Matrix([[1, 2], [3, 4], [5, 6]])
+private let wide = Matrix([[2, -1, 0, 3], [1, 1, 1, -2]])
+
+@Suite("LinearAlgebra")
+struct LinearAlgebraTests {
+    @Test("SVD reconstructs A = UΣVᵀ with orthonormal factors and descending σ", arguments: [tall, wide])
+    func svdReconstructs(a: Matrix) throws {
+        let svd = try LinearAlgebra.singularValueDecomposition(a)
+        let rebuilt = LinearAlgebra.multiply(LinearAlgebra.multiply(svd.u, diagonal(svd.singularValues)), svd.vt)
+        expectClose(rebuilt, a, 1e-12)
+        let k = min(a.rows, a.columns)
+        expectClose(LinearAlgebra.multiply(svd.u.transposed, svd.u), diagonal(Array(repeating: 1, count: k)), 1e-12)
+        expectClose(LinearAlgebra.multiply(svd.vt, svd.vt.transposed), diagonal(Array(repeating: 1, count: k)), 1e-12)
+        #expect(svd.singularValues == svd.singularValues.sorted(by: >))
+    }
+
+    @Test("known singular values: a diagonal matrix and a rank-one matrix")
+    func knownSingularValues() throws {
+        expectClose(try LinearAlgebra.singularValues(Matrix([[0, 3], [-4, 0]])), [4, 3], 1e-15)
+        // [1 1; 1 1] = 2·(uuᵀ) with u = (1,1)/√2: σ = (2, 0).
+        let s = try LinearAlgebra.singularValues(Matrix([[1, 1], [1, 1]]))
+        expectClose(s, [2, 0], 1e-15)
+        #expect(try LinearAlgebra.rank(Matrix([[1, 1], [1, 1]])) == 1)
+        #expect(try LinearAlgebra.rank(tall) == 2)
+        #expect(try LinearAlgebra.rank(Matrix(rows: 2, columns: 3)) == 0)
+    }
+
+    @Test("pseudo-inverse satisfies the four Moore–Penrose identities",
+          arguments: [tall, wide, Matrix([[1, 2], [2, 4]]), Matrix([[0, 0], [0, 0]])])
+    func moorePenrose(a: Matrix) throws {
+        let p = try LinearAlgebra.pseudoInverse(a)
+        #expect(p.rows == a.columns && p.columns == a.rows)
+        let ap = LinearAlgebra.multiply(a, p)
+        let pa = LinearAlgebra.multiply(p, a)
+        expectClose(LinearAlgebra.multiply(ap, a), a, 1e-12)
+        expectClose(LinearAlgebra.multiply(pa, p), p, 1e-12)
+        expectClose(ap.transposed, ap, 1e-12)
+        expectClose(pa.transposed, pa, 1e-12)
+    }
+
+    @Test("pseudo-inverse of an invertible matrix is its inverse; rcond drops small singular values")
+    func pseudoInverseCutoff() throws {
+        expectClose(try LinearAlgebra.pseudoInverse(Matrix([[2, 0], [0, 4]])), Matrix([[0.5, 0], [0, 0.25]]), 1e-15)
+        expectClose(try LinearAlgebra.pseudoInverse(Matrix([[2, 0], [0, 1e-3]]), rcond: 1e-2),
+                    Matrix([[0.5, 0], [0, 0]]), 1e-15)
+    }
+
+    @Test("least squares of a tall full-rank system matches the normal equations")
+    func leastSquaresTall() throws {
+        let b = [1.0, -1, 2]
+        let x = try LinearAlgebra.leastSquares(tall, b)
+        let normal = try LinearAlgebra.solve(LinearAlgebra.multiply(tall.transposed, tall),
+                                             LinearAlgebra.multiplyTransposed(tall, b))
+        expectClose(x, normal, 1e-12)
+    }
+
+    @Test("least squares of an underdetermined system is the minimum-norm solution pinv(A)·b")
+    func leastSquaresMinimumNorm() throws {
+        let b = [1.0, 2]
+        let x = try LinearAlgebra.leastSquares(wide, b)
+        expectClose(LinearAlgebra.multiply(wide, x), b, 1e-12)
+        expectClose(x, LinearAlgebra.multiply(try LinearAlgebra.pseudoInverse(wide), b), 1e-12)
+        // Rank-deficient square: x must lie in the row space, (1, 1)/2·(b·stuff).
+        let y = try LinearAlgebra.leastSquares(Matrix([[1, 1], [1, 1]]), [2, 2])
+        expectClose(y, [1, 1], 1e-12)
+    }
+
+    @Test("solve recovers x from A·x and refuses singular or non-square matrices")
+    func solveSquare() throws {
+        let a = Matrix([[4, 1, 0], [1, 3, -1], [0, -1, 2]])
+        let x = [1.0, -2, 0.5]
+        expectClose(try LinearAlgebra.solve(a, LinearAlgebra.multiply(a, x)), x, 1e-12)
+        expectClose(try LinearAlgebra.solveSymmetricPositiveDefinite(a, LinearAlgebra.multiply(a, x)), x, 1e-12)
+        #expect(throws: LinearAlgebraError.self) { try LinearAlgebra.solve(Matrix([[1, 2], [2, 4]]), [1, 2]) }
+        #expect(throws: LinearAlgebraError.self) { try LinearAlgebra.solve(tall, [1, 2, 3]) }
+        #expect(throws: LinearAlgebraError.self) {
+            try LinearAlgebra.solveSymmetricPositiveDefinite(Matrix([[1, 2], [2, 1]]), [1, 2])
+        }
+        do {
+            _ = try LinearAlgebra.solve(Matrix([[0, 0], [0, 0]]), [1, 1])
+            Issue.record("expected a singular-matrix error")
+        } catch let error as LinearAlgebraError {
+            #expect(error.message.contains("singular"))
+        }
+    }
+
+    @Test("condition number: σmax/σmin, infinity when singular")
+    func conditionNumber() throws {
+        #expect(abs(try LinearAlgebra.conditionNumber(Matrix([[2, 0], [0, 0.5]])) - 4) < 1e-14)
+        #expect(try LinearAlgebra.conditionNumber(Matrix([[1, 1], [1, 1]])) == .infinity)
+        #expect(throws: LinearAlgebraError.self) { try LinearAlgebra.conditionNumber(Matrix(rows: 0, columns: 3)) }
+    }
+
+    @Test("non-finite entries are refused before LAPACK sees them")
+    func nonFinite() {
+        let bad = Matrix([[1, .nan], [0, 1]])
+        #expect(throws: LinearAlgebraError.self) { try LinearAlgebra.singularValueDecomposition(bad) }
+        #expect(throws: LinearAlgebraError.self) { try LinearAlgebra.pseudoInverse(bad) }
+        #expect(throws: LinearAlgebraError.self) { try LinearAlgebra.solve(Matrix([[1, 0], [0, 1]]), [.infinity, 0]) }
+        #expect(throws: LinearAlgebraError.self) { try LinearAlgebra.leastSquares(bad, [0, 0]) }
+    }
+
+    @Test("empty shapes give empty answers")
+    func emptyShapes() throws {
+        let p = try LinearAlgebra.pseudoInverse(Matrix(rows: 0, columns: 3))
+        #expect(p.rows == 3 && p.columns == 0)
+        #expect(try LinearAlgebra.leastSquares(Matrix(rows: 0, columns: 2), []) == [0, 0])
+        #expect(abs(LinearAlgebra.norm([3e200, 4e200]) / 5e200 - 1) < 1e-15)
+    }
+}
