@@ -19,32 +19,8 @@ extension CompiledFunction {
         at points: [[Double]], mode: DifferentiationMode = .auto, limits: EngineLimits = EngineLimits()
     ) throws(EngineError) -> [JacobianResult] {
         try checkBatchSize(points.count, limits: limits)
-        let resolved = resolvedMode(mode)
-        let rows = outputCount
-        let entryCount = outputCount * columnCount
         return try Self.mapBatch(count: points.count) { (index) throws(EngineError) -> JacobianResult in
-            let point = points[index]
-            try checkDimension(of: point)
-            var failure: EngineError?
-            var entries: [Double] = []
-            let value = [Double](unsafeUninitializedCapacity: rows) { valueBuffer, valueCount in
-                valueBuffer.initialize(repeating: 0)
-                valueCount = rows
-                entries = [Double](unsafeUninitializedCapacity: entryCount) { jacobianBuffer, jacobianCount in
-                    jacobianBuffer.initialize(repeating: 0)
-                    jacobianCount = entryCount
-                    point.withUnsafeBufferPointer { pointBuffer in
-                        do throws(EngineError) {
-                            try program.jacobian(
-                                at: pointBuffer, mode: resolved, value: valueBuffer, jacobian: jacobianBuffer)
-                        } catch {
-                            failure = error
-                        }
-                    }
-                }
-            }
-            if let failure { throw failure }
-            return JacobianResult(value: value, jacobian: Matrix(rows: rows, columns: columnCount, storage: entries))
+            try jacobian(at: points[index], mode: mode)
         }
     }
 
@@ -103,11 +79,14 @@ extension CompiledFunction {
                 let progress = DisjointWrites(buffer: counts)
                 DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
                     let start = chunk * chunkSize
+                    // Counted locally and stored once: neighbouring counts share a cache line.
+                    var initialized = 0
+                    defer { progress.buffer[chunk] = initialized }
                     for index in start..<min(count, start + chunkSize) {
                         if lowestFailedIndex.load(ordering: .relaxed) < index { return }
                         do throws(EngineError) {
                             (output.buffer.baseAddress! + index).initialize(to: try body(index))
-                            progress.buffer[chunk] += 1
+                            initialized += 1
                         } catch {
                             firstFailure.withLock { current in
                                 if current == nil || index < current!.index { current = (index, error) }

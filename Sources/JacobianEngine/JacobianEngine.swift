@@ -86,7 +86,7 @@ public final class JacobianEngine: Sendable {
     }
 
     /// An estimate of what a cached function holds: the numbers of a network (weights, biases, one per layer), or
-    /// the characters, constants and inputs of an expression function.
+    /// the characters, constants and input elements of an expression function.
     static func cacheCost(of spec: FunctionSpec) -> Int {
         switch spec {
         case .network(let network):
@@ -96,7 +96,14 @@ public final class JacobianEngine: Sendable {
             }
         case .expression(let function):
             let text = (function.outputs + function.definitions).reduce(0) { $0 + $1.utf8.count }
-            return text + function.constants.count + function.inputs.count
+            // Each input element gets a column name in the compiled function.
+            let inputElements = function.inputs.reduce(0) { total, input in
+                switch input {
+                case .scalar: total + 1
+                case .vector(_, let size): total + max(size, 0)
+                }
+            }
+            return text + function.constants.count + inputElements
         }
     }
 }

@@ -97,6 +97,17 @@ struct CacheTests {
         #expect(cache.keysByRecency == ["b", "c"])
     }
 
+    @Test func costCountsWeightsAndExpressionSize() {
+        let network = FunctionSpec.network(NetworkFunction(layers: [
+            .linear(weight: [[1, 2], [3, 4], [5, 6]], bias: [0, 0, 0]), .relu, .linear(weight: [[1, 1, 1]], bias: nil),
+        ]))
+        #expect(JacobianEngine.cacheCost(of: network) == (1 + 6 + 3) + 1 + (1 + 3))
+        let expression = FunctionSpec.expression(ExpressionFunction(
+            inputs: [.scalar("t"), .vector(name: "x", size: 40)], outputs: ["t*x[0]"], constants: ["a": 1],
+            definitions: ["b = a"]))
+        #expect(JacobianEngine.cacheCost(of: expression) == 6 + 5 + 1 + 41)
+    }
+
     @Test func insertingAnExistingKeyKeepsTheFirstValue() {
         var cache = LRUCache<String, Int>(capacity: 2)
         #expect(cache.insert(1, for: "a", cost: 1) == 1)
