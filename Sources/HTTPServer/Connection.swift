@@ -139,7 +139,10 @@ final class Connection: @unchecked Sendable {
             case .head(let head):
                 currentHead = head
                 state.headComplete(now: Self.now())
-                if head.expectsContinue { enqueue(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)) }
+                if head.expectsContinue && parser.bufferedByteCount == 0 {
+                    enqueue(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+                    flush()
+                }
             case .request(let request):
                 state.requestComplete()
                 dispatch(request)

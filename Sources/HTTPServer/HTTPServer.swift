@@ -75,24 +75,27 @@ public final class HTTPServer: Sendable {
     /// closes idle connections at once, asks taken-over connections to finish, and force-closes whatever
     /// is left after `deadline`. Returns at once; `waitUntilStopped()` returns when all is closed.
     public func shutdown(deadline: Duration) {
-        let source = state.withLock { state -> DispatchObjectBox<DispatchSourceRead>? in
-            guard state.phase == .running else { return nil }
-            state.phase = .stopping
-            return state.acceptSource
-        }
-        guard let source else { return }
-        source.object.cancel()
-        context.logger.info("shutting down", metadata: ["open_connections": "\(openConnectionCount)"])
-        for connection in context.registry.all {
-            connection.queue.async { connection.beginGracefulShutdown() }
-        }
-        let registry = context.registry
-        acceptQueue.asyncAfter(deadline: .now() + .nanoseconds(Int(clamping: deadline.nanoseconds))) {
-            for connection in registry.all {
-                connection.queue.async { connection.close(.immediate) }
+        // On the accept queue, so that no connection is accepted after the snapshot below.
+        acceptQueue.async { [self] in
+            let source = state.withLock { state -> DispatchObjectBox<DispatchSourceRead>? in
+                guard state.phase == .running else { return nil }
+                state.phase = .stopping
+                return state.acceptSource
             }
+            guard let source else { return }
+            source.object.cancel()
+            let registry = context.registry
+            context.logger.info("shutting down", metadata: ["open_connections": "\(registry.openCount)"])
+            for connection in registry.all {
+                connection.queue.async { connection.beginGracefulShutdown() }
+            }
+            acceptQueue.asyncAfter(deadline: .now() + .nanoseconds(Int(clamping: deadline.nanoseconds))) {
+                for connection in registry.all {
+                    connection.queue.async { connection.close(.immediate) }
+                }
+            }
+            registry.whenEmpty { [self] in finishStopping() }
         }
-        registry.whenEmpty { [self] in finishStopping() }
     }
 
     /// Blocks until the server has stopped after `shutdown(deadline:)`; returns at once if it never started.

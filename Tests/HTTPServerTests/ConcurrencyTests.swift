@@ -1,0 +1,110 @@
+import Dispatch
+import HTTPServer
+import Synchronization
+import Testing
+
+/// Many clients at once, the bounded worker pool and the connection limit.
+@Suite struct ConcurrencyTests {
+    @Test func hundredClientsTimesHundredRequestsAreAllAnsweredCorrectly() throws {
+        try withServer { server, port in
+            let failures = Mutex<[String]>([])
+            let clients = try (0..<100).map { _ in try RawClient(port: port) }
+            // Four client threads, each with 25 connections: every round sends one request on each of its
+            // connections before reading any response, so up to 100 requests are in flight at once.
+            DispatchQueue.concurrentPerform(iterations: 4) { group in
+                let mine = Array(clients.enumerated()).filter { $0.offset % 4 == group }
+                do {
+                    for round in 0..<100 {
+                        for (index, client) in mine { try client.send(get("/path?c=\(index)&r=\(round)")) }
+                        for (index, client) in mine {
+                            let response = try client.readResponse()
+                            let target = "/path?c=\(index)&r=\(round)"
+                            if response.status != 200 || response.bodyText != target {
+                                failures.withLock { $0.append("\(target): \(response.status) \(response.bodyText)") }
+                            }
+                        }
+                    }
+                } catch {
+                    failures.withLock { $0.append("group \(group): \(error)") }
+                }
+            }
+            #expect(failures.withLock { $0 } == [])
+            #expect(server.openConnectionCount == 100)
+        }
+    }
+
+    /// A responder whose `/block` requests wait until the test releases them, so tests control exactly
+    /// when workers are busy without timing anything.
+    final class Gate: Sendable {
+        let started = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let responder: HTTPResponder
+        init() {
+            let router = TestRoutes.router()
+            let inner = router.responder(logger: TestRoutes.quietLogger)
+            let started = started, release = release
+            responder = { request in
+                guard request.path == "/block" else { return inner(request) }
+                started.signal()
+                _ = release.wait(timeout: .now() + 5)  // Bounded, so a failing test cannot hang a worker.
+                return HTTPResponse(status: .ok, contentType: "text/plain", body: "released")
+            }
+        }
+    }
+
+    @Test func rfc9110_15_6_4_fullWorkerPoolAnswers503WithRetryAfter() throws {
+        let gate = Gate()
+        try withServer({ c in
+            c.workerCount = 1
+            c.queueDepth = 0
+            c.retryAfterSeconds = 7
+        }, responder: gate.responder) { _, port in
+            let busy = try RawClient(port: port)
+            try busy.send(get("/block"))
+            gate.started.wait()  // The only worker is now busy and nothing may queue.
+            let rejected = try RawClient(port: port)
+            try rejected.send(get("/hello"))
+            let response = try rejected.readResponse()
+            #expect(response.status == 503)
+            #expect(response.header("Retry-After") == "7")
+            gate.release.signal()
+            #expect(try busy.readResponse().bodyText == "released")
+            try rejected.send(get("/hello"))  // Once the pool drains, the same connection is served.
+            #expect(try rejected.readResponse().status == 200)
+        }
+    }
+
+    @Test func slowHandlerDoesNotStallOtherConnections() throws {
+        let gate = Gate()
+        try withServer({ c in c.workerCount = 2 }, responder: gate.responder) { _, port in
+            let slow = try RawClient(port: port)
+            try slow.send(get("/block"))
+            gate.started.wait()
+            // The slow request holds a worker until the end; the fast client is served meanwhile.
+            let fast = try RawClient(port: port)
+            for _ in 0..<10 {
+                try fast.send(get("/hello"))
+                #expect(try fast.readResponse().status == 200)
+            }
+            gate.release.signal()
+            #expect(try slow.readResponse().bodyText == "released")
+        }
+    }
+
+    @Test func connectionsPastTheLimitAreRefusedWith503() throws {
+        try withServer({ c in c.maxConnections = 3 }) { server, port in
+            let open = try (0..<3).map { _ in try RawClient(port: port) }
+            for client in open {
+                try client.send(get("/hello"))
+                #expect(try client.readResponse().status == 200)
+            }
+            #expect(server.openConnectionCount == 3)
+            let extra = try RawClient(port: port)
+            let response = try extra.readResponse()
+            #expect(response.status == 503)
+            #expect(response.header("Connection") == "close")
+            #expect(extra.isClosedByServer())
+            #expect(server.openConnectionCount == 3)
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import HTTPServer
+import Testing
+
+/// Routing outcomes and handler failures (RFC 9110 §9.1, §15.5.5, §15.5.6, §15.6.1, §15.6.2).
+@Suite struct RoutingTests {
+    @Test func rfc9110_15_5_5_unknownPathIs404() throws {
+        try withServer { _, port in
+            let client = try RawClient(port: port)
+            try client.send(get("/nowhere"))
+            let response = try client.readResponse()
+            #expect(response.status == 404)
+            #expect(response.header("Content-Type") == "application/problem+json")
+            try client.send(get("/hello"))  // A 404 keeps the connection.
+            #expect(try client.readResponse().status == 200)
+        }
+    }
+
+    @Test func rfc9110_15_5_6_wrongMethodIs405WithAllow() throws {
+        try withServer { _, port in
+            let client = try RawClient(port: port)
+            try client.send("DELETE /hello HTTP/1.1\r\nHost: h\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.status == 405)
+            #expect(response.header("Allow") == "GET, HEAD, OPTIONS")
+        }
+    }
+
+    @Test func rfc9110_9_3_7_optionsAnswersAllow() throws {
+        try withServer { _, port in
+            let client = try RawClient(port: port)
+            try client.send("OPTIONS /echo HTTP/1.1\r\nHost: h\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.status == 204)
+            #expect(response.header("Allow") == "OPTIONS, POST")
+        }
+    }
+
+    @Test func rfc9110_15_6_2_unknownMethodIs501() throws {
+        try withServer { _, port in
+            let client = try RawClient(port: port)
+            try client.send("BREW /hello HTTP/1.1\r\nHost: h\r\n\r\n")
+            #expect(try client.readResponse().status == 501)
+            try client.send(get("/hello"))  // The request was framed, so the connection stays usable.
+            #expect(try client.readResponse().status == 200)
+        }
+    }
+
+    @Test func rfc9110_15_6_1_throwingHandlerIs500AndServerGoesOn() throws {
+        try withServer { _, port in
+            let client = try RawClient(port: port)
+            try client.send(get("/throw"))
+            let response = try client.readResponse()
+            #expect(response.status == 500)
+            #expect(!response.bodyText.contains("Boom"))  // Generic message: no internals leak.
+            try client.send(get("/hello"))
+            #expect(try client.readResponse().status == 200)
+        }
+    }
+
+    @Test func rfc9110_5_5_responseHeaderInjectionBecomes500() throws {
+        try withServer { _, port in
+            let client = try RawClient(port: port)
+            try client.send(get("/bad-header"))
+            let response = try client.readResponse()
+            #expect(response.status == 500)
+            #expect(response.header("Set-Cookie") == nil)
+        }
+    }
+
+    @Test func routerUnitBehaviour() {
+        var router = Router()
+        router.add("GET", "/a") { _ in HTTPResponse(status: .ok, body: [1, 2, 3]) }
+        router.add("POST", "/a") { _ in HTTPResponse(status: .created) }
+        let respond = router.responder()
+        #expect(respond(HTTPRequest(method: "GET", target: "/a?q")).status == .ok)
+        #expect(respond(HTTPRequest(method: "HEAD", target: "/a")).body == [1, 2, 3])  // The server strips it.
+        #expect(respond(HTTPRequest(method: "POST", target: "/a")).status == .created)
+        #expect(respond(HTTPRequest(method: "PUT", target: "/a")).headers["Allow"] == "GET, HEAD, OPTIONS, POST")
+        #expect(respond(HTTPRequest(method: "GET", target: "/b")).status == .notFound)
+        #expect(respond(HTTPRequest(method: "FOO", target: "/a")).status == .notImplemented)
+    }
+
+    @Test func customErrorResponderRendersServerErrors() throws {
+        try withServer({ c in
+            c.errorResponder = { status, _ in HTTPResponse(status: status, contentType: "text/plain", body: "custom \(status.code)") }
+        }) { _, port in
+            let client = try RawClient(port: port)
+            try client.send("GET /hello HTTP/1.1\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.status == 400)
+            #expect(response.bodyText == "custom 400")
+        }
+    }
+}
