@@ -30,6 +30,7 @@ public enum ServiceMain {
         arguments: [String] = Array(CommandLine.arguments.dropFirst()),
         environment: [String: String] = processEnvironment(),
         cacheTotals: OperationalRoutes.CacheTotals? = nil,
+        protocols: [any ConnectionProtocolFactory] = [],
         routes: (ServiceContext) -> Router
     ) -> Never {
         switch ServiceCommandLine.outcome(arguments: arguments, environment: environment) {
@@ -39,14 +40,14 @@ public enum ServiceMain {
         case .healthcheck(let configuration):
             exit(HealthCheck.isHealthy(host: configuration.host, port: configuration.port) ? 0 : 1)
         case .serve(let configuration):
-            exit(serve(configuration, cacheTotals: cacheTotals, routes: routes))
+            exit(serve(configuration, cacheTotals: cacheTotals, protocols: protocols, routes: routes))
         }
     }
 
     /// Runs the service until a stop signal has drained it; returns the exit status.
     static func serve(
         _ configuration: ServiceConfiguration, cacheTotals: OperationalRoutes.CacheTotals?,
-        routes: (ServiceContext) -> Router
+        protocols: [any ConnectionProtocolFactory], routes: (ServiceContext) -> Router
     ) -> Int32 {
         LoggingSystem.bootstrap { label in
             LineLogHandler(label: label, level: configuration.logLevel, format: configuration.logFormat)
@@ -59,7 +60,7 @@ public enum ServiceMain {
         let context = ServiceContext(configuration: configuration, readiness: readiness, logger: logger)
         let service = Service(
             configuration: configuration, routes: routes(context), metrics: metrics, readiness: readiness,
-            cacheTotals: cacheTotals, logger: logger)
+            cacheTotals: cacheTotals, protocols: protocols, logger: logger)
         // Installed before the listener opens, so that a signal arriving during start-up is not lost.
         HTTPServer.onTerminationSignal { service.beginShutdown() }
         do {
