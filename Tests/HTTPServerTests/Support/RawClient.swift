@@ -6,7 +6,8 @@ import Darwin
 
 /// A blocking TCP client for tests: sends raw bytes and reads raw responses, with a receive timeout on
 /// every read so that no test can hang.
-final class RawClient {
+/// `@unchecked Sendable`: a test hands each client to one thread at a time, never shares it concurrently.
+final class RawClient: @unchecked Sendable {
     struct Failure: Error, CustomStringConvertible { var description: String }
 
     /// A response as read off the wire.
