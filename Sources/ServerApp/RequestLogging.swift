@@ -36,6 +36,24 @@ public func withRequestLogging(_ responder: @escaping HTTPResponder, logger: Log
     }
 }
 
+/// Wraps the server's own error responses (400 for unparseable requests, 408, 413, 414, 431, 503 when overloaded,
+/// 501): they never reach the responder, so this gives them a request id and a log line too. The client's
+/// `X-Request-Id` is not known at that point (the request may not even have been parsed): the id is always new.
+public func withErrorLogging(_ errors: @escaping HTTPErrorResponder, logger: Logger) -> HTTPErrorResponder {
+    return { status, detail in
+        var response = errors(status, detail)
+        let requestID = RequestID.generate()
+        response.headers.replaceOrAdd("X-Request-Id", requestID)
+        logger.log(level: level(forStatus: status.code), "request rejected by the server", metadata: [
+            "status": .stringConvertible(status.code),
+            "bytes": .stringConvertible(response.body.count),
+            "request_id": .string(requestID),
+            "error": .string(detail),
+        ])
+        return response
+    }
+}
+
 /// Request ids: which client-sent ids are kept, and new ones.
 public enum RequestID {
     /// `value` if it is an acceptable id (1 to 128 characters from `!` to `~`), else nil.

@@ -47,6 +47,7 @@ public final class Service: Sendable {
             logger: logger)
         var serverConfiguration = configuration.serverConfiguration
         serverConfiguration.protocols = protocols
+        serverConfiguration.errorResponder = withErrorLogging(serverConfiguration.errorResponder, logger: logger)
         server = HTTPServer(configuration: serverConfiguration, responder: responder, logger: logger)
     }
 
@@ -90,6 +91,7 @@ public final class Service: Sendable {
     /// Blocks until the server has stopped after `beginShutdown()`.
     public func waitUntilStopped() {
         server.waitUntilStopped()
+        logger.notice("stopped")
     }
 
     /// Connections currently open.

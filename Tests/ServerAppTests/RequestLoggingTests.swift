@@ -99,3 +99,18 @@ import Testing
         id.utf8.count == 32 && id.allSatisfy { $0.isHexDigit && !$0.isUppercase }
     }
 }
+
+/// The server's own error responses (before any route) get an id and a log line too.
+@Suite struct ErrorLoggingTests {
+    @Test func serverErrorsGetAnIdAndALogLineWithTheirCause() throws {
+        let log = CapturedLog()
+        let errors = withErrorLogging(ProblemDetails.response, logger: log.logger())
+        let response = errors(.contentTooLarge, "The body is larger than 1048576 bytes.")
+        #expect(response.status == .contentTooLarge)
+        let id = try #require(response.headers["X-Request-Id"])
+        #expect(id.count == 32)
+        let line = try #require(log.lines.first)
+        #expect(line.contains("status=413") && line.contains("request_id=\(id)"))
+        #expect(line.contains(#"error="The body is larger than 1048576 bytes.""#))
+    }
+}
