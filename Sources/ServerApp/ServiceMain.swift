@@ -40,6 +40,7 @@ public enum ServiceMain {
         case .healthcheck(let configuration):
             exit(HealthCheck.isHealthy(host: configuration.host, port: configuration.port) ? 0 : 1)
         case .serve(let configuration):
+            unblockTerminationSignals()
             exit(serve(configuration, cacheTotals: cacheTotals, protocols: protocols, routes: routes))
         }
     }
@@ -73,6 +74,19 @@ public enum ServiceMain {
         }
         service.waitUntilStopped()
         return 0
+    }
+
+    /// Unblocks SIGTERM and SIGINT for this thread and so for every thread started after it.
+    ///
+    /// A process inherits its parent's signal mask: started by a parent that blocks them (a test runner, some
+    /// supervisors), it would never see the stop signal and would be killed at the end of the grace period
+    /// instead of draining. Called first thing, before any thread exists.
+    static func unblockTerminationSignals() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 
     /// The process environment as a dictionary.
