@@ -134,6 +134,7 @@ extension Connection {
             if !writeSourceRunning { writeSource.resume() }
             writeSource.cancel()
         }
+        if liveSources == 0 { _ = Glibc.close(fd) }  // Closed before `start` made any source.
         context.registry.remove(self)
     }
 

@@ -67,6 +67,7 @@ final class Connection: @unchecked Sendable {
     /// Starts reading; a refusal is answered 503 at once instead.
     func start() {
         queue.async { [self] in
+            guard !closed else { return }
             let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
             source.setEventHandler { [unowned self] in readAvailable() }
             source.setCancelHandler { [self] in sourceCancelled() }
@@ -220,6 +221,7 @@ final class Connection: @unchecked Sendable {
     /// Resumes reading and parsing once the output has room, unless the connection is closing.
     func continueAfterResponse() {
         guard !closed, closeAfterFlush == nil, takeover == nil, pendingBytes < Self.highWaterMark else { return }
+        if case .lingering = state.phase { return }
         if !peerClosed { resumeReading() }
         processInput()
     }

@@ -57,8 +57,14 @@ struct HTTPRequestParser {
 
     /// Appends received bytes.
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        if readIndex > 0 && readIndex == buffer.count {
-            buffer.removeAll(keepingCapacity: buffer.capacity <= 4096)
+        // Drop consumed bytes once they are at least half the buffer, so a client that keeps pipelining
+        // (always ending mid-request) cannot grow the buffer without bound; the copy is amortised.
+        if readIndex > 0 && readIndex * 2 >= buffer.count {
+            if readIndex == buffer.count {
+                buffer.removeAll(keepingCapacity: buffer.capacity <= 4096)
+            } else {
+                buffer.removeFirst(readIndex)
+            }
             scanIndex -= readIndex
             readIndex = 0
         }
