@@ -14,7 +14,7 @@ public struct JacobianResult: Sendable, Hashable {
 
 /// A compiled, immutable function: evaluate it and its exact Jacobian at any point, from any number of threads at
 /// once. Obtain one from `JacobianEngine.compile(_:withRespectTo:)` (cached) or `CompiledFunction(_:limits:)`.
-public final class CompiledFunction: Sendable {
+public final class CompiledFunction: Sendable, CustomDebugStringConvertible {
     /// Length of a point.
     public let inputCount: Int
     /// Number of outputs: the Jacobian's rows.
@@ -29,6 +29,8 @@ public final class CompiledFunction: Sendable {
     let inputNames: [String]
     /// The program that does the work.
     let program: any DifferentiableProgram
+    /// What `.auto` resolves to, decided once.
+    private let autoMode: DifferentiationMode
 
     /// Wraps a program. `inputNames` names the point's entries (the columns, when differentiating with respect to
     /// the inputs).
@@ -41,13 +43,18 @@ public final class CompiledFunction: Sendable {
         self.columnNames = program.columnNames
         self.rowNames = program.rowNames
         self.inputNames = inputNames
+        let byShape: DifferentiationMode = program.columnCount <= program.outputCount ? .forward : .reverse
+        self.autoMode = (program as? ExpressionProgram)?.sparsity.preferredMode ?? byShape
     }
 
     /// The mode `jacobian(at:mode:)` actually uses: `.auto` becomes `.forward` when the Jacobian has no more
-    /// columns than rows (one sweep carries every column) and `.reverse` otherwise (one sweep per row).
+    /// columns than rows (one sweep carries every column) and `.reverse` otherwise (one sweep per row), except that
+    /// for an expression function whose sparsity makes the other mode do less than half the work (estimated at
+    /// compile time from the columns each instruction depends on and the instructions each row depends on), that
+    /// mode is used.
     public func resolvedMode(_ mode: DifferentiationMode) -> DifferentiationMode {
         switch mode {
-        case .auto: columnCount <= outputCount ? .forward : .reverse
+        case .auto: autoMode
         case .forward, .reverse: mode
         }
     }
@@ -99,6 +106,12 @@ public final class CompiledFunction: Sendable {
         }
         if let failure { throw failure }
         return JacobianResult(value: value, jacobian: Matrix(rows: outputCount, columns: columnCount, storage: entries))
+    }
+
+    /// A listing of the compiled program for debugging (instructions and registers for expression functions).
+    public var debugDescription: String {
+        if let listing = program as? any CustomDebugStringConvertible { return listing.debugDescription }
+        return "CompiledFunction: \(inputCount) inputs, \(outputCount) outputs, \(columnCount) columns"
     }
 
     /// Throws `.dimensionMismatch` unless the point has one entry per input.

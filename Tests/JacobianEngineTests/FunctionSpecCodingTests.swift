@@ -74,6 +74,12 @@ struct FunctionSpecCodingTests {
         #expect(failure?.message == "layers[2] takes 3 inputs but the previous linear layer produces 2 outputs")
     }
 
+    @Test func rejectsMalformedInputDeclaration() {
+        let failure = decodingPath(#"{"type": "expression", "inputs": ["t", 3], "outputs": ["t"]}"#)
+        #expect(failure?.path == "inputs/1")
+        #expect(failure?.message == #"an input is a name like "t" or an object like {"name": "x", "size": 3}"#)
+    }
+
     @Test func rejectsUnknownTypes() {
         #expect(decodingPath(#"{"type": "polynomial"}"#)?.path == "type")
         #expect(decodingPath(#"{"type": "network", "layers": [{"type": "swish"}]}"#)?.path == "layers/0/type")

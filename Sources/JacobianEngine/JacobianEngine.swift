@@ -1,0 +1,122 @@
+import Synchronization
+
+/// The engine's front door: compiles function specifications under fixed limits and keeps the most recently used
+/// compiled functions, so a client sending the same function with every request pays for parsing only once.
+///
+/// Thread-safe: the cache sits behind a mutex, and compilation runs outside it so that a slow compile never blocks
+/// lookups. Threads that compile the same new specification at once all receive the one instance cached first.
+public final class JacobianEngine: Sendable {
+    /// The limits every specification and evaluation is checked against.
+    public let limits: EngineLimits
+
+    /// Total estimated size of the cached specifications, in numbers plus characters (see `cacheCost`). Default
+    /// 8,000,000: about 130 MB for networks (each weight is held in the specification and in the compiled program),
+    /// so `cacheCapacity` huge functions cannot pin gigabytes.
+    static let cacheCostCapacity = 8_000_000
+
+    private struct Key: Hashable, Sendable {
+        var spec: FunctionSpec
+        var variable: DifferentiationVariable
+    }
+
+    private struct State {
+        var cache: LRUCache<Key, CompiledFunction>
+        var hits = 0
+        var misses = 0
+    }
+
+    private let state: Mutex<State>
+
+    /// An engine with the given limits and a cache of at most `cacheCapacity` compiled functions (0 disables it).
+    public init(limits: EngineLimits = EngineLimits(), cacheCapacity: Int = 256) {
+        precondition(cacheCapacity >= 0, "cacheCapacity must not be negative")
+        self.limits = limits
+        self.state = Mutex(State(cache: LRUCache(capacity: cacheCapacity, costCapacity: Self.cacheCostCapacity)))
+    }
+
+    /// The compiled form of `spec`, differentiated with respect to its inputs or, for a network, its parameters:
+    /// from the cache when the same specification (compared field by field, so key order in JSON does not matter)
+    /// was compiled before, otherwise compiled now and cached. Failures are not cached.
+    ///
+    /// Throws the specification's first problem as an `EngineError` with a JSON pointer relative to the
+    /// specification; `.parameters` with an expression function is an `.invalidSpecification` error.
+    public func compile(
+        _ spec: FunctionSpec, withRespectTo variable: DifferentiationVariable = .input
+    ) throws(EngineError) -> CompiledFunction {
+        let key = Key(spec: spec, variable: variable)
+        let cached = state.withLock { state -> CompiledFunction? in
+            let found = state.cache.value(for: key)
+            if found == nil { state.misses += 1 } else { state.hits += 1 }
+            return found
+        }
+        if let cached { return cached }
+        let compiled = try Self.compileUncached(spec, variable: variable, limits: limits)
+        let cost = Self.cacheCost(of: spec)
+        return state.withLock { $0.cache.insert(compiled, for: key, cost: cost) }
+    }
+
+    /// Hits, misses and occupancy of the cache so far.
+    public var cacheStatistics: CacheStatistics {
+        state.withLock { state in
+            CacheStatistics(
+                hits: state.hits, misses: state.misses, entries: state.cache.count, capacity: state.cache.capacity)
+        }
+    }
+
+    /// The cached specifications from most to least recently used, for tests of the eviction order.
+    var cachedSpecificationsByRecency: [FunctionSpec] {
+        state.withLock { $0.cache.keysByRecency.map(\.spec) }
+    }
+
+    private static func compileUncached(
+        _ spec: FunctionSpec, variable: DifferentiationVariable, limits: EngineLimits
+    ) throws(EngineError) -> CompiledFunction {
+        switch spec {
+        case .expression(let function):
+            guard variable == .input else {
+                throw EngineError(
+                    kind: .invalidSpecification,
+                    message: "differentiation with respect to parameters needs a network function; an expression "
+                        + "function has only inputs")
+            }
+            return try CompiledFunction(function, limits: limits)
+        case .network(let network):
+            return try CompiledFunction(network, withRespectTo: variable, limits: limits)
+        }
+    }
+
+    /// An estimate of what a cached function holds: the numbers of a network (weights, biases, one per layer), or
+    /// the characters, constants and inputs of an expression function.
+    static func cacheCost(of spec: FunctionSpec) -> Int {
+        switch spec {
+        case .network(let network):
+            return network.layers.reduce(0) { total, layer in
+                guard case .linear(let weight, let bias) = layer else { return total + 1 }
+                return weight.reduce(total + 1 + (bias?.count ?? 0)) { $0 + $1.count }
+            }
+        case .expression(let function):
+            let text = (function.outputs + function.definitions).reduce(0) { $0 + $1.utf8.count }
+            return text + function.constants.count + function.inputs.count
+        }
+    }
+}
+
+/// How the compile cache has served so far.
+public struct CacheStatistics: Sendable, Hashable {
+    /// Compilations answered from the cache.
+    public var hits: Int
+    /// Compilations that had to compile (including ones that failed).
+    public var misses: Int
+    /// Compiled functions held now.
+    public var entries: Int
+    /// The most the cache holds (the engine's `cacheCapacity`).
+    public var capacity: Int
+
+    /// Statistics from their parts.
+    public init(hits: Int, misses: Int, entries: Int, capacity: Int) {
+        self.hits = hits
+        self.misses = misses
+        self.entries = entries
+        self.capacity = capacity
+    }
+}

@@ -1,0 +1,94 @@
+import Testing
+@testable import JacobianEngine
+
+/// Batch evaluation: order, the parallel path, the first failing point, and the batch limit.
+@Suite("Batch Jacobians")
+struct BatchTests {
+    /// A 3 → 5 → 2 tanh network: small enough that thousands of points stay fast in debug builds.
+    private func function(_ variable: DifferentiationVariable = .input) throws -> CompiledFunction {
+        var rng = SeededGenerator(seed: 5)
+        return try CompiledFunction(
+            NetworkFunction(layers: [
+                NetworkSamples.linear(5, 3, using: &rng), .tanh, NetworkSamples.linear(2, 5, using: &rng), .softplus(beta: 1, threshold: 20),
+            ]),
+            withRespectTo: variable)
+    }
+
+    private func points(_ count: Int) -> [[Double]] {
+        var rng = SeededGenerator(seed: 17)
+        return (0..<count).map { _ in NetworkSamples.point(3, using: &rng) }
+    }
+
+    @Test func smallBatchKeepsOrderAndEqualsPointByPoint() throws {
+        let function = try function()
+        let points = points(10)
+        let batch = try function.jacobians(at: points, mode: .reverse)
+        #expect(batch == (try points.map { try function.jacobian(at: $0, mode: .reverse) }))
+        #expect(try function.evaluations(at: points) == points.map { try function.evaluate(at: $0) })
+    }
+
+    @Test(arguments: [DifferentiationVariable.input, .parameters])
+    func largeBatchUsesTheParallelPathAndEqualsTheSerialResults(variable: DifferentiationVariable) throws {
+        let function = try function(variable)
+        let points = points(5_000)
+        #expect(points.count > CompiledFunction.parallelBatchThreshold)
+        let batch = try function.jacobians(at: points)
+        #expect(batch.count == points.count)
+        #expect(batch == (try points.map { try function.jacobian(at: $0) }))
+    }
+
+    @Test func emptyBatch() throws {
+        #expect(try function().jacobians(at: []).isEmpty)
+    }
+
+    @Test(arguments: [20, 5_000])
+    func firstFailingPointIsReported(count: Int) throws {
+        let function = try function()
+        var points = points(count)
+        points[count - 3] = [1, 2]                          // wrong length
+        points[count / 2 + 1] = [1, 2, 3, 4]                // wrong length, lower index
+        points[count / 2] = [.nan, 0, 0]                   // non-finite value, lowest index
+        do {
+            _ = try function.jacobians(at: points)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.pointIndex == count / 2)
+            #expect(error.kind == .nonFinite)
+        }
+        points[count / 2] = [0, 0, 0]
+        do {
+            _ = try function.evaluations(at: points)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.pointIndex == count / 2 + 1)
+            #expect(error.kind == .dimensionMismatch)
+        }
+    }
+
+    @Test func batchLimitIsCheckedFirstAndNamed() throws {
+        let function = try function()
+        let points = [[Double]](repeating: [1], count: 11)  // every point is also malformed
+        do {
+            _ = try function.jacobians(at: points, limits: EngineLimits(maxBatchSize: 10))
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.kind == .limitExceeded)
+            #expect(error.limit == "maxBatchSize")
+            #expect(error.pointIndex == nil)
+            #expect(error.message == "the batch has 11 points, more than maxBatchSize (10)")
+        }
+    }
+
+    @Test func parallelMapReportsTheLowestFailingIndexWhateverTheSchedule() {
+        for failing in [0, 300, 999] {
+            #expect {
+                try CompiledFunction.mapBatch(count: 1_000) { (index) throws(EngineError) -> Int in
+                    if index >= failing { throw EngineError(kind: .nonFinite, message: "index \(index)") }
+                    return index
+                }
+            } throws: { error in
+                (error as? EngineError)?.pointIndex == failing && (error as? EngineError)?.message == "index \(failing)"
+            }
+        }
+    }
+}
