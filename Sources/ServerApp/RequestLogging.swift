@@ -20,6 +20,8 @@ public func withRequestLogging(_ responder: @escaping HTTPResponder, logger: Log
 
         let elapsed = ContinuousClock.now - started
         let code = response.status.code
+        let level = level(forStatus: code)
+        guard logger.logLevel <= level else { return response }
         var metadata: Logger.Metadata = [
             "method": .string(request.method),
             "path": .string(request.path),
@@ -31,7 +33,7 @@ public func withRequestLogging(_ responder: @escaping HTTPResponder, logger: Log
         if code >= 400, let detail = problemDetail(response) {
             metadata["error"] = .string(detail)
         }
-        logger.log(level: level(forStatus: code), "request", metadata: metadata)
+        logger.log(level: level, "request", metadata: metadata)
         return response
     }
 }
