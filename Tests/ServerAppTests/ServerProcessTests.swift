@@ -82,6 +82,7 @@ import Testing
         let log = server.standardOutput
         #expect(log.contains("stop requested"))
         #expect(log.range(of: "stop requested")!.lowerBound < log.range(of: "closing the listener")!.lowerBound)
+        #expect(log.contains("drained, exiting"))
 
         // Nothing listens any more, and the probe says so.
         let after = try ServerProcess(arguments: ["--healthcheck", "--port", String(port), "--host", "127.0.0.1"])
@@ -92,5 +93,19 @@ import Testing
         #expect(ServerProcess.listeningPort(in: #"level=notice msg="listening on 127.0.0.1:4321" workers=2"#) == 4321)
         #expect(ServerProcess.listeningPort(in: #"{"msg":"listening on [::1]:80"}"#) == 80)
         #expect(ServerProcess.listeningPort(in: "msg=listening host=1 port=2") == nil)
+    }
+}
+
+/// Where `--healthcheck` connects for each listening address.
+@Suite struct HealthCheckTests {
+    @Test func wildcardAddressesAreProbedOnTheLoopback() {
+        #expect(HealthCheck.probeHost(for: "0.0.0.0") == "127.0.0.1")
+        #expect(HealthCheck.probeHost(for: "::") == "::1")
+        #expect(HealthCheck.probeHost(for: "10.1.2.3") == "10.1.2.3")
+    }
+
+    @Test func nothingListeningIsUnhealthy() throws {
+        // Port 1 (tcpmux) is privileged and unused on CI machines: the connection is refused at once.
+        #expect(!HealthCheck.isHealthy(host: "127.0.0.1", port: 1, timeoutSeconds: 1))
     }
 }
