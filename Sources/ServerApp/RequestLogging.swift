@@ -9,7 +9,13 @@ import Logging
 /// and on the response. The line, logged after the response is computed, carries `method`, `path`, `status`,
 /// `duration_ms`, `bytes` (response body) and `request_id`; error responses (4xx, 5xx) add the problem's `detail`
 /// as `error`, and server faults (5xx but 503) are logged at error level so that they stand out.
-public func withRequestLogging(_ responder: @escaping HTTPResponder, logger: Logger) -> HTTPResponder {
+///
+/// Successful answers on `quietPaths` (by default the probes and the scrape, which arrive every few seconds from
+/// every prober) are logged at debug level, so that they do not drown the lines that matter.
+public func withRequestLogging(
+    _ responder: @escaping HTTPResponder, logger: Logger,
+    quietPaths: Set<String> = ["/healthz", "/readyz", "/metrics"]
+) -> HTTPResponder {
     return { incoming in
         let started = ContinuousClock.now
         var request = incoming
@@ -20,7 +26,7 @@ public func withRequestLogging(_ responder: @escaping HTTPResponder, logger: Log
 
         let elapsed = ContinuousClock.now - started
         let code = response.status.code
-        let level = level(forStatus: code)
+        let level = code < 400 && quietPaths.contains(request.path) ? .debug : level(forStatus: code)
         guard logger.logLevel <= level else { return response }
         var metadata: Logger.Metadata = [
             "method": .string(request.method),

@@ -82,6 +82,18 @@ import Testing
         #expect(lines[2].contains("level=warning") && lines[2].contains("error=overloaded"))
     }
 
+    @Test func successfulProbesAreLoggedAtDebugAndFailedOnesAsUsual() {
+        let log = CapturedLog()
+        let logger = log.logger(level: .info)
+        _ = withRequestLogging({ _ in HTTPResponse(status: .ok) }, logger: logger)(
+            HTTPRequest(method: "GET", target: "/readyz"))
+        #expect(log.lines.isEmpty)
+        _ = withRequestLogging({ _ in ProblemDetails.response(.serviceUnavailable, "draining") }, logger: logger)(
+            HTTPRequest(method: "GET", target: "/readyz"))
+        #expect(log.lines.count == 1)
+        #expect(log.lines.first?.contains("level=warning") == true)
+    }
+
     @Test func jsonLinesCarryNumbersAsNumbers() throws {
         let log = CapturedLog()
         _ = withRequestLogging({ _ in HTTPResponse(status: .ok) }, logger: log.logger(format: .json))(
