@@ -9,7 +9,13 @@ import Logging
 /// and on the response. The line, logged after the response is computed, carries `method`, `path`, `status`,
 /// `duration_ms`, `bytes` (response body) and `request_id`; error responses (4xx, 5xx) add the problem's `detail`
 /// as `error`, and server faults (5xx but 503) are logged at error level so that they stand out.
-public func withRequestLogging(_ responder: @escaping HTTPResponder, logger: Logger) -> HTTPResponder {
+///
+/// Successful answers on `quietPaths` (by default the probes and the scrape, which arrive every few seconds from
+/// every prober) are logged at debug level, so that they do not drown the lines that matter.
+public func withRequestLogging(
+    _ responder: @escaping HTTPResponder, logger: Logger,
+    quietPaths: Set<String> = ["/healthz", "/readyz", "/metrics"]
+) -> HTTPResponder {
     return { incoming in
         let started = ContinuousClock.now
         var request = incoming
@@ -20,6 +26,8 @@ public func withRequestLogging(_ responder: @escaping HTTPResponder, logger: Log
 
         let elapsed = ContinuousClock.now - started
         let code = response.status.code
+        let level = code < 400 && quietPaths.contains(request.path) ? .debug : level(forStatus: code)
+        guard logger.logLevel <= level else { return response }
         var metadata: Logger.Metadata = [
             "method": .string(request.method),
             "path": .string(request.path),
@@ -31,7 +39,25 @@ public func withRequestLogging(_ responder: @escaping HTTPResponder, logger: Log
         if code >= 400, let detail = problemDetail(response) {
             metadata["error"] = .string(detail)
         }
-        logger.log(level: level(forStatus: code), "request", metadata: metadata)
+        logger.log(level: level, "request", metadata: metadata)
+        return response
+    }
+}
+
+/// Wraps the server's own error responses (400 for unparseable requests, 408, 413, 414, 431, 503 when overloaded,
+/// 501): they never reach the responder, so this gives them a request id and a log line too. The client's
+/// `X-Request-Id` is not known at that point (the request may not even have been parsed): the id is always new.
+public func withErrorLogging(_ errors: @escaping HTTPErrorResponder, logger: Logger) -> HTTPErrorResponder {
+    return { status, detail in
+        var response = errors(status, detail)
+        let requestID = RequestID.generate()
+        response.headers.replaceOrAdd("X-Request-Id", requestID)
+        logger.log(level: level(forStatus: status.code), "request rejected by the server", metadata: [
+            "status": .stringConvertible(status.code),
+            "bytes": .stringConvertible(response.body.count),
+            "request_id": .string(requestID),
+            "error": .string(detail),
+        ])
         return response
     }
 }

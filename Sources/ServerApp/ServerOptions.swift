@@ -86,7 +86,7 @@ struct ServerOptions: ParsableCommand {
     @Option(help: help("Points in one batch request.", .maxBatchSize, "\(defaults.maxBatchSize)"))
     var maxBatchSize: String?
 
-    @Option(help: help("Compiled functions kept in the LRU cache.", .cacheSize, "\(defaults.cacheSize)"))
+    @Option(help: help("Compiled functions kept in the LRU cache; 0 disables it.", .cacheSize, "\(defaults.cacheSize)"))
     var cacheSize: String?
 
     // MARK: Logs

@@ -47,6 +47,7 @@ public final class Service: Sendable {
             logger: logger)
         var serverConfiguration = configuration.serverConfiguration
         serverConfiguration.protocols = protocols
+        serverConfiguration.errorResponder = withErrorLogging(serverConfiguration.errorResponder, logger: logger)
         server = HTTPServer(configuration: serverConfiguration, responder: responder, logger: logger)
     }
 
@@ -57,8 +58,9 @@ public final class Service: Sendable {
         readiness.markReady()
         let c = configuration
         logger.notice("listening on \(c.host):\(port)", metadata: [
-            "workers": "\(c.workers)", "queue_depth": "\(c.queueDepth)", "max_connections": "\(c.maxConnections)",
-            "max_body_bytes": "\(c.maxBodyBytes)", "cache_size": "\(c.cacheSize)",
+            "workers": .stringConvertible(c.workers), "queue_depth": .stringConvertible(c.queueDepth),
+            "max_connections": .stringConvertible(c.maxConnections), "max_body_bytes": .stringConvertible(c.maxBodyBytes),
+            "cache_size": .stringConvertible(c.cacheSize),
         ])
         return port
     }
@@ -90,6 +92,7 @@ public final class Service: Sendable {
     /// Blocks until the server has stopped after `beginShutdown()`.
     public func waitUntilStopped() {
         server.waitUntilStopped()
+        logger.notice("drained, exiting")
     }
 
     /// Connections currently open.

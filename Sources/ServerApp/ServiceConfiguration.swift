@@ -66,7 +66,8 @@ public struct ServiceConfiguration: Sendable, Hashable {
 
     // MARK: Engine
 
-    /// Compiled functions kept in the LRU cache. Default 256: a client usually sends the same few functions.
+    /// Compiled functions kept in the LRU cache; 0 disables it. Default 256: a client usually sends the same few
+    /// functions.
     public var cacheSize: Int = 256
 
     // MARK: Logs

@@ -6,12 +6,15 @@ import Musl
 import Darwin
 #endif
 import HTTPServer
+import JacobianEngine
 import Logging
 
 /// What the application adds to the service: its routes, given what it needs to build them.
 public struct ServiceContext: Sendable {
     /// The resolved configuration (the API takes its body and batch limits from here).
     public let configuration: ServiceConfiguration
+    /// The engine, with the configured limits and cache size; `/metrics` reports its cache.
+    public let engine: JacobianEngine
     /// What `/readyz` reports; the API may consult it too.
     public let readiness: Readiness
     /// The process's logger, with the configured level and format.
@@ -20,7 +23,7 @@ public struct ServiceContext: Sendable {
 
 /// The `jacobian-server` process: command line, logging, metrics, signals, exit status.
 ///
-/// `main.swift` is one call: `ServiceMain.run(routes: { context in ... })`.
+/// `main.swift` is one call: `ServiceMain.run { context in JacobianAPI(engine: context.engine, ...).router() }`.
 public enum ServiceMain {
     /// Parses the command line and environment, then serves (or probes, or prints help) and exits.
     ///
@@ -29,7 +32,7 @@ public enum ServiceMain {
     public static func run(
         arguments: [String] = Array(CommandLine.arguments.dropFirst()),
         environment: [String: String] = processEnvironment(),
-        cacheTotals: OperationalRoutes.CacheTotals? = nil,
+        protocols: [any ConnectionProtocolFactory] = [],
         routes: (ServiceContext) -> Router
     ) -> Never {
         switch ServiceCommandLine.outcome(arguments: arguments, environment: environment) {
@@ -39,13 +42,14 @@ public enum ServiceMain {
         case .healthcheck(let configuration):
             exit(HealthCheck.isHealthy(host: configuration.host, port: configuration.port) ? 0 : 1)
         case .serve(let configuration):
-            exit(serve(configuration, cacheTotals: cacheTotals, routes: routes))
+            unblockTerminationSignals()
+            exit(serve(configuration, protocols: protocols, routes: routes))
         }
     }
 
     /// Runs the service until a stop signal has drained it; returns the exit status.
     static func serve(
-        _ configuration: ServiceConfiguration, cacheTotals: OperationalRoutes.CacheTotals?,
+        _ configuration: ServiceConfiguration, protocols: [any ConnectionProtocolFactory],
         routes: (ServiceContext) -> Router
     ) -> Int32 {
         LoggingSystem.bootstrap { label in
@@ -56,10 +60,12 @@ public enum ServiceMain {
         // Before anything creates swift-metrics handles (the server does in its initialiser).
         metrics.bootstrapMetricsSystem()
         let readiness = Readiness()
-        let context = ServiceContext(configuration: configuration, readiness: readiness, logger: logger)
+        let engine = JacobianEngine(limits: configuration.engineLimits, cacheCapacity: configuration.cacheSize)
+        let context = ServiceContext(
+            configuration: configuration, engine: engine, readiness: readiness, logger: logger)
         let service = Service(
             configuration: configuration, routes: routes(context), metrics: metrics, readiness: readiness,
-            cacheTotals: cacheTotals, logger: logger)
+            cacheTotals: engine.cacheTotals, protocols: protocols, logger: logger)
         // Installed before the listener opens, so that a signal arriving during start-up is not lost.
         HTTPServer.onTerminationSignal { service.beginShutdown() }
         do {
@@ -72,6 +78,19 @@ public enum ServiceMain {
         }
         service.waitUntilStopped()
         return 0
+    }
+
+    /// Unblocks SIGTERM and SIGINT for this thread and so for every thread started after it.
+    ///
+    /// A process inherits its parent's signal mask: started by a parent that blocks them (a test runner, some
+    /// supervisors), it would never see the stop signal and would be killed at the end of the grace period
+    /// instead of draining. Called first thing, before any thread exists.
+    static func unblockTerminationSignals() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 
     /// The process environment as a dictionary.
@@ -91,5 +110,15 @@ public enum ServiceMain {
     private static func printToStandardError(_ message: String) {
         let bytes = Array((message + "\n").utf8)
         _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    }
+}
+
+extension JacobianEngine {
+    /// The cache statistics in the shape `/metrics` reads them.
+    var cacheTotals: OperationalRoutes.CacheTotals {
+        { [self] in
+            let statistics = cacheStatistics
+            return (hits: statistics.hits, misses: statistics.misses, entries: statistics.entries)
+        }
     }
 }

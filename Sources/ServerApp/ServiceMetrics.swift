@@ -76,18 +76,40 @@ public final class ServiceMetrics: Sendable {
     /// Records one finished request.
     func record(route: String, method: String, status: Int, duration: Duration) {
         let methodLabel = Self.methodLabels.contains(method) ? method : "OTHER"
-        registry.makeCounter(
-            descriptor: MetricNameDescriptor(
-                metricName: "http_requests", unitName: "total",
-                helpText: "Requests answered, by route, method and status code."),
-            labels: [("route", route), ("method", methodLabel), ("status", String(status))]
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: MetricNameDescriptor(
-                metricName: "http_request_duration", unitName: "seconds",
-                helpText: "Time from the complete request to the computed response, by route."),
-            labels: [("route", route)], buckets: Self.durationBuckets
-        ).record(duration)
+        let (counter, histogram) = series(route: route, method: methodLabel, status: status)
+        counter.increment()
+        histogram.record(duration)
+    }
+
+    private struct SeriesKey: Hashable {
+        var route: String
+        var method: String
+        var status: Int
+    }
+
+    /// The request counter and latency histogram of one label set, registered once and then reused: the registry
+    /// validates names and labels on every registration, which is more work than a dictionary lookup.
+    private let requestSeries = Mutex<[SeriesKey: (Prometheus.Counter, Prometheus.DurationHistogram)]>([:])
+
+    private func series(route: String, method: String, status: Int)
+        -> (Prometheus.Counter, Prometheus.DurationHistogram)
+    {
+        let key = SeriesKey(route: route, method: method, status: status)
+        return requestSeries.withLock { cache in
+            if let found = cache[key] { return found }
+            let counter = registry.makeCounter(
+                descriptor: MetricNameDescriptor(
+                    metricName: "http_requests", unitName: "total",
+                    helpText: "Requests answered, by route, method and status code."),
+                labels: [("route", route), ("method", method), ("status", String(status))])
+            let histogram = registry.makeDurationHistogram(
+                descriptor: MetricNameDescriptor(
+                    metricName: "http_request_duration", unitName: "seconds",
+                    helpText: "Time from the complete request to the computed response, by route."),
+                labels: [("route", route)], buckets: Self.durationBuckets)
+            cache[key] = (counter, histogram)
+            return (counter, histogram)
+        }
     }
 
     /// Brings the cache metrics up to the engine's totals (`hits`, `misses` since start) and current `entries`.

@@ -82,6 +82,18 @@ import Testing
         #expect(lines[2].contains("level=warning") && lines[2].contains("error=overloaded"))
     }
 
+    @Test func successfulProbesAreLoggedAtDebugAndFailedOnesAsUsual() {
+        let log = CapturedLog()
+        let logger = log.logger(level: .info)
+        _ = withRequestLogging({ _ in HTTPResponse(status: .ok) }, logger: logger)(
+            HTTPRequest(method: "GET", target: "/readyz"))
+        #expect(log.lines.isEmpty)
+        _ = withRequestLogging({ _ in ProblemDetails.response(.serviceUnavailable, "draining") }, logger: logger)(
+            HTTPRequest(method: "GET", target: "/readyz"))
+        #expect(log.lines.count == 1)
+        #expect(log.lines.first?.contains("level=warning") == true)
+    }
+
     @Test func jsonLinesCarryNumbersAsNumbers() throws {
         let log = CapturedLog()
         _ = withRequestLogging({ _ in HTTPResponse(status: .ok) }, logger: log.logger(format: .json))(
@@ -97,5 +109,20 @@ import Testing
 
     private func isGenerated(_ id: String) -> Bool {
         id.utf8.count == 32 && id.allSatisfy { $0.isHexDigit && !$0.isUppercase }
+    }
+}
+
+/// The server's own error responses (before any route) get an id and a log line too.
+@Suite struct ErrorLoggingTests {
+    @Test func serverErrorsGetAnIdAndALogLineWithTheirCause() throws {
+        let log = CapturedLog()
+        let errors = withErrorLogging(ProblemDetails.response, logger: log.logger())
+        let response = errors(.contentTooLarge, "The body is larger than 1048576 bytes.")
+        #expect(response.status == .contentTooLarge)
+        let id = try #require(response.headers["X-Request-Id"])
+        #expect(id.count == 32)
+        let line = try #require(log.lines.first)
+        #expect(line.contains("status=413") && line.contains("request_id=\(id)"))
+        #expect(line.contains(#"error="The body is larger than 1048576 bytes.""#))
     }
 }

@@ -1,4 +1,6 @@
+import Foundation
 import HTTPServer
+import JacobianEngine
 import Testing
 
 @testable import ServerApp
@@ -68,6 +70,21 @@ import Testing
         #expect(sample(text, "jacobian_cache_entries") == 3)
         #expect(text.contains("# TYPE jacobian_cache_hits_total counter"))
         #expect(text.contains("# TYPE jacobian_cache_entries gauge"))
+    }
+
+    @Test func cacheHitsAndMissesOfARealEngineAppearAtTheNextScrape() throws {
+        let engine = JacobianEngine(cacheCapacity: 8)
+        let spec = try JSONDecoder().decode(
+            FunctionSpec.self, from: Data(#"{"type":"expression","inputs":["x"],"outputs":["sin(x)"]}"#.utf8))
+        let other = try JSONDecoder().decode(
+            FunctionSpec.self, from: Data(#"{"type":"expression","inputs":["x"],"outputs":["x^2"]}"#.utf8))
+        for function in [spec, spec, spec, other] { _ = try engine.compile(function) }
+        let metrics = ServiceMetrics()
+        let responder = instrumentedResponder(metrics, cacheTotals: engine.cacheTotals)
+        let text = String(decoding: responder(HTTPRequest(method: "GET", target: "/metrics")).body, as: UTF8.self)
+        #expect(sample(text, "jacobian_cache_hits_total") == 2)
+        #expect(sample(text, "jacobian_cache_misses_total") == 2)
+        #expect(sample(text, "jacobian_cache_entries") == 2)
     }
 
     @Test func theMetricsRouteRefreshesTheCacheAndUsesThePrometheusContentType() throws {
