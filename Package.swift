@@ -15,7 +15,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
     ],
@@ -80,7 +80,7 @@ let package = Package(
         ),
 
         // MARK: Executables.
-        .executableTarget(name: "jacobian-server", dependencies: ["ServerApp"]),
+        .executableTarget(name: "jacobian-server", dependencies: ["ServerApp", "JacobianAPI", "HTTPServer", "HTTP2Server"]),
         .executableTarget(
             name: "jacobian-bench",
             dependencies: ["JacobianEngine", "Solvers"]

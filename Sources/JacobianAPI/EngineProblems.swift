@@ -63,8 +63,9 @@ enum EngineProblems {
         switch error.kind {
         case .nonFinite:
             let place = pointPointer(error.pointIndex)
-            return Problem(.nonFiniteResult, detail: error.message,
-                errors: [.init(pointer: place, detail: error.message)],
+            let detail = "\(error.message), at \(place)"
+            return Problem(.nonFiniteResult, detail: detail,
+                errors: [.init(pointer: place, detail: detail)],
                 extensions: nonFiniteExtensions(error))
         case .dimensionMismatch:
             let place = pointPointer(error.pointIndex)

@@ -86,6 +86,9 @@ struct ServerOptions: ParsableCommand {
     @Option(help: help("Points in one batch request.", .maxBatchSize, "\(defaults.maxBatchSize)"))
     var maxBatchSize: String?
 
+    @Option(help: help("Largest max_iterations a Newton or IK request may ask for.", .maxIterations, "\(defaults.maxIterations)"))
+    var maxIterations: String?
+
     @Option(help: help("Compiled functions kept in the LRU cache; 0 disables it.", .cacheSize, "\(defaults.cacheSize)"))
     var cacheSize: String?
 
@@ -141,6 +144,7 @@ enum EnvironmentVariable: String, CaseIterable {
     case maxInputs = "JACOBIAN_MAX_INPUTS"
     case maxOutputs = "JACOBIAN_MAX_OUTPUTS"
     case maxBatchSize = "JACOBIAN_MAX_BATCH_SIZE"
+    case maxIterations = "JACOBIAN_MAX_ITERATIONS"
     case cacheSize = "JACOBIAN_CACHE_SIZE"
     case logLevel = "JACOBIAN_LOG_LEVEL"
     case logFormat = "JACOBIAN_LOG_FORMAT"

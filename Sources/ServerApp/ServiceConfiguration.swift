@@ -1,4 +1,5 @@
 import HTTPServer
+import JacobianAPI
 import JacobianEngine
 import Logging
 
@@ -63,6 +64,9 @@ public struct ServiceConfiguration: Sendable, Hashable {
     public var maxOutputs: Int = 10_000
     /// Points in one batch request. Default 100,000 (`EngineLimits.maxBatchSize`).
     public var maxBatchSize: Int = 100_000
+    /// Largest `max_iterations` a Newton or IK request may ask for. Default 10,000 (`APIConfiguration`): enough
+    /// to converge from far away, small enough that one request cannot hold a worker for long.
+    public var maxIterations: Int = 10_000
 
     // MARK: Engine
 
@@ -93,6 +97,11 @@ public struct ServiceConfiguration: Sendable, Hashable {
         return HTTPServerConfiguration(
             host: host, port: port, backlog: backlog, workerCount: workers, queueDepth: queueDepth,
             maxConnections: maxConnections, limits: limits, timeouts: timeouts)
+    }
+
+    /// The JSON API's settings.
+    public var apiConfiguration: APIConfiguration {
+        APIConfiguration(maxIterations: maxIterations)
     }
 
     /// The engine's limits: the configured ones, the engine's defaults for the rest.

@@ -14,10 +14,12 @@ import Testing
         var description: String { String(command.prefix(80)) }
     }
 
+    /// The repository root: README.md, and the example bodies the commands read with `@docs/examples/...`.
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
     static let examples: [Example] = {
-        let url = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("README.md")
+        let url = root.appendingPathComponent("README.md")
         let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
         let blocks = text.components(separatedBy: "```")
         var examples: [Example] = []
@@ -38,7 +40,7 @@ import Testing
     }()
 
     @Test func theReadmeHasExamples() {
-        #expect(Self.examples.count >= 7, "found \(Self.examples.count) curl examples in README.md")
+        #expect(Self.examples.count >= 12, "found \(Self.examples.count) curl examples in README.md")
     }
 
     @Test(arguments: examples)
@@ -48,6 +50,7 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
+        process.currentDirectoryURL = Self.root
         let output = Pipe()
         process.standardOutput = output
         try process.run()

@@ -36,7 +36,7 @@ import Testing
             "--idle-timeout", "3", "--write-timeout", "4", "--shutdown-delay", "0", "--drain-timeout", "0.25",
             "--max-body-bytes", "2048", "--max-header-bytes", "4096", "--max-expression-length", "100",
             "--max-nodes", "200", "--max-inputs", "5", "--max-outputs", "6", "--max-batch-size", "10",
-            "--cache-size", "8", "--log-level", "DEBUG", "--log-format", "json",
+            "--max-iterations", "50", "--cache-size", "8", "--log-level", "DEBUG", "--log-format", "json",
         ]))
         #expect(c.host == "127.0.0.1" && c.port == 0 && c.backlog == 16 && c.workers == 3)
         #expect(c.queueDepth == 7 && c.maxConnections == 9)
@@ -45,6 +45,7 @@ import Testing
         #expect(c.shutdownDelay == .zero && c.drainTimeout == .milliseconds(250))
         #expect(c.maxBodyBytes == 2048 && c.maxHeaderBytes == 4096 && c.maxExpressionLength == 100)
         #expect(c.maxNodes == 200 && c.maxInputs == 5 && c.maxOutputs == 6 && c.maxBatchSize == 10)
+        #expect(c.maxIterations == 50)
         #expect(c.cacheSize == 8 && c.logLevel == .debug && c.logFormat == .json)
     }
 
@@ -133,10 +134,12 @@ import Testing
         c.idleTimeout = .seconds(5)
         c.maxExpressionLength = 77
         c.maxBatchSize = 12
+        c.maxIterations = 40
         let server = c.serverConfiguration
         #expect(server.port == 1234 && server.workerCount == 3 && server.limits.maxBodyBytes == 999)
         #expect(server.timeouts.idle == .seconds(5))
         #expect(c.engineLimits.maxExpressionLength == 77 && c.engineLimits.maxBatchSize == 12)
+        #expect(c.apiConfiguration.maxIterations == 40)
     }
 
     @Test func secondsAreFormattedShortest() {
