@@ -16,7 +16,14 @@ HUMMINGBIRD_PORT=8182
 IDLE_CONNECTIONS=10000
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-ulimit -n 65536  # 10,000 client sockets plus 10,000 server sockets in one machine.
+# 10,000 sockets in the client process and as many in the server: raise the soft limit to the hard one.
+HARD_LIMIT=$(ulimit -Hn)
+[[ "$HARD_LIMIT" == unlimited ]] && HARD_LIMIT=65536
+ulimit -n "$HARD_LIMIT"
+if (( $(ulimit -n) < IDLE_CONNECTIONS + 1000 )); then
+    echo "ulimit -n is $(ulimit -n): too low for $IDLE_CONNECTIONS connections" >&2
+    exit 1
+fi
 
 echo "Building (release)..." >&2
 swift build -c release --package-path bench/ours --scratch-path .build-bench-ours >&2

@@ -29,6 +29,8 @@ public final class HTTPServer: Sendable {
     private let acceptQueue = DispatchQueue(label: "http.accept", qos: .userInitiated)
     /// Left once the server has stopped; `waitUntilStopped` waits on it.
     private let stopped = DispatchGroup()
+    /// Signalled once the listening socket is closed.
+    private let listenerClosed = DispatchSemaphore(value: 0)
 
     /// Creates a server that answers every request with `responder`. Nothing listens until `start()`.
     public init(
@@ -52,7 +54,10 @@ public final class HTTPServer: Sendable {
                                           backlog: configuration.backlog)
         let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: acceptQueue)
         source.setEventHandler { [self] in acceptPending(fd) }
-        source.setCancelHandler { _ = Glibc.close(fd) }
+        source.setCancelHandler { [listenerClosed] in
+            _ = Glibc.close(fd)
+            listenerClosed.signal()
+        }
         let timer = DispatchSource.makeTimerSource(queue: acceptQueue)
         let interval = sweepInterval()
         timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(2))
@@ -73,16 +78,18 @@ public final class HTTPServer: Sendable {
 
     /// Stops accepting, lets requests in flight finish (their responses carry `Connection: close`),
     /// closes idle connections at once, asks taken-over connections to finish, and force-closes whatever
-    /// is left after `deadline`. Returns at once; `waitUntilStopped()` returns when all is closed.
+    /// is left after `deadline`. Returns once the listening socket is closed (connects are refused from then
+    /// on), without waiting for connections; `waitUntilStopped()` returns when all is closed. Safe to call
+    /// more than once and from any thread but the server's own queues.
     public func shutdown(deadline: Duration) {
         // On the accept queue, so that no connection is accepted after the snapshot below.
-        acceptQueue.async { [self] in
+        let stoppedAccepting = acceptQueue.sync { [self] () -> Bool in
             let source = state.withLock { state -> DispatchObjectBox<DispatchSourceRead>? in
                 guard state.phase == .running else { return nil }
                 state.phase = .stopping
                 return state.acceptSource
             }
-            guard let source else { return }
+            guard let source else { return false }
             source.object.cancel()
             let registry = context.registry
             context.logger.info("shutting down", metadata: ["open_connections": "\(registry.openCount)"])
@@ -95,7 +102,10 @@ public final class HTTPServer: Sendable {
                 }
             }
             registry.whenEmpty { [self] in finishStopping() }
+            return true
         }
+        // The listening socket is closed by the source's cancel handler; once it is, connects are refused.
+        if stoppedAccepting { listenerClosed.wait() }
     }
 
     /// Blocks until the server has stopped after `shutdown(deadline:)`; returns at once if it never started.

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import HTTPServer
 import Testing
 
@@ -104,6 +107,19 @@ import Testing
             try client.send("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 100000\r\n\r\n")
             try? client.send([UInt8](repeating: 0x61, count: 100_000))
             #expect(try client.readResponse().status == 413)
+        }
+    }
+
+    @Test func clientThatStopsReadingIsClosedAfterTheWriteTimeout() throws {
+        try withServer({ c in c.timeouts.write = .milliseconds(200) }) { server, port in
+            let client = try RawClient(port: port)
+            try client.send(get("/big"))  // 32 MiB, far more than the socket buffers hold; never read.
+            var open = server.openConnectionCount
+            for _ in 0..<300 where open > 0 {
+                usleep(10_000)
+                open = server.openConnectionCount
+            }
+            #expect(open == 0)
         }
     }
 }

@@ -29,6 +29,10 @@ enum TestRoutes {
             HTTPResponse(status: .ok, headers: ["X-Injected": "a\r\nSet-Cookie: evil=1"], body: [])
         }
         router.add("GET", "/close") { _ in HTTPResponse(status: .ok, headers: ["Connection": "close"], body: Array("bye".utf8)) }
+        router.add("GET", "/big") { _ in
+            HTTPResponse(status: .ok, headers: ["Content-Type": "application/octet-stream"],
+                         body: [UInt8](repeating: 0x62, count: 32 << 20))
+        }
         router.add("GET", "/no-content") { _ in HTTPResponse(status: .noContent) }
         return router
     }
