@@ -41,6 +41,8 @@ public final class ConnectionIO: Sendable {
     public var responder: HTTPResponder { connection.context.responder }
     /// The server's configuration (limits, timeouts, error format).
     public var configuration: HTTPServerConfiguration { connection.context.configuration }
+    /// The current `Date` header value (IMF-fixdate), from the cache HTTP/1.1 responses use.
+    public var date: String { String(decoding: connection.context.encoder.dateCache.current(), as: UTF8.self) }
 
     /// Queues bytes for the client, without blocking; may be called from any thread, in order.
     public func write(_ bytes: [UInt8]) {
