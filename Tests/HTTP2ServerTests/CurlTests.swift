@@ -32,12 +32,13 @@ import HTTPServer
         }
     }
 
-    @Test func headKeepsContentLengthWithoutBody() throws {
+    @Test func headKeepsContentLength() throws {
         try withH2Server { _, port in
-            let response = try curl(["--http2-prior-knowledge", "-X", "HEAD"], "http://127.0.0.1:\(port)/hello")
-            #expect(response.status == 200)
-            #expect(response.header("content-length") == "19")
-            #expect(response.body.isEmpty)
+            let result = try runClient("curl", ["-sS", "--max-time", "10", "--http2-prior-knowledge", "--head",
+                                                "http://127.0.0.1:\(port)/hello"])
+            #expect(result.status == 0)
+            #expect(result.stdout.hasPrefix("HTTP/2 200"))
+            #expect(result.stdout.contains("content-length: 19\r\n"))
         }
     }
 
