@@ -118,5 +118,8 @@ extension Connection {
     func writeFromHandler(_ bytes: [UInt8]) {
         enqueue(bytes)
         flush()
+        // A client that sends requests without reading the answers is not read until it catches up, so
+        // the answers cannot pile up without bound; the write timeout ends a client that never does.
+        if !closed && pendingBytes > Self.highWaterMark { suspendReading() }
     }
 }
