@@ -57,6 +57,19 @@ import HTTPServer
         }
     }
 
+    @Test func clientGoAwayClosesOnceItsStreamsAreDone() throws {
+        try withH2Server { _, port in
+            let client = try FrameClient(port: port)
+            try client.startHTTP2()
+            try client.send(Frame.headers(stream: 1, requestFields("GET", "/slow?ms=200")),
+                            Frame(type: Frame.Kind.goAway.rawValue, flags: 0, stream: 0,
+                                  payload: bigEndian32(0) + bigEndian32(0)))
+            let frames = try client.frames()  // Until the server closes.
+            #expect(bodyText(frames, stream: 1) == "slept 200")
+            #expect(client.closed)
+        }
+    }
+
     @Test func clientClosingMidRequestLeavesTheServerServing() throws {
         try withH2Server { _, port in
             do {
