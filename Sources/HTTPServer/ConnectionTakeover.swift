@@ -120,6 +120,11 @@ extension Connection {
         flush()
         // A client that sends requests without reading the answers is not read until it catches up, so
         // the answers cannot pile up without bound; the write timeout ends a client that never does.
-        if !closed && pendingBytes > Self.highWaterMark { suspendReading() }
+        guard !closed, takeover != nil else { return }
+        if pendingBytes > Self.highWaterMark {
+            suspendReading()
+        } else if !peerClosed && closeAfterFlush == nil {
+            resumeReading()
+        }
     }
 }
