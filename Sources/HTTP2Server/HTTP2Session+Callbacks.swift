@@ -1,4 +1,5 @@
 import CNGHTTP2
+import Dispatch
 
 /// nghttp2's callbacks: C function pointers that capture nothing, so each finds its `HTTP2Session` through
 /// `user_data` and forwards to a method. They run inside `nghttp2_session_mem_recv` / `mem_send`, on the
@@ -52,7 +53,7 @@ extension HTTP2Session {
     private func beginHeaders(_ frame: UnsafePointer<nghttp2_frame>) -> Int32 {
         let header = frame.pointee.hd
         if header.type == UInt8(NGHTTP2_HEADERS.rawValue) && frame.pointee.headers.cat == NGHTTP2_HCAT_REQUEST {
-            streams[header.stream_id] = HTTP2Stream(id: header.stream_id)
+            streams[header.stream_id] = HTTP2Stream(id: header.stream_id, startedAt: DispatchTime.now().uptimeNanoseconds)
         }
         return 0
     }
@@ -66,7 +67,7 @@ extension HTTP2Session {
     }
 
     private func dataChunk(_ id: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
-        guard streams[id] != nil else { return }
+        guard let stream = streams[id], !stream.answered else { return }  // Answered early: ignored.
         streams[id]!.appendBody(bytes, limits: limits)
         answerIfRejected(id)
     }

@@ -1,4 +1,5 @@
 import CNGHTTP2
+import Dispatch
 import HTTPServer
 
 /// The bridge to the responder: complete requests run on the worker pool, in parallel across the streams
@@ -17,8 +18,14 @@ extension HTTP2Session {
 
     /// Answers a stream the server refused (too large, too many fields) with the HTTP/1.1 side's status.
     func answerIfRejected(_ id: Int32) {
-        guard let stream = streams[id], !stream.answered, let rejection = stream.rejection else { return }
-        respond(to: id, method: stream.method, with: io.configuration.errorResponder(rejection.status, rejection.detail))
+        guard let rejection = streams[id]?.rejection else { return }
+        answer(id, status: rejection.status, detail: rejection.detail)
+    }
+
+    /// Answers stream `id` with the server's own error response, unless something already answered it.
+    func answer(_ id: Int32, status: HTTPStatus, detail: String) {
+        guard let stream = streams[id], !stream.answered else { return }
+        respond(to: id, method: stream.method, with: io.configuration.errorResponder(status, detail))
     }
 
     /// Runs the responder for `request` on the worker pool; 503 + Retry-After when the pool is full,
@@ -87,7 +94,7 @@ extension HTTP2Session {
                                      request.method == "HEAD" ? 1 : 0, nil)
         }
         guard result == 0 else { return false }
-        var stream = HTTP2Stream(id: 1)
+        var stream = HTTP2Stream(id: 1, startedAt: DispatchTime.now().uptimeNanoseconds)
         stream.method = request.method
         stream.requestComplete = true  // The HTTP/1.1 side read the whole body.
         streams[1] = stream

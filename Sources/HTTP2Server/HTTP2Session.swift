@@ -25,13 +25,15 @@ final class HTTP2Session: ConnectionProtocolHandler, @unchecked Sendable {
     /// Streams nghttp2 has not closed yet, by id.
     var streams: [Int32: HTTP2Stream] = [:]
     /// The server asked for a graceful shutdown: the final GOAWAY follows once no stream is open.
-    private var shuttingDown = false
-    private var finalGoAwaySubmitted = false
+    private(set) var shuttingDown = false
+    var finalGoAwaySubmitted = false
     /// The connection is closed or closing; nothing more is read or sent.
     private(set) var closed = false
     /// Bumped whenever the idle timer is armed or disarmed, so a stale timer does nothing when it fires.
-    private var idleGeneration = 0
-    private var idleTimerArmed = false
+    var idleGeneration = 0
+    var idleTimerArmed = false
+    /// A check of request deadlines is scheduled (one per connection at most).
+    var requestCheckScheduled = false
 
     init(io: ConnectionIO, configuration: HTTP2Configuration, logger: Logger) {
         self.io = io
@@ -147,6 +149,7 @@ final class HTTP2Session: ConnectionProtocolHandler, @unchecked Sendable {
             return closeConnection()
         }
         updateIdleTimer()
+        scheduleRequestCheck()
     }
 
     /// Closes once the queued bytes are written (the server lingers briefly so the client reads them).
@@ -155,31 +158,6 @@ final class HTTP2Session: ConnectionProtocolHandler, @unchecked Sendable {
         closed = true
         idleTimerArmed = false
         io.close()
-    }
-
-    // MARK: Idle timeout
-
-    /// Arms the idle timer when the last stream closed, disarms it when a stream opens.
-    private func updateIdleTimer() {
-        if streams.isEmpty && !shuttingDown && !closed {
-            guard !idleTimerArmed else { return }
-            idleTimerArmed = true
-            idleGeneration += 1
-            let generation = idleGeneration
-            let delay = DispatchTimeInterval.nanoseconds(Int(clamping: configuration.idleTimeout.wholeNanoseconds))
-            io.queue.asyncAfter(deadline: .now() + delay) { [weak self] in self?.idleTimerFired(generation) }
-        } else if idleTimerArmed {
-            idleTimerArmed = false
-            idleGeneration += 1
-        }
-    }
-
-    private func idleTimerFired(_ generation: Int) {
-        guard idleTimerArmed, generation == idleGeneration, !closed, streams.isEmpty else { return }
-        finalGoAwaySubmitted = true
-        nghttp2_session_terminate_session(session, NGHTTP2_NO_ERROR.rawValue)
-        sendPending()
-        closeConnection()
     }
 
     static func describe(_ code: Int) -> String {

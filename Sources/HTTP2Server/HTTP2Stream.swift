@@ -1,3 +1,4 @@
+import Dispatch
 import HTTPServer
 
 /// One request stream: its header fields and body as they arrive, then the response being sent.
@@ -12,6 +13,8 @@ struct HTTP2Stream {
     }
 
     let id: Int32
+    /// When the stream's HEADERS began, in monotonic nanoseconds: the request timeout counts from here.
+    let startedAt: UInt64
     var method = ""
     var path: String?
     var authority: String?
@@ -29,7 +32,10 @@ struct HTTP2Stream {
     var responseBody: [UInt8] = []
     var responseOffset = 0
 
-    init(id: Int32) { self.id = id }
+    init(id: Int32, startedAt: UInt64) {
+        self.id = id
+        self.startedAt = startedAt
+    }
 
     /// Records one header field (names arrive lowercased and validated by nghttp2).
     mutating func addField(name: String, value: String, limits: HTTPLimits, maxHeaderListSize: Int) {

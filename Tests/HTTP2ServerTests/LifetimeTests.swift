@@ -57,6 +57,25 @@ import HTTPServer
         }
     }
 
+    @Test func requestThatNeverFinishesArrivingIs408() throws {
+        let quick: (inout HTTPServerConfiguration) -> Void = {
+            $0.timeouts.requestHead = .milliseconds(100)
+            $0.timeouts.requestBody = .milliseconds(100)
+        }
+        try withH2Server(quick) { _, port in
+            let client = try FrameClient(port: port)
+            try client.startHTTP2()
+            try client.send(Frame.headers(stream: 1, requestFields("POST", "/echo"), endStream: false),
+                            Frame.data(stream: 1, Array("never finished".utf8), endStream: false))
+            let frames = try client.frames { $0.kind == .rstStream && $0.stream == 1 }
+            #expect(bodyText(frames, stream: 1).contains(#""status":408"#))
+            #expect(frames.last.map { readBigEndian32($0.payload, 0) } == 0)  // RST_STREAM NO_ERROR
+            // The connection goes on.
+            try client.send(Frame.headers(stream: 3, requestFields("GET", "/hello")))
+            #expect(bodyText(try client.frames { ended([$0], stream: 3) }, stream: 3) == #"{"message":"hello"}"#)
+        }
+    }
+
     @Test func clientGoAwayClosesOnceItsStreamsAreDone() throws {
         try withH2Server { _, port in
             let client = try FrameClient(port: port)
