@@ -94,7 +94,7 @@ final class HTTP2Session: ConnectionProtocolHandler, @unchecked Sendable {
         guard !closed, let base = bytes.baseAddress else { return }
         let consumed = nghttp2_session_mem_recv(session, base.assumingMemoryBound(to: UInt8.self), bytes.count)
         if consumed < 0 {
-            // A fatal error (bad client magic, flooding...): nghttp2 queued a GOAWAY where it could.
+            // A fatal error (bad client magic, a flood of frames needing acks...): say so and close.
             logger.debug("HTTP/2 connection error", metadata: ["error": "\(Self.describe(consumed))"])
             nghttp2_session_terminate_session(session, NGHTTP2_PROTOCOL_ERROR.rawValue)
             sendPending()
