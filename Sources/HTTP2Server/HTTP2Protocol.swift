@@ -1,5 +1,6 @@
 import HTTPServer
 import Logging
+import Synchronization
 
 /// HTTP/2 over cleartext TCP (h2c) on the HTTP/1.1 server's port. Add it to
 /// `HTTPServerConfiguration.protocols`: a connection that opens with the client preface is HTTP/2 from the
@@ -11,6 +12,11 @@ public struct HTTP2Protocol: ConnectionProtocolFactory {
     public let configuration: HTTP2Configuration
     /// Where connection errors (debug) and invalid handler responses (error) are logged.
     public let logger: Logger
+    private let sessions = SessionCounter()
+
+    /// HTTP/2 connections of this protocol whose session is still allocated (open, or with a handler still
+    /// running for it); it returns to zero once they are closed, which is how tests see nothing leaks.
+    public var liveSessionCount: Int { sessions.count.load(ordering: .relaxed) }
 
     /// Creates the protocol with `configuration`, logging to `logger`.
     public init(configuration: HTTP2Configuration = HTTP2Configuration(),
@@ -30,16 +36,21 @@ public struct HTTP2Protocol: ConnectionProtocolFactory {
     public func makeHandler(connection: ConnectionIO,
                             upgradeRequest: HTTPRequest?) -> (any ConnectionProtocolHandler)? {
         guard let request = upgradeRequest else {
-            return HTTP2Session(io: connection, configuration: configuration, logger: logger)
+            return HTTP2Session(io: connection, configuration: configuration, logger: logger, counter: sessions)
         }
         let fields = request.headers.values(for: "HTTP2-Settings")
         guard fields.count == 1, let settings = Base64URL.decode(fields[0]),
               settings.count % 6 == 0  // Each setting is a 16-bit id and a 32-bit value.
         else { return nil }
-        let session = HTTP2Session(io: connection, configuration: configuration, logger: logger)
+        let session = HTTP2Session(io: connection, configuration: configuration, logger: logger, counter: sessions)
         guard session.upgrade(from: request, settings: settings) else { return nil }
         return session
     }
+}
+
+/// Counts live sessions: incremented when one is created, decremented when it is freed.
+final class SessionCounter: Sendable {
+    let count = Atomic<Int>(0)
 }
 
 /// The base64url alphabet without padding (RFC 4648 §5), as `HTTP2-Settings` is encoded.

@@ -35,8 +35,11 @@ final class HTTP2Session: ConnectionProtocolHandler, @unchecked Sendable {
     /// A check of request deadlines is scheduled (one per connection at most).
     var requestCheckScheduled = false
 
-    init(io: ConnectionIO, configuration: HTTP2Configuration, logger: Logger) {
+    private let counter: SessionCounter
+
+    init(io: ConnectionIO, configuration: HTTP2Configuration, logger: Logger, counter: SessionCounter) {
         self.io = io
+        self.counter = counter
         self.configuration = configuration
         self.limits = io.configuration.limits
         self.logger = logger
@@ -56,10 +59,12 @@ final class HTTP2Session: ConnectionProtocolHandler, @unchecked Sendable {
                                           options) == 0
         else { fatalError("nghttp2: out of memory") }
         submitInitialSettings()
+        counter.count.add(1, ordering: .relaxed)
     }
 
     deinit {
         nghttp2_session_del(session)
+        counter.count.subtract(1, ordering: .relaxed)
     }
 
     /// The object behind nghttp2's `user_data`.

@@ -1,4 +1,7 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import HTTPServer
 @testable import HTTP2Server
@@ -73,6 +76,34 @@ import HTTPServer
             // The connection goes on.
             try client.send(Frame.headers(stream: 3, requestFields("GET", "/hello")))
             #expect(bodyText(try client.frames { ended([$0], stream: 3) }, stream: 3) == #"{"message":"hello"}"#)
+        }
+    }
+
+    @Test func sessionsAreFreedWhenTheirConnectionsClose() throws {
+        let h2 = HTTP2Protocol(logger: TestRoutes.quietLogger)
+        try withH2Server({ $0.protocols = [h2] }) { _, port in
+            do {
+                let open = try FrameClient(port: port)
+                try open.startHTTP2()
+                try open.send(Frame.headers(stream: 1, requestFields("GET", "/hello")))
+                _ = try open.frames { ended([$0], stream: 1) }
+                #expect(h2.liveSessionCount == 1)
+                let abandoned = try FrameClient(port: port)  // Gone while its handler runs.
+                try abandoned.startHTTP2()
+                try abandoned.send(Frame.headers(stream: 1, requestFields("GET", "/slow?ms=200")))
+                let broken = try FrameClient(port: port)  // Closed by the server.
+                try broken.startHTTP2()
+                try broken.send(Frame(type: Frame.Kind.ping.rawValue, flags: 0, stream: 1, payload: [1]))
+                _ = try broken.frames()
+            }
+            _ = try curl(["--http2"], "http://127.0.0.1:\(port)/hello")
+            _ = try curl(["--http2-prior-knowledge"], "http://127.0.0.1:\(port)/hello")
+            var waited = 0
+            while h2.liveSessionCount > 0 && waited < 500 {  // Up to 5 s for the slow handler and lingering.
+                usleep(10_000)
+                waited += 1
+            }
+            #expect(h2.liveSessionCount == 0)
         }
     }
 
