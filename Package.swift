@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(name: "ServerAppTests", dependencies: ["ServerApp"]),
         .testTarget(
             name: "JacobianAPITests",
-            dependencies: ["JacobianAPI", "HTTPServer", "JacobianEngine"]
+            dependencies: ["JacobianAPI", "HTTPServer", "HTTP2Server", "JacobianEngine"]
         ),
     ]
 )

@@ -220,6 +220,10 @@ final class Connection: @unchecked Sendable {
 
     /// Resumes reading and parsing once the output has room, unless the connection is closing.
     func continueAfterResponse() {
+        if takeover != nil {
+            if !closed && closeAfterFlush == nil && !peerClosed && pendingBytes < Self.highWaterMark { resumeReading() }
+            return
+        }
         guard !closed, closeAfterFlush == nil, takeover == nil, pendingBytes < Self.highWaterMark else { return }
         if case .lingering = state.phase { return }
         if !peerClosed { resumeReading() }

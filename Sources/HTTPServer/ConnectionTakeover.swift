@@ -41,6 +41,8 @@ public final class ConnectionIO: Sendable {
     public var responder: HTTPResponder { connection.context.responder }
     /// The server's configuration (limits, timeouts, error format).
     public var configuration: HTTPServerConfiguration { connection.context.configuration }
+    /// The current `Date` header value (IMF-fixdate), from the cache HTTP/1.1 responses use.
+    public var date: String { String(decoding: connection.context.encoder.dateCache.current(), as: UTF8.self) }
 
     /// Queues bytes for the client, without blocking; may be called from any thread, in order.
     public func write(_ bytes: [UInt8]) {
@@ -116,5 +118,13 @@ extension Connection {
     func writeFromHandler(_ bytes: [UInt8]) {
         enqueue(bytes)
         flush()
+        // A client that sends requests without reading the answers is not read until it catches up, so
+        // the answers cannot pile up without bound; the write timeout ends a client that never does.
+        guard !closed, takeover != nil else { return }
+        if pendingBytes > Self.highWaterMark {
+            suspendReading()
+        } else if !peerClosed && closeAfterFlush == nil {
+            resumeReading()
+        }
     }
 }

@@ -14,13 +14,16 @@ final class LiveServer: Sendable {
     let port: Int
     let engine: JacobianEngine
 
-    init(configuration: APIConfiguration = APIConfiguration(), limits: EngineLimits = EngineLimits()) throws {
+    /// `protocols` are the ones the server may switch to besides HTTP/1.1 (HTTP/2 in its integration test).
+    init(configuration: APIConfiguration = APIConfiguration(), limits: EngineLimits = EngineLimits(),
+         protocols: [any ConnectionProtocolFactory] = []) throws {
         engine = JacobianEngine(limits: limits)
         var router = Router()
         JacobianAPI(engine: engine, configuration: configuration).register(in: &router)
         var serverConfiguration = HTTPServerConfiguration()
         serverConfiguration.host = "127.0.0.1"
         serverConfiguration.port = 0
+        serverConfiguration.protocols = protocols
         server = HTTPServer(configuration: serverConfiguration, responder: router.responder())
         port = try server.start()
     }

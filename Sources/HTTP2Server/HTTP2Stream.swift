@@ -1,0 +1,92 @@
+import Dispatch
+import HTTPServer
+
+/// One request stream: its header fields and body as they arrive, then the response being sent.
+///
+/// The limits are the HTTP/1.1 server's (`HTTPLimits`), answered with the same statuses, so that a request
+/// is accepted or refused alike over both protocols.
+struct HTTP2Stream {
+    /// Why the request is answered by the server itself rather than the responder.
+    struct Rejection {
+        var status: HTTPStatus
+        var detail: String
+    }
+
+    let id: Int32
+    /// When the stream's HEADERS began, in monotonic nanoseconds: the request timeout counts from here.
+    let startedAt: UInt64
+    var method = ""
+    var path: String?
+    var authority: String?
+    var headers = HTTPHeaders()
+    var body: [UInt8] = []
+    /// Header list size so far, counted as SETTINGS_MAX_HEADER_LIST_SIZE is (RFC 9113 §6.5.2).
+    private var headerListSize = 0
+    /// Set once the request cannot be served; further headers and data are ignored.
+    private(set) var rejection: Rejection?
+    /// The request went to a worker, or was answered by the server: no second response may be submitted.
+    var answered = false
+    /// The client sent END_STREAM.
+    var requestComplete = false
+    /// The response body, read by nghttp2's data provider from `responseOffset` on.
+    var responseBody: [UInt8] = []
+    var responseOffset = 0
+
+    init(id: Int32, startedAt: UInt64) {
+        self.id = id
+        self.startedAt = startedAt
+    }
+
+    /// Records one header field (names arrive lowercased and validated by nghttp2).
+    mutating func addField(name: String, value: String, limits: HTTPLimits, maxHeaderListSize: Int) {
+        guard rejection == nil else { return }
+        headerListSize += name.utf8.count + value.utf8.count + 32
+        if headerListSize > maxHeaderListSize || headers.count >= limits.maxHeaderCount {
+            reject(.requestHeaderFieldsTooLarge, "The request header fields are too large.")
+            return
+        }
+        switch name {
+        case ":method": method = value
+        case ":path":
+            guard value.utf8.count <= limits.maxRequestTargetLength else {
+                return reject(.uriTooLong, "The request target is longer than \(limits.maxRequestTargetLength) bytes.")
+            }
+            path = value
+        case ":authority": authority = value
+        case ":scheme", ":protocol": break
+        default: headers.add(name, value)
+        }
+    }
+
+    /// Checks a declared Content-Length against the body limit before any data arrives (as HTTP/1.1 does).
+    mutating func checkDeclaredLength(limits: HTTPLimits) {
+        guard rejection == nil, let declared = headers["content-length"], let length = Int(declared) else { return }
+        if length > limits.maxBodyBytes { rejectTooLarge(limits) }
+    }
+
+    /// Appends request body bytes, refusing the request once they pass the limit.
+    mutating func appendBody(_ bytes: UnsafeBufferPointer<UInt8>, limits: HTTPLimits) {
+        guard rejection == nil else { return }
+        guard body.count + bytes.count <= limits.maxBodyBytes else { return rejectTooLarge(limits) }
+        body.append(contentsOf: bytes)
+    }
+
+    private mutating func rejectTooLarge(_ limits: HTTPLimits) {
+        reject(.contentTooLarge, "The request body is larger than \(limits.maxBodyBytes) bytes.")
+    }
+
+    private mutating func reject(_ status: HTTPStatus, _ detail: String) {
+        rejection = Rejection(status: status, detail: detail)
+        body = []
+    }
+
+    /// The request for the responder: `Host` from `:authority` when the client sent no Host field
+    /// (RFC 9113 §8.3.1), HTTP/2 as its version.
+    func makeRequest() -> HTTPRequest {
+        var fields = headers
+        if fields["host"] == nil, let authority {
+            fields = HTTPHeaders([("host", authority)] + fields.map { ($0.name, $0.value) })
+        }
+        return HTTPRequest(method: method, target: path ?? "", version: .http2, headers: fields, body: body)
+    }
+}
