@@ -89,6 +89,13 @@ struct ServerOptions: ParsableCommand {
     @Option(help: help("Largest max_iterations a Newton or IK request may ask for.", .maxIterations, "\(defaults.maxIterations)"))
     var maxIterations: String?
 
+    @Option(help: help("Cleartext HTTP/2 on the same port: on or off.", .http2, defaults.http2.rawValue))
+    var http2: String?
+
+    @Option(help: help("Streams one HTTP/2 connection may have open at once.", .http2MaxConcurrentStreams,
+                       "\(defaults.http2MaxConcurrentStreams)"))
+    var http2MaxConcurrentStreams: String?
+
     @Option(help: help("Compiled functions kept in the LRU cache; 0 disables it.", .cacheSize, "\(defaults.cacheSize)"))
     var cacheSize: String?
 
@@ -146,6 +153,8 @@ enum EnvironmentVariable: String, CaseIterable {
     case maxBatchSize = "JACOBIAN_MAX_BATCH_SIZE"
     case maxIterations = "JACOBIAN_MAX_ITERATIONS"
     case cacheSize = "JACOBIAN_CACHE_SIZE"
+    case http2 = "JACOBIAN_HTTP2"
+    case http2MaxConcurrentStreams = "JACOBIAN_HTTP2_MAX_CONCURRENT_STREAMS"
     case logLevel = "JACOBIAN_LOG_LEVEL"
     case logFormat = "JACOBIAN_LOG_FORMAT"
 

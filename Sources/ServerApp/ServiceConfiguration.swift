@@ -1,3 +1,4 @@
+import HTTP2Server
 import HTTPServer
 import JacobianAPI
 import JacobianEngine
@@ -68,6 +69,15 @@ public struct ServiceConfiguration: Sendable, Hashable {
     /// to converge from far away, small enough that one request cannot hold a worker for long.
     public var maxIterations: Int = 10_000
 
+    // MARK: HTTP/2
+
+    /// Whether the port also speaks cleartext HTTP/2 (prior knowledge, or `Upgrade: h2c`). Default `.on`: meshes
+    /// and gateways in a cluster talk h2c to upstreams, and HTTP/1.1 clients are unaffected.
+    public var http2: Switch = .on
+    /// Streams one HTTP/2 connection may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS). Default 100, the
+    /// minimum RFC 9113 §6.5.2 recommends: enough to multiplex, few enough that one client cannot take every worker.
+    public var http2MaxConcurrentStreams: Int = 100
+
     // MARK: Engine
 
     /// Compiled functions kept in the LRU cache; 0 disables it. Default 256: a client usually sends the same few
@@ -99,6 +109,12 @@ public struct ServiceConfiguration: Sendable, Hashable {
             maxConnections: maxConnections, limits: limits, timeouts: timeouts)
     }
 
+    /// HTTP/2's settings: the header limit and idle time are the same as HTTP/1.1's.
+    public var http2Configuration: HTTP2Configuration {
+        HTTP2Configuration(
+            maxConcurrentStreams: http2MaxConcurrentStreams, maxHeaderListSize: maxHeaderBytes, idleTimeout: idleTimeout)
+    }
+
     /// The JSON API's settings.
     public var apiConfiguration: APIConfiguration {
         APIConfiguration(maxIterations: maxIterations)
@@ -114,6 +130,12 @@ public struct ServiceConfiguration: Sendable, Hashable {
         limits.maxBatchSize = maxBatchSize
         return limits
     }
+}
+
+/// A feature that is on or off.
+public enum Switch: String, Sendable, Hashable, CaseIterable {
+    case on
+    case off
 }
 
 /// How each log line is written.

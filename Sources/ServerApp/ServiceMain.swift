@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import HTTP2Server
 import HTTPServer
 import JacobianEngine
 import Logging
@@ -32,7 +33,6 @@ public enum ServiceMain {
     public static func run(
         arguments: [String] = Array(CommandLine.arguments.dropFirst()),
         environment: [String: String] = processEnvironment(),
-        protocols: [any ConnectionProtocolFactory] = [],
         routes: (ServiceContext) -> Router
     ) -> Never {
         switch ServiceCommandLine.outcome(arguments: arguments, environment: environment) {
@@ -43,14 +43,13 @@ public enum ServiceMain {
             exit(HealthCheck.isHealthy(host: configuration.host, port: configuration.port) ? 0 : 1)
         case .serve(let configuration):
             unblockTerminationSignals()
-            exit(serve(configuration, protocols: protocols, routes: routes))
+            exit(serve(configuration, routes: routes))
         }
     }
 
     /// Runs the service until a stop signal has drained it; returns the exit status.
     static func serve(
-        _ configuration: ServiceConfiguration, protocols: [any ConnectionProtocolFactory],
-        routes: (ServiceContext) -> Router
+        _ configuration: ServiceConfiguration, routes: (ServiceContext) -> Router
     ) -> Int32 {
         LoggingSystem.bootstrap { label in
             LineLogHandler(label: label, level: configuration.logLevel, format: configuration.logFormat)
@@ -63,6 +62,8 @@ public enum ServiceMain {
         let engine = JacobianEngine(limits: configuration.engineLimits, cacheCapacity: configuration.cacheSize)
         let context = ServiceContext(
             configuration: configuration, engine: engine, readiness: readiness, logger: logger)
+        let protocols: [any ConnectionProtocolFactory] = configuration.http2 == .on
+            ? [HTTP2Protocol(configuration: configuration.http2Configuration, logger: logger)] : []
         let service = Service(
             configuration: configuration, routes: routes(context), metrics: metrics, readiness: readiness,
             cacheTotals: engine.cacheTotals, protocols: protocols, logger: logger)

@@ -1,4 +1,5 @@
 import Foundation
+import HTTP2Server
 import HTTPServer
 import JacobianEngine
 @testable import JacobianAPI
@@ -8,7 +9,8 @@ import Glibc
 
 /// The API served by a real HTTPServer on 127.0.0.1 and an ephemeral port, shared by the integration tests.
 final class LiveServer: Sendable {
-    static let shared = try! LiveServer()
+    /// HTTP/1.1 and h2c, as `jacobian-server` serves by default (the README's HTTP/2 example runs against it).
+    static let shared = try! LiveServer(protocols: [HTTP2Protocol()])
 
     let server: HTTPServer
     let port: Int
