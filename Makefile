@@ -40,5 +40,10 @@ lint:
 bench: deps
 	$(SWIFT) run -c release jacobian-bench
 
+## load: HTTP/1.1 and HTTP/2 load against Hummingbird and wrk, on demand (minutes; see docs/BENCHMARKS.md).
+load: deps
+	scripts/load-test.sh
+	scripts/load-test-h2.sh
+
 clean:
 	rm -rf .build
