@@ -37,6 +37,9 @@ extension HTTP2Session {
                 .notImplemented, "The method \(request.method) is not implemented."))
         }
         let responder = io.responder
+        if io.configuration.inlinePaths.contains(request.path) {
+            return respond(to: id, method: request.method, with: responder(request))
+        }
         let queue = io.queue
         let accepted = io.submit { [self] in
             let response = responder(request)

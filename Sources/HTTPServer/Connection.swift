@@ -169,6 +169,9 @@ final class Connection: @unchecked Sendable {
         }
         if upgradeIfRequested(request) { return }
         let responder = context.responder
+        if context.configuration.inlinePaths.contains(request.path) {
+            return deliver(responder(request), to: head, keepAlive: keepAlive)
+        }
         let accepted = context.pool.submit { [self] in
             let response = responder(request)
             queue.async { self.deliver(response, to: head, keepAlive: keepAlive) }

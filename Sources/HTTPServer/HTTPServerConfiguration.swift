@@ -37,6 +37,10 @@ public struct HTTPServerConfiguration: Sendable {
     public var errorResponder: HTTPErrorResponder
     /// Protocols that may take over a connection (HTTP/2 by prior knowledge or `Upgrade`). Default none.
     public var protocols: [any ConnectionProtocolFactory]
+    /// Paths answered on the connection's own queue instead of the worker pool. Default none. For cheap routes
+    /// that must answer while every worker computes, such as health probes: an orchestrator that cannot reach
+    /// /healthz under load restarts a replica that is merely busy. Their handlers must be fast and never block.
+    public var inlinePaths: Set<String>
 
     /// Creates a configuration; every parameter has the default documented on its property.
     public init(
@@ -50,7 +54,8 @@ public struct HTTPServerConfiguration: Sendable {
         limits: HTTPLimits = HTTPLimits(),
         timeouts: HTTPTimeouts = HTTPTimeouts(),
         errorResponder: @escaping HTTPErrorResponder = ProblemDetails.response,
-        protocols: [any ConnectionProtocolFactory] = []
+        protocols: [any ConnectionProtocolFactory] = [],
+        inlinePaths: Set<String> = []
     ) {
         self.host = host
         self.port = port
@@ -63,6 +68,7 @@ public struct HTTPServerConfiguration: Sendable {
         self.timeouts = timeouts
         self.errorResponder = errorResponder
         self.protocols = protocols
+        self.inlinePaths = inlinePaths
     }
 
     /// The number of cores this process may run on.

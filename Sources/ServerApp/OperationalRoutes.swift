@@ -5,6 +5,10 @@ public enum OperationalRoutes {
     /// Totals of the compiled-function cache, read at each scrape.
     public typealias CacheTotals = @Sendable () -> (hits: Int, misses: Int, entries: Int)
 
+    /// The paths of these routes. They are cheap, so the server answers them without the worker pool
+    /// (`HTTPServerConfiguration.inlinePaths`): probes and scrapes answer at once however busy the workers are.
+    public static let paths: Set<String> = ["/healthz", "/readyz", "/metrics"]
+
     /// Adds `GET /healthz`, `GET /readyz` and `GET /metrics` to `router`.
     ///
     /// - `/healthz`: 200 `{"status":"ok"}` whenever the process can answer, draining included, so that a

@@ -47,6 +47,7 @@ public final class Service: Sendable {
             logger: logger)
         var serverConfiguration = configuration.serverConfiguration
         serverConfiguration.protocols = protocols
+        serverConfiguration.inlinePaths = OperationalRoutes.paths
         serverConfiguration.errorResponder = withErrorLogging(serverConfiguration.errorResponder, logger: logger)
         server = HTTPServer(configuration: serverConfiguration, responder: responder, logger: logger)
     }

@@ -84,6 +84,26 @@ import Testing
         }
     }
 
+    @Test func inlinePathsAnswerWhileEveryWorkerIsBusy() throws {
+        let gate = Gate()
+        try withServer({ c in
+            c.workerCount = 1
+            c.queueDepth = 0
+            c.inlinePaths = ["/hello"]
+        }, responder: gate.responder) { _, port in
+            let busy = try RawClient(port: port)
+            try busy.send(get("/block"))
+            gate.started.wait()  // The only worker is busy and nothing may queue.
+            let probe = try RawClient(port: port)
+            try probe.send(get("/hello"))
+            #expect(try probe.readResponse().status == 200)
+            try probe.send(get("/other"))
+            #expect(try probe.readResponse().status == 503, "only the inline paths skip the pool")
+            gate.release.signal()
+            #expect(try busy.readResponse().bodyText == "released")
+        }
+    }
+
     @Test func slowHandlerDoesNotStallOtherConnections() throws {
         let gate = Gate()
         try withServer({ c in c.workerCount = 2 }, responder: gate.responder) { _, port in
