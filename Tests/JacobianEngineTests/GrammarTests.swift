@@ -28,6 +28,9 @@ struct GrammarTests {
         #expect(close(try value("2^-x^2"), pow(2, -(1.5 * 1.5))))
         #expect(close(try value("2^-x*3"), pow(2, -1.5) * 3))
         #expect(close(try value("2^+x"), pow(2, 1.5)))
+        #expect(try value("-2^-2") == -0.25)
+        #expect(try value("2^-2^2") == 1.0 / 16)
+        #expect(try value("2*x^-1") == 2 / 1.5)
     }
 
     @Test func arithmeticPrecedenceAndAssociativity() throws {

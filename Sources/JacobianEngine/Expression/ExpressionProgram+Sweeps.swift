@@ -86,11 +86,13 @@ extension ExpressionProgram {
                         default: break
                         }
                     }
+                    // Constants' adjoints collect contributions that are never read; clearing them once keeps every
+                    // read of the scratch initialized.
+                    adjoints.baseAddress!.initialize(repeating: 0, count: firstInstructionRegister)
                     for row in outputs.indices {
                         let seed = Int(outputs[row])
                         if row < sparsity.coneRowCount {
-                            // Only the inputs (read back below) and the cone's own registers need clearing;
-                            // constants' adjoints may collect garbage but are never read.
+                            // Only the inputs (read back below) and the cone's own registers need clearing.
                             let cone = sparsity.coneStarts[row]..<sparsity.coneStarts[row + 1]
                             adjoints.baseAddress!.initialize(repeating: 0, count: columns)
                             for index in cone { adjoints[Int(code[Int(cones[index])].output)] = 0 }

@@ -92,6 +92,8 @@ struct ExpressionProgram: DifferentiableProgram {
     private func load(_ point: UnsafeBufferPointer<Double>, _ registers: UnsafeMutableBufferPointer<Double>) {
         let base = registers.baseAddress!
         base.update(from: point.baseAddress!, count: inputCount)
+        // An empty array's buffer may have no base address, so only non-empty constant tables are copied.
+        guard !constants.isEmpty else { return }
         constants.withUnsafeBufferPointer { (base + inputCount).update(from: $0.baseAddress!, count: $0.count) }
     }
 

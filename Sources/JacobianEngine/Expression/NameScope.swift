@@ -117,6 +117,9 @@ struct NameScope {
                             + "\(location.description); valid indices are 0 to \(size - 1)", at: location)
             }
             return first + Int32(index)
+        case nil where Operation.functionsByName[name] != nil:
+            throw error(.syntax, "the function '\(name)' is indexed in \(location.description); call it as "
+                        + "\(name)(...)", at: location)
         case nil:
             throw error(.unknownName, "unknown name '\(name)' in \(location.description)"
                         + Suggestion.clause(for: name, among: bindings.keys), at: location)
