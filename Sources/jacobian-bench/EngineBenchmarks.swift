@@ -74,6 +74,12 @@ func runEngineBenchmarks() {
         check: (try! mlp.jacobian(at: network.point), network.jacobianByHand(network.point)),
         engine: { try! mlp.jacobian(at: network.point).jacobian.storage[0] },
         hand: { network.jacobianByHand(network.point).jacobian.storage[0] }))
+    let networkBatch = (0..<1_000).map { _ in numbers.vector(64) }
+    rows.append(EngineBenchRow(
+        "MLP, batch of 1,000 (all cores)", perCall: networkBatch.count,
+        check: (try! mlp.jacobians(at: networkBatch)[999], network.jacobianByHand(networkBatch[999])),
+        engine: { try! mlp.jacobians(at: networkBatch).last!.jacobian.storage[0] },
+        hand: { networkBatch.map(network.jacobianByHand).last!.jacobian.storage[0] }))
 
     // ENGINE_BENCH_ONLY=MLP times only the rows whose name contains that text (for profiling one workload).
     if let only = ProcessInfo.processInfo.environment["ENGINE_BENCH_ONLY"] {

@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 @testable import JacobianEngine
 
@@ -79,16 +80,23 @@ struct BatchTests {
         }
     }
 
-    @Test func parallelMapReportsTheLowestFailingIndexWhateverTheSchedule() {
+    @Test func parallelLoopReportsTheLowestFailingIndexWhateverTheSchedule() {
         for failing in [0, 300, 999] {
             #expect {
-                try CompiledFunction.mapBatch(count: 1_000) { (index) throws(EngineError) -> Int in
+                try CompiledFunction.forEachPoint(count: 1_000) { (index) throws(EngineError) in
                     if index >= failing { throw EngineError(kind: .nonFinite, message: "index \(index)") }
-                    return index
                 }
             } throws: { error in
                 (error as? EngineError)?.pointIndex == failing && (error as? EngineError)?.message == "index \(failing)"
             }
         }
+    }
+
+    @Test func parallelLoopVisitsEveryIndexOnce() throws {
+        let visits = Mutex([Int](repeating: 0, count: 1_000))
+        try CompiledFunction.forEachPoint(count: 1_000) { (index) throws(EngineError) in
+            visits.withLock { $0[index] += 1 }
+        }
+        #expect(visits.withLock { $0 } == [Int](repeating: 1, count: 1_000))
     }
 }

@@ -98,6 +98,16 @@ struct NetworkValidationTests {
         #expect(compileError([layer], limits: EngineLimits(maxJacobianEntries: 100)) == nil)
     }
 
+    @Test func intermediateVectorsAreBoundedSoLongActivationChainsCannotExhaustMemory() {
+        // 2 inputs → 10 wide, then relus: the forward pass keeps 2 + 10 per layer numbers.
+        let layers = [Layer.linear(weight: Array(repeating: [1, 1], count: 10), bias: nil)]
+            + Array(repeating: Layer.relu, count: 20)
+        let error = compileError(layers, limits: EngineLimits(maxJacobianEntries: 100))
+        #expect(error?.limit == "maxJacobianEntries")
+        #expect(error?.pointer == "/layers/9")      // 2 + 10 · 10 = 102 > 100 after layers[9]
+        #expect(compileError(layers, limits: EngineLimits(maxJacobianEntries: 212)) == nil)
+    }
+
     @Test func modeWhoseBlocksExceedTheLimitFallsBackToTheOther() throws {
         // 30 inputs → 2 → 1: forward blocks hold 30 × 30 entries, more than the limit; reverse blocks 1 × 30.
         var rng = SeededGenerator(seed: 3)
