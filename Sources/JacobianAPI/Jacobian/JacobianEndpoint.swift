@@ -25,7 +25,7 @@ struct JacobianEndpoint {
         }
         do {
             let results = request.isBatch
-                ? try function.jacobians(at: request.points, mode: request.mode)
+                ? try function.jacobians(at: request.points, mode: request.mode, limits: engine.limits)
                 : [try function.jacobian(at: request.points[0], mode: request.mode)]
             return Outcome(function: function, mode: function.resolvedMode(request.mode), results: results,
                            isBatch: request.isBatch, extras: request.extras)
