@@ -72,7 +72,7 @@ struct HTTP2Stream {
     }
 
     private mutating func rejectTooLarge(_ limits: HTTPLimits) {
-        reject(.contentTooLarge, "The request body is larger than \(limits.maxBodyBytes) bytes.")
+        reject(.contentTooLarge, "The request body is larger than the limit maxBodyBytes = \(limits.maxBodyBytes) bytes.")
     }
 
     private mutating func reject(_ status: HTTPStatus, _ detail: String) {

@@ -42,7 +42,7 @@ struct ChunkedBodyDecoder {
                     }
                     if size > limits.maxBodyBytes - bodyLength {
                         return .error(HTTPParseError(status: .contentTooLarge,
-                                                     detail: "The body is larger than \(limits.maxBodyBytes) bytes."))
+                                                     detail: "The body is larger than the limit maxBodyBytes = \(limits.maxBodyBytes) bytes."))
                     }
                     bodyLength += size
                     i = end + 2

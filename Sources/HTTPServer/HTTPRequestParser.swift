@@ -234,7 +234,7 @@ struct HTTPRequestParser {
         }
         if force || pending.count > limits.maxHeaderSectionBytes {
             return HTTPParseError(status: .requestHeaderFieldsTooLarge,
-                                  detail: "The header section is larger than \(limits.maxHeaderSectionBytes) bytes.")
+                                  detail: "The header section is larger than the limit maxHeaderSectionBytes = \(limits.maxHeaderSectionBytes) bytes.")
         }
         return nil
     }

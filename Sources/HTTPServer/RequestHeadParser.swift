@@ -157,7 +157,7 @@ struct RequestHeadParser {
         }
         if length! > limits.maxBodyBytes {
             throw HTTPParseError(status: .contentTooLarge,
-                                 detail: "The body is larger than \(limits.maxBodyBytes) bytes.")
+                                 detail: "The body is larger than the limit maxBodyBytes = \(limits.maxBodyBytes) bytes.")
         }
         return .length(length!)
     }

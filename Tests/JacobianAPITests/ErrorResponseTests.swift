@@ -105,6 +105,12 @@ import Testing
         limited.server.shutdown(deadline: .seconds(1))
     }
 
+    @Test func bodyLimitIs413AndNamed() throws {
+        let body = #"{"function": \#(Self.cube), "point": [1, 2, 3], "pad": ""# + String(repeating: " ", count: 1_100_000) + "}"
+        let json = try problem(try server.post("/v1/jacobian", body), status: 413)
+        #expect(json["detail"]?.string?.contains("maxBodyBytes") == true, "\(json)")
+    }
+
     @Test func expressionLimitIsNamed() throws {
         let long = String(repeating: "x+", count: 20_000) + "x"
         let body = #"{"function": {"type": "expression", "inputs": ["x"], "outputs": ["\#(long)"]}, "point": [1]}"#
