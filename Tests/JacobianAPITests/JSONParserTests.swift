@@ -74,3 +74,52 @@ import Testing
         #expect(try parse(String(decoding: JSONWriter.bytes(value), as: UTF8.self)) == value)
     }
 }
+
+/// Hostile input: random bytes and random mutations of a valid request never crash the parser, and whatever it
+/// accepts re-encodes to a document it parses to the same value.
+@Suite struct JSONParserFuzzTests {
+    struct SplitMix64: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let seed = Array(#"{"function": {"type": "expression", "inputs": [{"name": "x", "size": 3}], "outputs": ["x[0]^2", "x[1]^3"]}, "point": [-0.5, 1e3, 2.5E-2], "s": "\u00e9\n", "t": true, "n": null}"#.utf8)
+    static let alphabet = Array(#"{}[]:,"\-+.eE0123456789 tfnul\u"#.utf8) + [0x00, 0x0A, 0xC3, 0xA9, 0xFF]
+
+    func check(_ bytes: [UInt8]) {
+        let parser = JSONParser()
+        guard let value = try? parser.parse(bytes) else { return }
+        #expect((try? parser.parse(JSONWriter.bytes(value))) == value, "round trip failed for \(String(decoding: bytes, as: UTF8.self))")
+    }
+
+    @Test func randomMutationsOfAValidDocument() {
+        var random = SplitMix64(state: 42)
+        for _ in 0..<3_000 {
+            var bytes = Self.seed
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
+                let index = Int.random(in: 0..<bytes.count, using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: bytes[index] = Self.alphabet.randomElement(using: &random)!
+                case 1: bytes.remove(at: index)
+                default: bytes.insert(Self.alphabet.randomElement(using: &random)!, at: index)
+                }
+                if bytes.isEmpty { break }
+            }
+            check(bytes)
+        }
+    }
+
+    @Test func randomByteStrings() {
+        var random = SplitMix64(state: 7)
+        for _ in 0..<3_000 {
+            let count = Int.random(in: 0...64, using: &random)
+            check((0..<count).map { _ in Self.alphabet.randomElement(using: &random)! })
+        }
+    }
+}
