@@ -8,7 +8,7 @@ public enum ProblemDetails {
         return HTTPResponse(status: status, contentType: "application/problem+json", body: body)
     }
 
-    /// `text` as a JSON string literal, escaped per RFC 8259 §7.
+    /// `text` as a JSON string literal, escaped per RFC 8259 §7 (DEL too, so logs and terminals stay clean).
     public static func jsonString(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
@@ -18,7 +18,7 @@ public enum ProblemDetails {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)

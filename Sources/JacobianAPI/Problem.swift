@@ -28,7 +28,6 @@ public struct Problem: Error, Sendable {
         case invalidExpression = "invalid-expression"
         case nonFiniteResult = "non-finite-result"
         case limitExceeded = "limit-exceeded"
-        case bodyTooLarge = "body-too-large"
         case unsupportedMediaType = "unsupported-media-type"
         case notAcceptable = "not-acceptable"
         case internalError = "internal-error"
@@ -38,7 +37,6 @@ public struct Problem: Error, Sendable {
             switch self {
             case .malformedJSON: 400
             case .invalidInput, .invalidExpression, .nonFiniteResult, .limitExceeded: 422
-            case .bodyTooLarge: 413
             case .unsupportedMediaType: 415
             case .notAcceptable: 406
             case .internalError: 500
@@ -53,7 +51,6 @@ public struct Problem: Error, Sendable {
             case .invalidExpression: "Invalid expression"
             case .nonFiniteResult: "Non-finite result"
             case .limitExceeded: "Limit exceeded"
-            case .bodyTooLarge: "Request body too large"
             case .unsupportedMediaType: "Unsupported media type"
             case .notAcceptable: "Not acceptable"
             case .internalError: "Internal server error"

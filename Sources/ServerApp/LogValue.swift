@@ -1,3 +1,4 @@
+import HTTPServer
 import Logging
 
 /// A metadata value as it is written in a log line: text, or a number (written bare in JSON), or a nested value
@@ -58,23 +59,9 @@ enum LogValue {
         quoted(text)
     }
 
-    /// `"text"` with quotes, backslashes and control characters escaped; the same rules serve logfmt and JSON.
+    /// `"text"` with quotes, backslashes and control characters escaped; the same rules serve logfmt and JSON,
+    /// and the server's problem documents.
     private static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default:
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        ProblemDetails.jsonString(text)
     }
 }

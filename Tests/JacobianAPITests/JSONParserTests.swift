@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test func writerPrintsShortestRoundTripNumbers() throws {
-        for number in [0.1, 13.0, -0.0, 1.0 / 3, 5e-324, 1.7976931348623157e308, 1e20, 123456.789] {
+        for number in [0.1, 13.0, -0.0, 1.0 / 3, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 1e20, 123456.789] {
             let text = JSONWriter.format(number)
             #expect(Double(text) == number)
             #expect(!text.hasSuffix(".0"))

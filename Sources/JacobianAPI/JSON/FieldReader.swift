@@ -53,6 +53,13 @@ struct FieldReader {
         return number
     }
 
+    /// A number ≥ 0 (tolerances may be zero: "iterate until max_iterations").
+    func nonNegativeNumber(_ key: String, default fallback: Double) throws(Problem) -> Double {
+        let number = try number(key, default: fallback)
+        guard number >= 0 else { throw Problem.invalid(path(key), "\(key) must not be negative, got \(JSONWriter.format(number))") }
+        return number
+    }
+
     func integer(_ key: String, default fallback: Int, in range: ClosedRange<Int>, limitName: String? = nil) throws(Problem) -> Int {
         guard has(key) else { return fallback }
         let number = try number(key)

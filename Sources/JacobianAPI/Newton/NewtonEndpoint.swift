@@ -76,15 +76,6 @@ extension NewtonEndpoint.Outcome {
     }
 }
 
-extension FieldReader {
-    /// A number ≥ 0 (tolerances may be zero: "iterate until max_iterations").
-    func nonNegativeNumber(_ key: String, default fallback: Double) throws(Problem) -> Double {
-        let number = try number(key, default: fallback)
-        guard number >= 0 else { throw Problem.invalid(path(key), "\(key) must not be negative, got \(JSONWriter.format(number))") }
-        return number
-    }
-}
-
 extension NewtonEndpoint.Outcome {
     /// Two inputs: the iterates in the plane over a shading of ‖F‖. Otherwise: ‖F‖ against iteration, log scale.
     func svg() -> String {
