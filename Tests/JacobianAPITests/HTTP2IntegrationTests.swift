@@ -1,6 +1,7 @@
 import Foundation
 import HTTP2Server
 import HTTPServer
+import TestSupport
 import Testing
 
 /// The real API over HTTP/2 on the same port as HTTP/1.1: every answer must be the same, byte for byte,

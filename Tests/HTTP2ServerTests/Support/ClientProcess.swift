@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// What an external client (curl, h2load, nghttp) printed.
 struct ProcessResult {
