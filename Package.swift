@@ -87,18 +87,25 @@ let package = Package(
         ),
 
         // MARK: Tests.
+        // Helpers the test targets share (socket client, test server, seeded generator); a library, not a product,
+        // as swift-argument-parser does with ArgumentParserTestHelpers.
+        .target(
+            name: "TestSupport",
+            dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "JacobianEngineTests",
-            dependencies: ["JacobianEngine"]
+            dependencies: ["JacobianEngine", "TestSupport"]
         ),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
-        .testTarget(name: "HTTP2ServerTests", dependencies: ["HTTP2Server", "HTTPServer"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
+        .testTarget(name: "HTTP2ServerTests", dependencies: ["HTTP2Server", "HTTPServer", "TestSupport"]),
         .testTarget(name: "SolversTests", dependencies: ["Solvers", "JacobianEngine"]),
         .testTarget(name: "PicturesTests", dependencies: ["Pictures"]),
-        .testTarget(name: "ServerAppTests", dependencies: ["ServerApp"]),
+        .testTarget(name: "ServerAppTests", dependencies: ["ServerApp", "TestSupport"]),
         .testTarget(
             name: "JacobianAPITests",
-            dependencies: ["JacobianAPI", "HTTPServer", "HTTP2Server", "JacobianEngine"]
+            dependencies: ["JacobianAPI", "HTTPServer", "HTTP2Server", "JacobianEngine", "TestSupport"]
         ),
     ]
 )

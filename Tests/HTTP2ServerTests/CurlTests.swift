@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 import HTTPServer
 
@@ -34,8 +35,8 @@ import HTTPServer
 
     @Test func headKeepsContentLength() throws {
         try withH2Server { _, port in
-            let result = try runClient("curl", ["-sS", "--max-time", "10", "--http2-prior-knowledge", "--head",
-                                                "http://127.0.0.1:\(port)/hello"])
+            let result = try runProcess("/usr/bin/curl", ["-sS", "--max-time", "10", "--http2-prior-knowledge", "--head",
+                                                          "http://127.0.0.1:\(port)/hello"])
             #expect(result.status == 0)
             #expect(result.stdout.hasPrefix("HTTP/2 200"))
             #expect(result.stdout.contains("content-length: 19\r\n"))
@@ -73,8 +74,8 @@ import HTTPServer
 
     @Test func upgradeAnswers101AndContinuesOnStream1() throws {
         try withH2Server { _, port in
-            let result = try runClient("curl", ["-sS", "-v", "--max-time", "10", "--http2",
-                                                "http://127.0.0.1:\(port)/request"])
+            let result = try runProcess("/usr/bin/curl", ["-sS", "-v", "--max-time", "10", "--http2",
+                                                          "http://127.0.0.1:\(port)/request"])
             #expect(result.status == 0)
             #expect(result.stderr.contains("HTTP/1.1 101 Switching Protocols"))
             #expect(result.stderr.contains("< HTTP/2 200"))

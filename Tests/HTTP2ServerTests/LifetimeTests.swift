@@ -2,6 +2,7 @@ import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
+import TestSupport
 import Testing
 import HTTPServer
 @testable import HTTP2Server

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 import HTTP2Server
 import HTTPServer
@@ -31,8 +32,8 @@ func ended(_ frames: [Frame], stream: UInt32) -> Bool {
 
     @Test func hundredConcurrentStreamsOnOneConnection() throws {
         try withH2Server { _, port in
-            let result = try runClient("h2load", ["-n", "100", "-c", "1", "-m", "100",
-                                                  "http://127.0.0.1:\(port)/slow?ms=20"], timeout: 30)
+            let result = try runProcess("/usr/bin/h2load", ["-n", "100", "-c", "1", "-m", "100",
+                                                            "http://127.0.0.1:\(port)/slow?ms=20"], timeout: 30)
             #expect(result.status == 0)
             #expect(result.stdout.contains("100 total, 100 started, 100 done, 100 succeeded"), "\(result.stdout)")
             #expect(result.stdout.contains("status codes: 100 2xx"), "\(result.stdout)")

@@ -4,6 +4,7 @@ import Glibc
 import Dispatch
 import HTTPServer
 import Synchronization
+import TestSupport
 import Testing
 
 /// Many clients at once, the bounded worker pool and the connection limit.
@@ -22,8 +23,8 @@ import Testing
                         for (index, client) in mine {
                             let response = try client.readResponse()
                             let target = "/path?c=\(index)&r=\(round)"
-                            if response.status != 200 || response.bodyText != target {
-                                failures.withLock { $0.append("\(target): \(response.status) \(response.bodyText)") }
+                            if response.status != 200 || response.text != target {
+                                failures.withLock { $0.append("\(target): \(response.status) \(response.text)") }
                             }
                         }
                     }
@@ -71,7 +72,7 @@ import Testing
             #expect(response.status == 503)
             #expect(response.header("Retry-After") == "7")
             gate.release.signal()
-            #expect(try busy.readResponse().bodyText == "released")
+            #expect(try busy.readResponse().text == "released")
             // Once the pool drains, the same connection is served. The worker frees itself just after the
             // response leaves, so allow a few 503s while it does.
             var status = 503
@@ -100,7 +101,7 @@ import Testing
             try probe.send(get("/other"))
             #expect(try probe.readResponse().status == 503, "only the inline paths skip the pool")
             gate.release.signal()
-            #expect(try busy.readResponse().bodyText == "released")
+            #expect(try busy.readResponse().text == "released")
         }
     }
 
@@ -117,7 +118,7 @@ import Testing
                 #expect(try fast.readResponse().status == 200)
             }
             gate.release.signal()
-            #expect(try slow.readResponse().bodyText == "released")
+            #expect(try slow.readResponse().text == "released")
         }
     }
 

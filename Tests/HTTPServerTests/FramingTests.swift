@@ -1,4 +1,5 @@
 import HTTPServer
+import TestSupport
 import Testing
 
 /// Malformed requests over real sockets: each rule of RFC 9112/9110 framing, answered with its status
@@ -67,7 +68,7 @@ import Testing
         try withServer { _, port in
             let client = try RawClient(port: port)
             try client.send("GET /hello HTTP/1.1\r\n\r\n")
-            let body = try client.readResponse().bodyText
+            let body = try client.readResponse().text
             #expect(body.hasPrefix(#"{"type":"about:blank","title":"Bad Request","status":400,"detail":"#))
         }
     }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import HTTPServer
+import TestSupport
 import Testing
 
 /// Size limits with their own status codes, and read timeouts (RFC 9110 §15.5.9, §15.5.14, §15.5.15; RFC 6585 §5).

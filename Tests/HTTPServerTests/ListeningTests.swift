@@ -1,4 +1,5 @@
 import HTTPServer
+import TestSupport
 import Testing
 
 /// The listening socket: free port, IPv6, dual-stack, SO_REUSEADDR.

@@ -1,4 +1,5 @@
 import HTTPServer
+import TestSupport
 import Testing
 
 /// Persistent connections, pipelining, bodies and response framing (RFC 9112 §6, §7, §9; RFC 9110 §9.3.2).
@@ -31,7 +32,7 @@ import Testing
             let client = try RawClient(port: port)
             try client.send(get("/close"))
             let response = try client.readResponse()
-            #expect(response.bodyText == "bye")
+            #expect(response.text == "bye")
             #expect(response.header("Connection") == "close")
             #expect(client.isClosedByServer())
         }
@@ -60,7 +61,7 @@ import Testing
             // The slow first request must not let the fast ones overtake it.
             let targets = ["/slow?ms=50", "/path?n=1", "/path?n=2", "/hello", "/path?n=3"]
             try client.send(targets.map { get($0) }.joined())
-            let bodies = try targets.map { _ in try client.readResponse().bodyText }
+            let bodies = try targets.map { _ in try client.readResponse().text }
             #expect(bodies == ["slept 50", "/path?n=1", "/path?n=2", #"{"message":"hello"}"#, "/path?n=3"])
         }
     }
@@ -69,7 +70,7 @@ import Testing
         try withServer { _, port in
             let client = try RawClient(port: port)
             try client.send("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\nhello world")
-            #expect(try client.readResponse().bodyText == "hello world")
+            #expect(try client.readResponse().text == "hello world")
         }
     }
 
@@ -78,7 +79,7 @@ import Testing
             let client = try RawClient(port: port)
             try client.send("POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "5;name=value\r\nhello\r\n1\r\n \r\nA\r\n0123456789\r\n0\r\nX-Checksum: 1\r\n\r\n")
-            #expect(try client.readResponse().bodyText == "hello 0123456789")
+            #expect(try client.readResponse().text == "hello 0123456789")
             try client.send(get("/hello"))  // Still framed correctly afterwards.
             #expect(try client.readResponse().status == 200)
         }
@@ -91,7 +92,7 @@ import Testing
             let interim = try client.readResponse()
             #expect(interim.status == 100)
             try client.send("data")
-            #expect(try client.readResponse().bodyText == "data")
+            #expect(try client.readResponse().text == "data")
         }
     }
 
@@ -103,7 +104,7 @@ import Testing
             #expect(head.status == 200)
             #expect(head.header("Content-Length") == "19")
             // The next response starts right after the head: no body bytes were sent.
-            #expect(try client.readResponse().bodyText == "/path")
+            #expect(try client.readResponse().text == "/path")
         }
     }
 
@@ -132,7 +133,7 @@ import Testing
             let client = try RawClient(port: port)
             try client.send(get("/slow?ms=30"))
             client.shutdownWrite()
-            #expect(try client.readResponse().bodyText == "slept 30")
+            #expect(try client.readResponse().text == "slept 30")
             #expect(client.isClosedByServer())
         }
     }

@@ -1,4 +1,5 @@
 import HTTPServer
+import TestSupport
 import Testing
 
 /// Routing outcomes and handler failures (RFC 9110 §9.1, §15.5.5, §15.5.6, §15.6.1, §15.6.2).
@@ -51,7 +52,7 @@ import Testing
             try client.send(get("/throw"))
             let response = try client.readResponse()
             #expect(response.status == 500)
-            #expect(!response.bodyText.contains("Boom"))  // Generic message: no internals leak.
+            #expect(!response.text.contains("Boom"))  // Generic message: no internals leak.
             try client.send(get("/hello"))
             #expect(try client.readResponse().status == 200)
         }
@@ -88,7 +89,7 @@ import Testing
             try client.send("GET /hello HTTP/1.1\r\n\r\n")
             let response = try client.readResponse()
             #expect(response.status == 400)
-            #expect(response.bodyText == "custom 400")
+            #expect(response.text == "custom 400")
         }
     }
 }

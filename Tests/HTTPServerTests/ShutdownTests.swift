@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Dispatch
 import HTTPServer
+import TestSupport
 import Testing
 
 /// Graceful shutdown: stop accepting, finish requests in flight, close idle connections.
@@ -32,7 +33,7 @@ import Testing
         #expect((try? RawClient(port: port)) == nil)  // No longer accepting.
         gate.release.signal()
         let response = try inFlight.readResponse()    // In flight: completed, then closed.
-        #expect(response.bodyText == "released")
+        #expect(response.text == "released")
         #expect(response.header("Connection") == "close")
         #expect(inFlight.isClosedByServer())
         server.waitUntilStopped()

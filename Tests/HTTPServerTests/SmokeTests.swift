@@ -1,4 +1,5 @@
 import HTTPServer
+import TestSupport
 import Testing
 
 @Suite struct SmokeTests {
@@ -8,7 +9,7 @@ import Testing
             try client.send(get("/hello"))
             let response = try client.readResponse()
             #expect(response.status == 200)
-            #expect(response.bodyText == #"{"message":"hello"}"#)
+            #expect(response.text == #"{"message":"hello"}"#)
             #expect(response.header("Content-Type") == "application/json")
             #expect(response.header("Date") != nil)
         }

@@ -1,5 +1,6 @@
 import Dispatch
 @testable import HTTPServer
+import TestSupport
 import Testing
 
 /// The hook through which HTTP/2 takes connections over, exercised with a trivial echo protocol.
@@ -72,7 +73,7 @@ import Testing
         try withEchoServer { _, port in
             let client = try RawClient(port: port)
             try client.send(get("/hello", "Connection: Upgrade\r\nUpgrade: echo\r\n"))
-            #expect(try client.readResponse().bodyText == #"{"message":"hello"}"#)
+            #expect(try client.readResponse().text == #"{"message":"hello"}"#)
         }
     }
 

@@ -1,4 +1,5 @@
 import JacobianEngine
+import TestSupport
 import Testing
 @testable import JacobianAPI
 
@@ -8,7 +9,7 @@ import Testing
 
     static let cube = #"{"type": "expression", "inputs": [{"name": "x", "size": 3}], "outputs": ["x[0]^2", "x[1]^3", "x[2]^4"]}"#
 
-    func problem(_ response: LiveServer.Response, status: Int, pointer: String? = nil,
+    func problem(_ response: RawResponse, status: Int, pointer: String? = nil,
                  sourceLocation: SourceLocation = #_sourceLocation) throws -> JSONValue {
         #expect(response.status == status, "\(response.text)", sourceLocation: sourceLocation)
         #expect(response.header("Content-Type") == "application/problem+json", sourceLocation: sourceLocation)

@@ -1,6 +1,7 @@
 import Foundation
 import HTTP2Server
 import HTTPServer
+import TestSupport
 import Testing
 
 /// The real API over HTTP/2 on the same port as HTTP/1.1: every answer must be the same, byte for byte,
@@ -41,15 +42,15 @@ import Testing
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("h2-body-\(UUID().uuidString).json")
         try Data(Self.tutorialBody.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try Curl.run("/usr/bin/h2load", ["-n", "200", "-c", "1", "-m", "100", "-d", file.path,
-                                                      "-H", "content-type: application/json",
-                                                      "http://127.0.0.1:\(Self.server.port)/v1/jacobian"])
+        let result = try runProcess("/usr/bin/h2load", ["-n", "200", "-c", "1", "-m", "100", "-d", file.path,
+                                                        "-H", "content-type: application/json",
+                                                        "http://127.0.0.1:\(Self.server.port)/v1/jacobian"], timeout: 30).stdout
         #expect(result.contains("200 succeeded"), "\(result)")
         #expect(result.contains("status codes: 200 2xx"), "\(result)")
     }
 }
 
-/// curl and h2load as child processes with a deadline, so no test can hang on them.
+/// curl as a child process with a deadline (``runProcess``), so no test can hang on it.
 enum Curl {
     struct Response {
         var httpVersion: String
@@ -61,34 +62,13 @@ enum Curl {
     static func post(port: Int, _ path: String, _ body: String, options: [String]) throws -> Response {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("h2-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
-        let info = try run("/usr/bin/curl", ["-sS", "--max-time", "10", "-o", output.path,
-                                             "-w", "%{http_version} %{http_code} %{content_type}",
-                                             "-H", "Content-Type: application/json", "--data-binary", body]
-                                            + options + ["http://127.0.0.1:\(port)\(path)"])
+        let info = try runProcess("/usr/bin/curl", ["-sS", "--max-time", "10", "-o", output.path,
+                                                    "-w", "%{http_version} %{http_code} %{content_type}",
+                                                    "-H", "Content-Type: application/json", "--data-binary", body]
+                                                   + options + ["http://127.0.0.1:\(port)\(path)"], timeout: 30).stdout
         let parts = info.split(separator: " ", maxSplits: 2).map(String.init)
         guard parts.count == 3 else { throw TestFailure("unexpected curl output: \(info)") }
         return Response(httpVersion: parts[0], status: Int(parts[1]) ?? 0, contentType: parts[2],
                         body: Array(try Data(contentsOf: output)))
-    }
-
-    /// Runs `path` with `arguments` and returns its standard output; killed after `timeout` seconds.
-    static func run(_ path: String, _ arguments: [String], timeout: Double = 30) throws -> String {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("h2-\(UUID().uuidString).out")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = FileHandle.nullDevice
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
-        try process.run()
-        if finished.wait(timeout: .now() + timeout) == .timedOut {
-            kill(process.processIdentifier, SIGKILL)
-            finished.wait()
-            throw TestFailure("\(path) did not finish within \(timeout) s")
-        }
-        return try String(contentsOf: output, encoding: .utf8)
     }
 }

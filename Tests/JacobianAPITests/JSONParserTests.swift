@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import JacobianAPI
 
@@ -78,17 +79,6 @@ import Testing
 /// Hostile input: random bytes and random mutations of a valid request never crash the parser, and whatever it
 /// accepts re-encodes to a document it parses to the same value.
 @Suite struct JSONParserFuzzTests {
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let seed = Array(#"{"function": {"type": "expression", "inputs": [{"name": "x", "size": 3}], "outputs": ["x[0]^2", "x[1]^3"]}, "point": [-0.5, 1e3, 2.5E-2], "s": "\u00e9\n", "t": true, "n": null}"#.utf8)
     static let alphabet = Array(#"{}[]:,"\-+.eE0123456789 tfnul\u"#.utf8) + [0x00, 0x0A, 0xC3, 0xA9, 0xFF]
 
@@ -99,7 +89,7 @@ import Testing
     }
 
     @Test func randomMutationsOfAValidDocument() {
-        var random = SplitMix64(state: 42)
+        var random = SeededGenerator(seed: 42)
         for _ in 0..<3_000 {
             var bytes = Self.seed
             for _ in 0..<Int.random(in: 1...4, using: &random) {
@@ -116,7 +106,7 @@ import Testing
     }
 
     @Test func randomByteStrings() {
-        var random = SplitMix64(state: 7)
+        var random = SeededGenerator(seed: 7)
         for _ in 0..<3_000 {
             let count = Int.random(in: 0...64, using: &random)
             check((0..<count).map { _ in Self.alphabet.randomElement(using: &random)! })

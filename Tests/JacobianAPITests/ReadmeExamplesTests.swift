@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import JacobianAPI
 
@@ -47,19 +48,11 @@ import Testing
     func exampleGivesThePrintedAnswer(example: Example) throws {
         let port = LiveServer.shared.port
         let command = example.command.replacingOccurrences(of: "localhost:8080", with: "127.0.0.1:\(port)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.currentDirectoryURL = Self.root
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "curl failed: \(command)")
-        let actual = try JSONParser().parse(Array(data))
+        let result = try runProcess("/bin/sh", ["-c", command], in: Self.root, timeout: 30)
+        #expect(result.status == 0, "curl failed: \(command)")
+        let actual = try JSONParser().parse(Array(result.stdout.utf8))
         let expected = try JSONParser().parse(Array(example.answer.utf8))
-        #expect(matches(actual, expected), "README answer differs from the server's:\n\(String(decoding: data, as: UTF8.self))")
+        #expect(matches(actual, expected), "README answer differs from the server's:\n\(result.stdout)")
     }
 
     /// Structural equality with numbers compared to 1e-12 relative (the README prints what the server printed,

@@ -1,7 +1,6 @@
 import Foundation
+import TestSupport
 @testable import JacobianEngine
-
-// `SeededGenerator` (SplitMix64) comes from TestSupport.swift.
 
 enum NetworkSamples {
     /// Every activation layer, with non-default parameters where it has any.

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import ServerApp
@@ -47,15 +48,15 @@ import Testing
         let clients = DispatchGroup()
         for client in 0..<4 {
             onOwnThread(clients) {
-                var connection: TestHTTPConnection?
+                var connection: RawClient?
                 while !stop.load(ordering: .acquiring) {
                     do {
-                        let open = try connection ?? TestHTTPConnection(port: port)
+                        let open = try connection ?? RawClient(port: port, timeout: 10)
                         let path = client == 0 ? "/metrics" : "/healthz"
                         let response = try open.request("GET", path)
                         if response.status != 200 { failures.withLock { $0.append("\(path): \(response.status)") } }
                         completed.add(1, ordering: .relaxed)
-                        connection = open.closedByServer ? nil : open
+                        connection = response.closesConnection ? nil : open
                     } catch {
                         failures.withLock { $0.append("\(error)") }
                         connection = nil

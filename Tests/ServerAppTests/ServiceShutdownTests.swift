@@ -2,6 +2,7 @@ import Dispatch
 import HTTPServer
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import ServerApp
@@ -44,15 +45,15 @@ import Testing
         #expect(try fetch(port: port, "/readyz").status == 200)
 
         let held = 4
-        let statuses = Mutex<[Result<Int, TestClientError>]>([])
+        let statuses = Mutex<[Result<Int, TestFailure>]>([])
         let clients = DispatchGroup()
         for _ in 0..<held {
             onOwnThread(clients) {
-                let result: Result<Int, TestClientError>
+                let result: Result<Int, TestFailure>
                 do {
-                    result = .success(try TestHTTPConnection(port: port, timeoutSeconds: 30).request("GET", "/held").status)
+                    result = .success(try RawClient(port: port, timeout: 30).request("GET", "/held").status)
                 } catch {
-                    result = .failure(error as? TestClientError ?? TestClientError(description: "\(error)"))
+                    result = .failure(error as? TestFailure ?? TestFailure("\(error)"))
                 }
                 statuses.withLock { $0.append(result) }
             }
@@ -65,7 +66,7 @@ import Testing
         let probe = try fetch(port: port, "/readyz")
         #expect(probe.status == 503)
         #expect(try fetch(port: port, "/healthz").status == 200)
-        try waitFor("the listener to close") { (try? TestHTTPConnection(port: port, timeoutSeconds: 1)) == nil }
+        try waitFor("the listener to close") { (try? RawClient(port: port, timeout: 1)) == nil }
 
         gate.open()
         #expect(clients.wait(timeout: .now() + .seconds(20)) == .success)
@@ -101,7 +102,7 @@ func waitFor(_ what: String, seconds: Int = 15, _ condition: () throws -> Bool) 
         if try condition() { return }
         usleepMilliseconds(10)
     }
-    throw TestClientError(description: "timed out waiting for \(what)")
+    throw TestFailure("timed out waiting for \(what)")
 }
 
 #if canImport(Glibc)

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import TestSupport
 
 /// One HTTP/2 frame (RFC 9113 §4.1).
 struct Frame: CustomStringConvertible {
@@ -106,50 +104,25 @@ func readBigEndian32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
         | UInt32(bytes[offset + 3])
 }
 
-/// A hand-driven HTTP/2 client on a blocking socket with a receive timeout, for the frames no well-behaved
-/// client sends.
+/// A hand-driven HTTP/2 client for the frames no well-behaved client sends, on a ``RawClient`` (which keeps
+/// its receive timeout, so no test hangs on a silent server).
 final class FrameClient {
     static let preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
-    let fd: Int32
+    private let connection: RawClient
     private var buffer: [UInt8] = []
     /// The server closed the connection (or reset it).
     private(set) var closed = false
 
-    init(port: Int, timeoutSeconds: Int = 5) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestFailure("socket() failed") }
-        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard result == 0 else {
-            Glibc.close(fd)
-            throw TestFailure("connect() failed")
-        }
+    init(port: Int, timeout: Double = 5) throws {
+        connection = try RawClient(port: port, timeout: timeout)
     }
-
-    deinit { Glibc.close(fd) }
 
     /// Sends the client preface and an empty SETTINGS frame.
     func startHTTP2() throws {
         try send(Self.preface + Frame.emptySettings.bytes)
     }
 
-    func send(_ bytes: [UInt8]) throws {
-        var sent = 0
-        while sent < bytes.count {
-            let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard n > 0 else { throw TestFailure("send() failed") }
-            sent += n
-        }
-    }
+    func send(_ bytes: [UInt8]) throws { try connection.send(bytes) }
 
     func send(_ frames: Frame...) throws { try send(frames.flatMap(\.bytes)) }
 
@@ -188,18 +161,18 @@ final class FrameClient {
         return buffer
     }
 
+    /// Appends the next bytes to arrive; false once the server closed or reset the connection (a reset is how
+    /// it ends a connection it gave up on, so it counts as closed). Throws on timeout or another error.
     private func fill() throws -> Bool {
         guard !closed else { return false }
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        if n > 0 {
-            buffer += chunk[..<n]
-            return true
-        }
-        if n == 0 || errno == ECONNRESET {
-            closed = true
-            return false
-        }
-        throw TestFailure("recv() timed out or failed (errno \(errno)) with \(buffer.count) bytes buffered")
+        do {
+            let bytes = try connection.readSome()
+            if !bytes.isEmpty {
+                buffer += bytes
+                return true
+            }
+        } catch let failure as RawClient.Failure where failure.kind == .connectionReset {}
+        closed = true
+        return false
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 
 /// The built `jacobian-server` executable run as a child process, its output collected as it comes.
 ///
@@ -62,7 +63,7 @@ final class ServerProcess: @unchecked Sendable {
         var port: Int?
         try waitFor("the server to print its port", seconds: seconds) {
             guard process.isRunning else {
-                throw TestClientError(description: "the server exited: \(standardOutput) \(standardError)")
+                throw TestFailure("the server exited: \(standardOutput) \(standardError)")
             }
             port = Self.listeningPort(in: standardOutput)
             return port != nil

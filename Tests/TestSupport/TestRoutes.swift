@@ -4,11 +4,13 @@ import Logging
 import Glibc
 #endif
 
-/// Routes every socket test shares.
-enum TestRoutes {
-    struct Boom: Error {}
+/// Routes the HTTP/1.1 and HTTP/2 socket tests share: each test uses the few it needs.
+public enum TestRoutes {
+    /// What `/throw` throws.
+    public struct Boom: Error {}
 
-    static func router() -> Router {
+    /// A router with every test route.
+    public static func router() -> Router {
         var router = Router()
         router.add("GET", "/hello") { _ in
             HTTPResponse(status: .ok, contentType: "application/json", body: #"{"message":"hello"}"#)
@@ -18,6 +20,12 @@ enum TestRoutes {
         }
         router.add("GET", "/path") { request in
             HTTPResponse(status: .ok, contentType: "text/plain", body: request.target)
+        }
+        router.add("GET", "/request") { request in
+            // What the responder saw, so tests can check the HTTP/2 bridge's mapping.
+            let host = request.headers["Host"] ?? "-"
+            return HTTPResponse(status: .ok, contentType: "text/plain",
+                                body: "\(request.method) \(request.target) \(request.version) host=\(host)")
         }
         router.add("GET", "/slow") { request in
             let ms = Int(request.query?.split(separator: "=").last ?? "100") ?? 100
@@ -29,6 +37,10 @@ enum TestRoutes {
             HTTPResponse(status: .ok, headers: ["X-Injected": "a\r\nSet-Cookie: evil=1"], body: [])
         }
         router.add("GET", "/close") { _ in HTTPResponse(status: .ok, headers: ["Connection": "close"], body: Array("bye".utf8)) }
+        router.add("GET", "/connection-header") { _ in
+            HTTPResponse(status: .ok, headers: ["Connection": "close", "X-Custom": "Kept", "Keep-Alive": "5"],
+                         body: Array("ok".utf8))
+        }
         router.add("GET", "/big") { _ in
             HTTPResponse(status: .ok, headers: ["Content-Type": "application/octet-stream"],
                          body: [UInt8](repeating: 0x62, count: 32 << 20))
@@ -37,34 +49,10 @@ enum TestRoutes {
         return router
     }
 
-    static let quietLogger: Logger = {
+    /// A logger that only lets critical messages through, so expected failures do not flood the test log.
+    public static let quietLogger: Logger = {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         return logger
     }()
-}
-
-/// Runs `body` against a server on 127.0.0.1 with a free port, then shuts the server down and waits.
-func withServer<T>(
-    _ configure: (inout HTTPServerConfiguration) -> Void = { _ in },
-    responder: HTTPResponder? = nil,
-    _ body: (HTTPServer, Int) throws -> T
-) throws -> T {
-    var configuration = HTTPServerConfiguration(host: "127.0.0.1", port: 0, workerCount: 4, queueDepth: 64)
-    configuration.timeouts.lingeringClose = .milliseconds(200)
-    configure(&configuration)
-    let server = HTTPServer(configuration: configuration,
-                            responder: responder ?? TestRoutes.router().responder(logger: TestRoutes.quietLogger),
-                            logger: TestRoutes.quietLogger)
-    let port = try server.start()
-    defer {
-        server.shutdown(deadline: .seconds(2))
-        server.waitUntilStopped()
-    }
-    return try body(server, port)
-}
-
-/// A request with Host, for brevity.
-func get(_ target: String, _ extra: String = "") -> String {
-    "GET \(target) HTTP/1.1\r\nHost: localhost\r\n\(extra)\r\n"
 }
