@@ -28,14 +28,15 @@ WORKDIR /src
 COPY Package.swift ./
 RUN swift package resolve
 
+# openapi.yaml is embedded into the binary at build time (Sources/JacobianAPI/Resources links to it).
+COPY openapi.yaml ./
 COPY Sources ./Sources
 COPY Tests ./Tests
 
 # The Swift standard library and Foundation are linked statically: the runtime stage needs no Swift toolchain.
 RUN swift build -c release --static-swift-stdlib --product jacobian-server \
     && mkdir -p /staging \
-    && cp "$(swift build -c release --show-bin-path)/jacobian-server" /staging/ \
-    && cp -R "$(swift build -c release --show-bin-path)/jacobian-service_JacobianAPI.resources" /staging/
+    && cp "$(swift build -c release --show-bin-path)/jacobian-server" /staging/
 
 # ---- runtime stage -------------------------------------------------------------------------------------------------
 FROM debian:bookworm-slim
@@ -49,8 +50,8 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin jacobian
 
-# The SwiftPM resource bundle (the OpenAPI document served at /openapi.yaml) must sit next to the binary.
-COPY --from=build /staging/ /usr/local/bin/
+# One self-contained binary: the OpenAPI document it serves is compiled in.
+COPY --from=build /staging/jacobian-server /usr/local/bin/
 
 # A numeric user so that Kubernetes' runAsNonRoot can verify it without reading /etc/passwd.
 USER 10001:10001

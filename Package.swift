@@ -64,7 +64,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
-            resources: [.copy("Resources/openapi.yaml")]
+            resources: [.embedInCode("Resources/openapi.yaml")]
         ),
 
         // MARK: The service process: configuration, logging, metrics, signals. A library so tests reach it.

@@ -1,4 +1,3 @@
-import Foundation
 import HTTPServer
 import JacobianEngine
 
@@ -45,9 +44,9 @@ public struct JacobianAPI: Sendable {
             let outcome = try ik.run(body)
             return (outcome.json(), outcome.svg)
         })
-        let specification = Self.openAPIDocument()
+        // Embedded at build time (`.embedInCode`), so the binary serves its spec with no file beside it.
         router.add("GET", "/openapi.yaml") { _ in
-            HTTPResponse(status: .ok, headers: ["Content-Type": "application/yaml"], body: specification)
+            HTTPResponse(status: .ok, headers: ["Content-Type": "application/yaml"], body: PackageResources.openapi_yaml)
         }
         router.add("GET", "/") { _ in
             HTTPResponse(status: .ok, contentType: "text/plain; charset=utf-8", body: Self.welcome)
@@ -73,13 +72,6 @@ public struct JacobianAPI: Sendable {
                 return Responses.problem(error)
             }
         }
-    }
-
-    static func openAPIDocument() -> [UInt8] {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
-              let data = try? Data(contentsOf: url)
-        else { return Array("openapi.yaml is missing from the build\n".utf8) }
-        return Array(data)
     }
 
     static let welcome = """

@@ -19,6 +19,7 @@ extension CompiledFunction {
         at points: [[Double]], mode: DifferentiationMode = .auto, limits: EngineLimits = EngineLimits()
     ) throws(EngineError) -> [JacobianResult] {
         try checkBatchSize(points.count, limits: limits)
+        try checkBatchEntries(points.count, limits: limits)
         let resolved = resolvedMode(mode)
         // Every result is allocated here, zeroed, and filled in place by the workers: memory that worker threads
         // allocate and the caller later frees crosses malloc arenas, which cost about 60% more CPU per small
@@ -84,6 +85,16 @@ extension CompiledFunction {
         guard count <= limits.maxBatchSize else {
             throw EngineError.limitExceeded(
                 "maxBatchSize", "the batch has \(count) points, more than maxBatchSize (\(limits.maxBatchSize))")
+        }
+    }
+
+    private func checkBatchEntries(_ count: Int, limits: EngineLimits) throws(EngineError) {
+        let (perPoint, overflow1) = outputCount.multipliedReportingOverflow(by: max(columnCount, 1))
+        let (entries, overflow2) = perPoint.multipliedReportingOverflow(by: count)
+        guard !overflow1, !overflow2, entries <= limits.maxBatchEntries else {
+            throw EngineError.limitExceeded(
+                "maxBatchEntries", "the batch's Jacobians would have \(count) × \(outputCount) × \(columnCount) entries, "
+                    + "more than maxBatchEntries (\(limits.maxBatchEntries)); send fewer points per request")
         }
     }
 

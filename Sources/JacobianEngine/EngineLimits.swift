@@ -20,6 +20,9 @@ public struct EngineLimits: Sendable, Hashable {
     public var maxBatchSize: Int
     /// Jacobian entries per point (rows × columns). Default 4,000,000 (32 MB of doubles).
     public var maxJacobianEntries: Int
+    /// Jacobian entries of a whole batch (points × rows × columns). Default 10,000,000 (80 MB of doubles): a batch of
+    /// many points of a large function must not add up to gigabytes when each point alone is within bounds.
+    public var maxBatchEntries: Int
     /// Weights and biases of a network, all layers together. Default 1,000,000.
     public var maxNetworkParameters: Int
 
@@ -33,6 +36,7 @@ public struct EngineLimits: Sendable, Hashable {
         maxNestingDepth: Int = 200,
         maxBatchSize: Int = 100_000,
         maxJacobianEntries: Int = 4_000_000,
+        maxBatchEntries: Int = 10_000_000,
         maxNetworkParameters: Int = 1_000_000
     ) {
         self.maxExpressionLength = maxExpressionLength
@@ -43,6 +47,7 @@ public struct EngineLimits: Sendable, Hashable {
         self.maxNestingDepth = maxNestingDepth
         self.maxBatchSize = maxBatchSize
         self.maxJacobianEntries = maxJacobianEntries
+        self.maxBatchEntries = maxBatchEntries
         self.maxNetworkParameters = maxNetworkParameters
     }
 }

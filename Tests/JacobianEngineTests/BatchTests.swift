@@ -81,6 +81,22 @@ struct BatchTests {
         }
     }
 
+    @Test func batchEntriesLimitBoundsTheWholeBatch() throws {
+        let function = try CompiledFunction(ExpressionFunction(
+            inputs: [.vector(name: "x", size: 3)], outputs: ["x[0]", "x[1]", "x[2]", "x[0] * x[1]"]))
+        let points = [[Double]](repeating: [1, 2, 3], count: 11)
+        let limits = EngineLimits(maxBatchEntries: 4 * 3 * 10)
+        do {
+            _ = try function.jacobians(at: points, limits: limits)
+            Issue.record("a batch of 11 × 4 × 3 entries passed a limit of 120")
+        } catch {
+            #expect(error.kind == .limitExceeded)
+            #expect(error.limit == "maxBatchEntries")
+        }
+        #expect(try function.jacobians(at: Array(points.prefix(10)), limits: limits).count == 10)
+        #expect(try function.evaluations(at: points, limits: limits).count == 11, "values alone are not Jacobians")
+    }
+
     @Test func parallelLoopReportsTheLowestFailingIndexWhateverTheSchedule() {
         for failing in [0, 300, 999] {
             #expect {
