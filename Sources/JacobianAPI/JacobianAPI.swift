@@ -6,11 +6,22 @@ public struct APIConfiguration: Sendable {
     /// Largest `max_iterations` a Newton or IK request may ask for. Default 10,000: enough to converge from far
     /// away, small enough that one request cannot hold a worker for long.
     public var maxIterations: Int
+    /// Largest number of inputs or outputs of a function given to /v1/newton. Default 1,000: every iteration
+    /// takes an SVD of the Jacobian, whose cost grows with the cube of its size.
+    public var maxSolverDimension: Int
+    /// Wall-clock time one Newton solve may take before it is stopped with a limit error. Default 10 s: a worker
+    /// is shared by everybody, and a client asking for more should ask for fewer iterations.
+    public var solveTimeLimit: Duration
     /// Deepest JSON nesting accepted in a body. Default 64; requests nest 4 levels at most.
     public var maxJSONDepth: Int
 
-    public init(maxIterations: Int = 10_000, maxJSONDepth: Int = 64) {
+    public init(
+        maxIterations: Int = 10_000, maxSolverDimension: Int = 1_000, solveTimeLimit: Duration = .seconds(10),
+        maxJSONDepth: Int = 64
+    ) {
         self.maxIterations = maxIterations
+        self.maxSolverDimension = maxSolverDimension
+        self.solveTimeLimit = solveTimeLimit
         self.maxJSONDepth = maxJSONDepth
     }
 }
@@ -30,7 +41,7 @@ public struct JacobianAPI: Sendable {
     public func register(in router: inout Router) {
         let parser = JSONParser(maxDepth: configuration.maxJSONDepth)
         let jacobian = JacobianEndpoint(engine: engine)
-        let newton = NewtonEndpoint(engine: engine, maxIterations: configuration.maxIterations)
+        let newton = NewtonEndpoint(engine: engine, configuration: configuration)
         let ik = IKEndpoint(maxIterations: configuration.maxIterations)
         router.add("POST", "/v1/jacobian", Self.endpoint(parser) { body throws(Problem) in
             let outcome = try jacobian.run(body)

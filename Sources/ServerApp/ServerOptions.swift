@@ -89,6 +89,13 @@ struct ServerOptions: ParsableCommand {
     @Option(help: help("Largest max_iterations a Newton or IK request may ask for.", .maxIterations, "\(defaults.maxIterations)"))
     var maxIterations: String?
 
+    @Option(help: help("Largest number of inputs or outputs of a function given to /v1/newton.", .maxSolverDimension,
+                       "\(defaults.maxSolverDimension)"))
+    var maxSolverDimension: String?
+
+    @Option(help: help("Seconds one Newton solve may take.", .solveTimeLimit, seconds(defaults.solveTimeLimit)))
+    var solveTimeLimit: String?
+
     @Option(help: help("Cleartext HTTP/2 on the same port: on or off.", .http2, defaults.http2.rawValue))
     var http2: String?
 
@@ -152,6 +159,8 @@ enum EnvironmentVariable: String, CaseIterable {
     case maxOutputs = "JACOBIAN_MAX_OUTPUTS"
     case maxBatchSize = "JACOBIAN_MAX_BATCH_SIZE"
     case maxIterations = "JACOBIAN_MAX_ITERATIONS"
+    case maxSolverDimension = "JACOBIAN_MAX_SOLVER_DIMENSION"
+    case solveTimeLimit = "JACOBIAN_SOLVE_TIME_LIMIT"
     case cacheSize = "JACOBIAN_CACHE_SIZE"
     case http2 = "JACOBIAN_HTTP2"
     case http2MaxConcurrentStreams = "JACOBIAN_HTTP2_MAX_CONCURRENT_STREAMS"

@@ -68,6 +68,11 @@ public struct ServiceConfiguration: Sendable, Hashable {
     /// Largest `max_iterations` a Newton or IK request may ask for. Default 10,000 (`APIConfiguration`): enough
     /// to converge from far away, small enough that one request cannot hold a worker for long.
     public var maxIterations: Int = 10_000
+    /// Largest number of inputs or outputs of a function given to /v1/newton. Default 1,000 (`APIConfiguration`):
+    /// each iteration takes an SVD, whose cost grows with the cube of the size.
+    public var maxSolverDimension: Int = 1_000
+    /// Time one Newton solve may take. Default 10 s (`APIConfiguration`): workers are shared by everybody.
+    public var solveTimeLimit: Duration = .seconds(10)
 
     // MARK: HTTP/2
 
@@ -117,7 +122,8 @@ public struct ServiceConfiguration: Sendable, Hashable {
 
     /// The JSON API's settings.
     public var apiConfiguration: APIConfiguration {
-        APIConfiguration(maxIterations: maxIterations)
+        APIConfiguration(
+            maxIterations: maxIterations, maxSolverDimension: maxSolverDimension, solveTimeLimit: solveTimeLimit)
     }
 
     /// The engine's limits: the configured ones, the engine's defaults for the rest.

@@ -119,3 +119,28 @@ import Testing
         return ((0..<3).map { Array(t[$0][0..<3]) }, (0..<3).map { t[$0][3] })
     }
 }
+
+/// The Newton endpoint's own limits: function size and solve time.
+@Suite struct SolverLimitTests {
+    @Test func solverDimensionIsLimitedAndNamed() throws {
+        let server = try LiveServer(configuration: APIConfiguration(maxSolverDimension: 2))
+        defer { server.server.shutdown(deadline: .seconds(1)) }
+        let response = try server.post("/v1/newton", """
+            {"function": {"type": "expression", "inputs": [{"name": "x", "size": 3}], "outputs": ["x[0]", "x[1]", "x[2]"]},
+             "point": [1, 2, 3]}
+            """)
+        #expect(response.status == 422)
+        #expect(try response.json["limit"]?.string == "maxSolverDimension")
+    }
+
+    @Test func solveTimeIsLimitedAndNamed() throws {
+        // A budget of zero is spent before the first evaluation, whatever the machine's speed.
+        let server = try LiveServer(configuration: APIConfiguration(solveTimeLimit: .zero))
+        defer { server.server.shutdown(deadline: .seconds(1)) }
+        let response = try server.post("/v1/newton", """
+            {"function": {"type": "expression", "inputs": ["x"], "outputs": ["x^3"]}, "point": [1], "max_iterations": 100}
+            """)
+        #expect(response.status == 422, "\(response.text)")
+        #expect(try response.json["limit"]?.string == "solveTimeLimit")
+    }
+}

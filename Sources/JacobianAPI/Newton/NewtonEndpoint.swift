@@ -6,8 +6,8 @@ import Solvers
 /// gradient descent on ½‖F‖², returning the whole trajectory.
 struct NewtonEndpoint {
     let engine: JacobianEngine
-    /// Largest `max_iterations` a request may ask for.
-    let maxIterations: Int
+    /// The iteration, dimension and time limits.
+    let configuration: APIConfiguration
 
     static let fields = ["function", "point", "step_size", "max_iterations", "tolerance", "step_tolerance", "method", "damping"]
 
@@ -25,7 +25,7 @@ struct NewtonEndpoint {
         options.method = try reader.choice("method", default: defaults.method, among: RootFindingMethod.allCases)
         options.stepSize = try reader.positiveNumber("step_size", default: defaults.stepSize)
         options.maxIterations = try reader.integer("max_iterations", default: defaults.maxIterations,
-                                                   in: 1...maxIterations, limitName: "maxIterations")
+                                                   in: 1...configuration.maxIterations, limitName: "maxIterations")
         options.tolerance = try reader.nonNegativeNumber("tolerance", default: defaults.tolerance)
         options.stepTolerance = try reader.nonNegativeNumber("step_tolerance", default: defaults.stepTolerance)
         options.damping = try reader.positiveNumber("damping", default: defaults.damping)
@@ -39,12 +39,26 @@ struct NewtonEndpoint {
         guard point.count == function.inputCount else {
             throw Problem.invalid("/point", "point has \(point.count) entries but the function has \(function.inputCount) inputs (\(function.columnNames.joined(separator: ", ")))")
         }
+        let largest = max(function.inputCount, function.outputCount)
+        guard largest <= configuration.maxSolverDimension else {
+            let message = "the function has \(function.outputCount) outputs and \(function.inputCount) inputs; "
+                + "Newton solves are limited to \(configuration.maxSolverDimension) of each (maxSolverDimension)"
+            throw Problem(.limitExceeded, detail: message, errors: [.init(pointer: "/function", detail: message)],
+                          extensions: [("limit", .string("maxSolverDimension"))])
+        }
+        let deadline = ContinuousClock.now + configuration.solveTimeLimit
         let problem = RootFindingProblem(dimension: function.inputCount) { x in
+            guard ContinuousClock.now < deadline else { throw SolveTimeLimitExceeded() }
             let result = try function.jacobian(at: x)
             return (result.value, result.jacobian)
         }
         do {
             return Outcome(function: function, result: try solveRoots(problem, from: point, options: options))
+        } catch is SolveTimeLimitExceeded {
+            let message = "the solve did not finish within the limit solveTimeLimit (\(configuration.solveTimeLimit)); "
+                + "ask for fewer iterations or a smaller function"
+            throw Problem(.limitExceeded, detail: message, errors: [.init(pointer: "/max_iterations", detail: message)],
+                          extensions: [("limit", .string("solveTimeLimit"))])
         } catch let error as EngineError {
             // An iterate other than the start produced a non-finite residual: say where the solver was.
             throw EngineProblems.problem(from: error, functionPointer: "/function", pointPointer: { _ in "/point" })
@@ -53,6 +67,9 @@ struct NewtonEndpoint {
         }
     }
 }
+
+/// Thrown from inside the solver's evaluation once the time budget is spent, to unwind the iteration.
+private struct SolveTimeLimitExceeded: Error {}
 
 extension NewtonEndpoint.Outcome {
     func json() -> JSONValue {
