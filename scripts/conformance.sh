@@ -19,4 +19,4 @@ if [ -z "$port" ]; then
   cat "$log" >&2
   exit 1
 fi
-python3 scripts/check-openapi.py "http://127.0.0.1:$port"
+"${PYTHON:-python3}" scripts/check-openapi.py "http://127.0.0.1:$port"
