@@ -36,6 +36,10 @@ enum EngineProblems {
         case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
             let place = pointer(context.codingPath)
             return .invalid(place, "\(place) must be \(describe(type))")
+        case .dataCorrupted(let context) where context.codingPath.isEmpty && context.underlyingError == nil:
+            // The body already passed the strict parser, so Foundation's "not valid JSON" here means a number that
+            // does not fit the type the field needs (a fraction or a huge number where an integer goes).
+            return .invalid(base, "\(base) holds a number that does not fit its field (a whole number is expected)")
         case .dataCorrupted(let context):
             return .invalid(pointer(context.codingPath), context.debugDescription)
         @unknown default:

@@ -71,6 +71,14 @@ import Testing
                         status: 422, pointer: "/colour")
     }
 
+    @Test func fractionalSizesAndParametersOfExpressionsNameTheirField() throws {
+        let fractional = #"{"function": {"type": "expression", "inputs": [{"name": "x", "size": 2.5}], "outputs": ["x[0]"]}, "point": [1]}"#
+        let json = try problem(try server.post("/v1/jacobian", fractional), status: 422, pointer: "/function/inputs/0/size")
+        #expect(json["detail"]?.string?.contains("whole number") == true)
+        let parameters = #"{"function": \#(Self.cube), "point": [1, 2, 3], "wrt": "parameters"}"#
+        _ = try problem(try server.post("/v1/jacobian", parameters), status: 422, pointer: "/wrt")
+    }
+
     @Test func raggedWeightsAndUnknownLayersPointIntoTheNetwork() throws {
         let ragged = #"{"function": {"type": "network", "layers": [{"type": "linear", "weight": [[1, 2], [3]], "bias": [0, 0]}]}, "point": [1, 2]}"#
         let json = try problem(try server.post("/v1/jacobian", ragged), status: 422)

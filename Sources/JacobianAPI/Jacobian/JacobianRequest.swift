@@ -24,6 +24,9 @@ struct JacobianRequest {
         let reader = try FieldReader(body, at: "", allowed: Self.fields)
         function = try EngineProblems.functionSpec(try reader.value("function"), at: "/function")
         variable = try reader.choice("wrt", default: .input, among: [.input, .parameters])
+        if variable == .parameters, case .expression = function {
+            throw Problem.invalid("/wrt", "wrt 'parameters' needs a network function; an expression function has only inputs")
+        }
         mode = try reader.choice("mode", default: .auto, among: [.auto, .forward, .reverse])
         extras = []
         if reader.has("include") {

@@ -85,8 +85,14 @@ public enum InputDeclaration: Codable, Hashable, Sendable {
                 debugDescription: "an input is a name like \"t\" or an object like {\"name\": \"x\", \"size\": 3}"))
         }
         let name = try container.decode(String.self, forKey: .name)
-        let size = try container.decode(Int.self, forKey: .size)
-        self = .vector(name: name, size: size)
+        // Decoded as a number and checked here: decoding a fractional or huge number as Int fails, on Linux, with
+        // no path and "not valid JSON", which would tell the client nothing.
+        let number = try container.decode(Double.self, forKey: .size)
+        guard number.rounded() == number, abs(number) < 1e15 else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .size, in: container, debugDescription: "the size of input '\(name)' must be a whole number, got \(number)")
+        }
+        self = .vector(name: name, size: Int(number))
     }
 
     /// Encodes a scalar as a bare string and a vector as `{"name": ..., "size": ...}`.
