@@ -43,18 +43,9 @@ public struct JacobianAPI: Sendable {
         let jacobian = JacobianEndpoint(engine: engine)
         let newton = NewtonEndpoint(engine: engine, configuration: configuration)
         let ik = IKEndpoint(maxIterations: configuration.maxIterations)
-        router.add("POST", "/v1/jacobian", Self.endpoint(parser) { body throws(Problem) in
-            let outcome = try jacobian.run(body)
-            return (try outcome.json(), outcome.svg)
-        })
-        router.add("POST", "/v1/newton", Self.endpoint(parser) { body throws(Problem) in
-            let outcome = try newton.run(body)
-            return (outcome.json(), outcome.svg)
-        })
-        router.add("POST", "/v1/ik", Self.endpoint(parser) { body throws(Problem) in
-            let outcome = try ik.run(body)
-            return (outcome.json(), outcome.svg)
-        })
+        router.add("POST", "/v1/jacobian", Self.endpoint(parser) { body throws(Problem) in try jacobian.run(body) })
+        router.add("POST", "/v1/newton", Self.endpoint(parser) { body throws(Problem) in try newton.run(body) })
+        router.add("POST", "/v1/ik", Self.endpoint(parser) { body throws(Problem) in try ik.run(body) })
         // Embedded at build time (`.embedInCode`), so the binary serves its spec with no file beside it.
         router.add("GET", "/openapi.yaml") { _ in
             HTTPResponse(status: .ok, headers: ["Content-Type": "application/yaml"], body: PackageResources.openapi_yaml)
@@ -64,20 +55,19 @@ public struct JacobianAPI: Sendable {
         }
     }
 
-    /// Wraps a computation into a responder: negotiation first (so a 406 costs nothing), then the body, then the
-    /// representation asked for. The SVG is only drawn when asked for.
+    /// Wraps a computation into a responder: negotiation first (so a 406 costs nothing), then the body, then only
+    /// the representation asked for.
     static func endpoint(
-        _ parser: JSONParser,
-        _ compute: @escaping @Sendable (JSONValue) throws(Problem) -> (json: JSONValue, svg: () -> String)
+        _ parser: JSONParser, _ compute: @escaping @Sendable (JSONValue) throws(Problem) -> any EndpointOutcome
     ) -> HTTPResponder {
         return { request in
             do throws(Problem) {
                 let representation = try Representation.negotiate(request)
                 let body = try RequestBody.decode(request.body, contentType: request.headers["Content-Type"], parser: parser)
-                let result = try compute(body)
+                let outcome = try compute(body)
                 switch representation {
-                case .json: return Responses.json(result.json)
-                case .svg: return Responses.svg(result.svg())
+                case .json: return Responses.json(try outcome.json())
+                case .svg: return Responses.svg(outcome.svg())
                 }
             } catch {
                 return Responses.problem(error)

@@ -1,6 +1,14 @@
 import HTTPServer
 import Pictures
 
+/// What a POST endpoint computed, before it is rendered in the representation the client asked for.
+protocol EndpointOutcome {
+    /// The JSON answer.
+    func json() throws(Problem) -> JSONValue
+    /// The picture: a heatmap, an arm or a trajectory.
+    func svg() -> String
+}
+
 /// The two representations a POST endpoint can answer with, chosen by `?format=` or by the Accept header.
 enum Representation: String {
     case json

@@ -38,7 +38,7 @@ extension IKEndpoint {
     }
 }
 
-extension IKEndpoint.Outcome {
+extension IKEndpoint.Outcome: EndpointOutcome {
     func json() -> JSONValue {
         var object = JSONObject([
             ("delta", .numbers(result.delta)),

@@ -35,7 +35,7 @@ struct JacobianEndpoint {
     }
 }
 
-extension JacobianEndpoint.Outcome {
+extension JacobianEndpoint.Outcome: EndpointOutcome {
     /// The JSON response: `value`, `jacobian` (or `results` for a batch), `shape`, `mode`, `columns`, extras.
     func json() throws(Problem) -> JSONValue {
         var object = JSONObject()
