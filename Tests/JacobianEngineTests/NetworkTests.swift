@@ -147,6 +147,19 @@ struct NetworkTests {
         }
     }
 
+    /// relu(NaN) is NaN in PyTorch: an overflow that becomes inf − inf before a relu must be reported, not turned
+    /// into a silent 0.
+    @Test func reluPropagatesNaN() throws {
+        let function = try CompiledFunction(NetworkFunction(layers: [
+            .linear(weight: [[1e300], [1e300]], bias: nil), .linear(weight: [[1, -1]], bias: nil), .relu,
+        ]))
+        let valueError = engineError { try function.evaluate(at: [1e10]) }
+        #expect(valueError?.kind == .nonFinite)
+        for mode in [DifferentiationMode.forward, .reverse] {
+            #expect(engineError { try function.jacobian(at: [1e10], mode: mode) }?.kind == .nonFinite)
+        }
+    }
+
     @Test func softplusAboveThresholdIsTheIdentity() throws {
         let function = try CompiledFunction(NetworkFunction(layers: [
             .linear(weight: [[1]], bias: nil), .softplus(beta: 2, threshold: 20),

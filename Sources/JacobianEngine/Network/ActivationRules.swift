@@ -8,7 +8,7 @@ import Foundation
 ///
 /// | activation | forward | derivative | at the kink |
 /// |---|---|---|---|
-/// | relu | max(x, 0) | x > 0 ? 1 : 0 | 0 (PyTorch `threshold_backward`: `x <= 0 ? 0 : g`) |
+/// | relu | max(x, 0), NaN stays NaN | x > 0 ? 1 : 0 | 0 (PyTorch `threshold_backward`: `x <= 0 ? 0 : g`) |
 /// | leaky_relu | x > 0 ? x : slope·x | x > 0 ? 1 : slope | slope (PyTorch: `x > 0 ? g : g·slope`) |
 /// | elu | x > 0 ? x : α(eˣ − 1) | x > 0 ? 1 : α·eˣ | α (PyTorch: `x <= 0 ? g·α·eˣ : g`) |
 /// | tanh | tanh x | 1 − y² | smooth |
@@ -42,7 +42,8 @@ enum Activation: Hashable, Sendable {
     func value(_ x: Double) -> Double {
         switch self {
         case .relu:
-            return x > 0 ? x : 0
+            // NaN passes through, as in PyTorch, so that it is reported instead of hidden as 0.
+            return x > 0 || x.isNaN ? x : 0
         case .leakyReLU(let slope):
             return x > 0 ? x : x * slope
         case .elu(let alpha):
