@@ -95,6 +95,16 @@ struct LinearAlgebraTests {
         expectClose(y, [1, 1], 1e-12)
     }
 
+    @Test("the symmetric positive definite solve reads only the upper triangle, as documented")
+    func symmetricSolveReadsTheUpperTriangle() throws {
+        let symmetric = Matrix([[4, 1, 0], [1, 3, -1], [0, -1, 2]])
+        // The same upper triangle above garbage that would make the matrix indefinite if it were read.
+        let upperOnly = Matrix([[4, 1, 0], [-100, 3, -1], [50, 7, 2]])
+        let b = [1.0, 2, 3]
+        expectClose(try LinearAlgebra.solveSymmetricPositiveDefinite(upperOnly, b),
+                    try LinearAlgebra.solve(symmetric, b), 1e-12)
+    }
+
     @Test("solve recovers x from A·x and refuses singular or non-square matrices")
     func solveSquare() throws {
         let a = Matrix([[4, 1, 0], [1, 3, -1], [0, -1, 2]])
