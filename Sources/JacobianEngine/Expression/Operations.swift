@@ -121,7 +121,8 @@ private func evaluateOperation(
         let v = pow(x, y)
         return (v, partials && y != 0 ? y * pow(x, y - 1) : 0, 0)
     case .powerInteger:
-        // y is a whole constant from 3 to 64: repeated squaring is within a few ulps of pow and several times faster.
+        // y is a whole constant from 3 to 64: repeated squaring is several times faster than pow, at a cost in
+        // accuracy that grows with y (measured: at most about 24 ulps, 5e-15 relative, at y = 64; pow is within 0.5).
         let below = integerPower(x, Int(y) - 1)
         return (below * x, y * below, 0)
     case .square: return (x * x, 2 * x, 0)
