@@ -160,6 +160,15 @@ struct NetworkTests {
         }
     }
 
+    /// In gelu's left tail Φ(x) = (1 + erf(x/√2))/2 cancels; erfc keeps full relative precision. Reference values
+    /// from Python's math.erfc: Φ(−8) = 6.220960574271819e-16.
+    @Test func geluKeepsRelativePrecisionInItsTail() throws {
+        let function = try CompiledFunction(NetworkFunction(layers: [.linear(weight: [[1]], bias: nil), .gelu]))
+        let result = try function.jacobian(at: [-8])
+        #expect(abs(result.value[0] / -4.9767684594174555e-15 - 1) < 1e-13, "\(result.value)")
+        #expect(abs(result.jacobian[0, 0] / -3.979607261086796e-14 - 1) < 1e-13, "\(result.jacobian)")
+    }
+
     @Test func softplusAboveThresholdIsTheIdentity() throws {
         let function = try CompiledFunction(NetworkFunction(layers: [
             .linear(weight: [[1]], bias: nil), .softplus(beta: 2, threshold: 20),
