@@ -21,8 +21,8 @@ extension SVGPlot {
     ///   - columnLabels: one name per column; missing names become "column j".
     ///   - title: shown at the top and as the document's `<title>`.
     public static func heatmap(matrix: [[Double]], rowLabels: [String], columnLabels: [String], title: String) -> String {
-        let bound = matrix.joined().filter(\.isFinite).map(abs).max() ?? 0
         let finite = matrix.joined().filter(\.isFinite)
+        let bound = finite.map(abs).max() ?? 0
         let legend = ColorLegend(
             color: { t in HeatmapScale.diverging(bound: bound).color(for: (2 * t - 1) * bound) },
             marks: bound > 0
@@ -52,8 +52,8 @@ extension SVGPlot {
     /// `heatmap(matrix:rowLabels:columnLabels:title:)`.
     public static func heatmap(meanAbsoluteOf matrices: [[[Double]]], rowLabels: [String], columnLabels: [String], title: String) -> String {
         let mean = meanAbsolute(matrices)
-        let bound = mean.joined().filter(\.isFinite).max() ?? 0
         let finite = mean.joined().filter(\.isFinite)
+        let bound = finite.max() ?? 0
         let legend = ColorLegend(
             color: { t in HeatmapScale.magnitude(bound: bound).color(for: t * bound) },
             marks: [
@@ -77,12 +77,13 @@ extension SVGPlot {
         let count = Double(matrices.count)
         return first.indices.map { row in
             first[row].indices.map { column in
-                var sum = 0.0
+                // Each term divided first: the mean of finite values stays finite even when their sum overflows.
+                var mean = 0.0
                 for matrix in matrices {
                     guard row < matrix.count, column < matrix[row].count else { return .nan }
-                    sum += abs(matrix[row][column])
+                    mean += abs(matrix[row][column]) / count
                 }
-                return sum / count
+                return mean
             }
         }
     }

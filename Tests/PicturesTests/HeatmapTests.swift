@@ -137,6 +137,14 @@ import Testing
         #expect(SVGPlot.meanAbsolute([]).isEmpty)
     }
 
+    /// The mean of finite values is finite even when their sum is not: two entries near Double.greatestFiniteMagnitude
+    /// must not turn into a grey "non-finite" cell.
+    @Test func theBatchMeanOfHugeValuesStaysFinite() {
+        let huge = Double.greatestFiniteMagnitude
+        let mean = SVGPlot.meanAbsolute([[[huge, 1]], [[-huge, 3]]])
+        #expect(mean == [[huge, 2]])
+    }
+
     @Test func wideMatricesKeepRowsTallEnoughForTheirLabels() {
         let layout = HeatmapLayout(rows: 2, columns: 200, shownRowLabels: ["a", "b"],
                                    shownColumnLabels: labels("w", 200), legendWidth: 60, title: "wide")
