@@ -56,11 +56,13 @@ extension SVGPlot {
         let bound = finite.max() ?? 0
         let legend = ColorLegend(
             color: { t in HeatmapScale.magnitude(bound: bound).color(for: t * bound) },
-            marks: [
-                .init(position: 0, label: "0", exactValue: 0),
-                .init(position: 0.5, label: NumberFormat.significant(bound / 2), exactValue: nil),
-                .init(position: 1, label: NumberFormat.significant(bound), exactValue: bound),
-            ],
+            marks: bound > 0
+                ? [
+                    .init(position: 0, label: "0", exactValue: 0),
+                    .init(position: 0.5, label: NumberFormat.significant(bound / 2), exactValue: nil),
+                    .init(position: 1, label: NumberFormat.significant(bound), exactValue: bound),
+                ]
+                : [.init(position: 0, label: "0 (all zero)", exactValue: 0)],
             caption: "mean |∂ output / ∂ input|"
         )
         return HeatmapRenderer(
