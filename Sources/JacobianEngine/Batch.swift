@@ -19,7 +19,7 @@ extension CompiledFunction {
         at points: [[Double]], mode: DifferentiationMode = .auto, limits: EngineLimits = EngineLimits()
     ) throws(EngineError) -> [JacobianResult] {
         try checkBatchSize(points.count, limits: limits)
-        try checkBatchEntries(points.count, limits: limits)
+        try checkBatchEntries(points.count, perPoint: [outputCount, columnCount], what: "Jacobians", limits: limits)
         let resolved = resolvedMode(mode)
         // Every result is allocated here, zeroed, and filled in place by the workers: memory that worker threads
         // allocate and the caller later frees crosses malloc arenas, which cost about 60% more CPU per small
@@ -38,11 +38,12 @@ extension CompiledFunction {
     }
 
     /// The value at each point, in the order of `points`; parallelism, limits and errors as in
-    /// `jacobians(at:mode:limits:)`.
+    /// `jacobians(at:mode:limits:)` (the values, points × outputs, count against `maxBatchEntries`).
     public func evaluations(
         at points: [[Double]], limits: EngineLimits = EngineLimits()
     ) throws(EngineError) -> [[Double]] {
         try checkBatchSize(points.count, limits: limits)
+        try checkBatchEntries(points.count, perPoint: [outputCount], what: "values", limits: limits)
         var results = (0..<points.count).map { _ in [Double](repeating: 0, count: outputCount) }
         try results.withUnsafeMutableBufferPointer { (buffer) throws(EngineError) in
             let output = DisjointWrites(buffer: buffer)
@@ -88,13 +89,18 @@ extension CompiledFunction {
         }
     }
 
-    private func checkBatchEntries(_ count: Int, limits: EngineLimits) throws(EngineError) {
-        let (perPoint, overflow1) = outputCount.multipliedReportingOverflow(by: max(columnCount, 1))
-        let (entries, overflow2) = perPoint.multipliedReportingOverflow(by: count)
-        guard !overflow1, !overflow2, entries <= limits.maxBatchEntries else {
+    /// Refuses a batch whose results would hold more than `maxBatchEntries` numbers: `count` points, each of the
+    /// shape `perPoint` (rows, or rows × columns).
+    private func checkBatchEntries(
+        _ count: Int, perPoint shape: [Int], what: String, limits: EngineLimits
+    ) throws(EngineError) {
+        var entries = count, overflow = false
+        for extent in shape where !overflow { (entries, overflow) = entries.multipliedReportingOverflow(by: extent) }
+        guard !overflow, entries <= limits.maxBatchEntries else {
+            let sizes = ([count] + shape).map(String.init).joined(separator: " × ")
             throw EngineError.limitExceeded(
-                "maxBatchEntries", "the batch's Jacobians would have \(count) × \(outputCount) × \(columnCount) entries, "
-                    + "more than maxBatchEntries (\(limits.maxBatchEntries)); send fewer points per request")
+                "maxBatchEntries", "the batch's \(what) would have \(sizes) entries, more than maxBatchEntries "
+                    + "(\(limits.maxBatchEntries)); send fewer points per request")
         }
     }
 

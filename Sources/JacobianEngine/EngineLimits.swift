@@ -20,8 +20,9 @@ public struct EngineLimits: Sendable, Hashable {
     public var maxBatchSize: Int
     /// Jacobian entries per point (rows × columns). Default 4,000,000 (32 MB of doubles).
     public var maxJacobianEntries: Int
-    /// Jacobian entries of a whole batch (points × rows × columns). Default 10,000,000 (80 MB of doubles): a batch of
-    /// many points of a large function must not add up to gigabytes when each point alone is within bounds.
+    /// Numbers in a whole batch's results: points × rows × columns for Jacobians, points × rows for values alone.
+    /// Default 10,000,000 (80 MB of doubles): a batch of many points of a large function must not add up to
+    /// gigabytes when each point alone is within bounds.
     public var maxBatchEntries: Int
     /// Weights and biases of a network, all layers together. Default 1,000,000.
     public var maxNetworkParameters: Int

@@ -17,6 +17,47 @@ public final class JacobianEngine: Sendable {
     private struct Key: Hashable, Sendable {
         var spec: FunctionSpec
         var variable: DifferentiationVariable
+        /// Where the specification holds -0.0. `FunctionSpec` equality follows `Double`'s, where 0 == -0, but the
+        /// sign of a zero can change the function (atan2(-0, -1) = -π, atan2(0, -1) = π), so it is part of the key.
+        var negativeZeros: [String]
+
+        init(spec: FunctionSpec, variable: DifferentiationVariable) {
+            self.spec = spec
+            self.variable = variable
+            negativeZeros = Self.negativeZeros(in: spec)
+        }
+
+        /// The JSON pointers of the -0.0 numbers in `spec` (usually none, and then nothing is allocated).
+        private static func negativeZeros(in spec: FunctionSpec) -> [String] {
+            var found: [String] = []
+            func check(_ number: Double, _ pointer: @autoclosure () -> String) {
+                if number == 0 && number.sign == .minus { found.append(pointer()) }
+            }
+            switch spec {
+            case .expression(let function):
+                for (name, value) in function.constants { check(value, "/constants/" + NameScope.escapePointerToken(name)) }
+                found.sort()
+            case .network(let network):
+                for (index, layer) in network.layers.enumerated() {
+                    switch layer {
+                    case .linear(let weight, let bias):
+                        for (row, entries) in weight.enumerated() {
+                            for (column, entry) in entries.enumerated() {
+                                check(entry, "/layers/\(index)/weight/\(row)/\(column)")
+                            }
+                        }
+                        for (row, entry) in (bias ?? []).enumerated() { check(entry, "/layers/\(index)/bias/\(row)") }
+                    case .leakyReLU(let slope): check(slope, "/layers/\(index)/negative_slope")
+                    case .elu(let alpha): check(alpha, "/layers/\(index)/alpha")
+                    case .softplus(let beta, let threshold):
+                        check(beta, "/layers/\(index)/beta")
+                        check(threshold, "/layers/\(index)/threshold")
+                    case .relu, .tanh, .sigmoid, .gelu, .softmax: break
+                    }
+                }
+            }
+            return found
+        }
     }
 
     private struct State {

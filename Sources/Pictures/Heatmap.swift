@@ -21,8 +21,8 @@ extension SVGPlot {
     ///   - columnLabels: one name per column; missing names become "column j".
     ///   - title: shown at the top and as the document's `<title>`.
     public static func heatmap(matrix: [[Double]], rowLabels: [String], columnLabels: [String], title: String) -> String {
-        let bound = matrix.joined().filter(\.isFinite).map(abs).max() ?? 0
         let finite = matrix.joined().filter(\.isFinite)
+        let bound = finite.map(abs).max() ?? 0
         let legend = ColorLegend(
             color: { t in HeatmapScale.diverging(bound: bound).color(for: (2 * t - 1) * bound) },
             marks: bound > 0
@@ -52,15 +52,17 @@ extension SVGPlot {
     /// `heatmap(matrix:rowLabels:columnLabels:title:)`.
     public static func heatmap(meanAbsoluteOf matrices: [[[Double]]], rowLabels: [String], columnLabels: [String], title: String) -> String {
         let mean = meanAbsolute(matrices)
-        let bound = mean.joined().filter(\.isFinite).max() ?? 0
         let finite = mean.joined().filter(\.isFinite)
+        let bound = finite.max() ?? 0
         let legend = ColorLegend(
             color: { t in HeatmapScale.magnitude(bound: bound).color(for: t * bound) },
-            marks: [
-                .init(position: 0, label: "0", exactValue: 0),
-                .init(position: 0.5, label: NumberFormat.significant(bound / 2), exactValue: nil),
-                .init(position: 1, label: NumberFormat.significant(bound), exactValue: bound),
-            ],
+            marks: bound > 0
+                ? [
+                    .init(position: 0, label: "0", exactValue: 0),
+                    .init(position: 0.5, label: NumberFormat.significant(bound / 2), exactValue: nil),
+                    .init(position: 1, label: NumberFormat.significant(bound), exactValue: bound),
+                ]
+                : [.init(position: 0, label: "0 (all zero)", exactValue: 0)],
             caption: "mean |∂ output / ∂ input|"
         )
         return HeatmapRenderer(
@@ -77,12 +79,13 @@ extension SVGPlot {
         let count = Double(matrices.count)
         return first.indices.map { row in
             first[row].indices.map { column in
-                var sum = 0.0
+                // Each term divided first: the mean of finite values stays finite even when their sum overflows.
+                var mean = 0.0
                 for matrix in matrices {
                     guard row < matrix.count, column < matrix[row].count else { return .nan }
-                    sum += abs(matrix[row][column])
+                    mean += abs(matrix[row][column]) / count
                 }
-                return sum / count
+                return mean
             }
         }
     }

@@ -97,6 +97,16 @@ struct BatchTests {
         #expect(try function.evaluations(at: points, limits: limits).count == 11, "values alone are not Jacobians")
     }
 
+    /// Values are bounded too: without it, maxBatchSize points of a function with maxOutputs outputs would allocate
+    /// 10⁹ doubles (8 GB) for `evaluations` while the same batch's Jacobians are refused.
+    @Test func batchEntriesLimitBoundsTheValuesOfABatch() throws {
+        let function = try CompiledFunction(ExpressionFunction(inputs: [.scalar("t")], outputs: Array(repeating: "t", count: 10)))
+        let limits = EngineLimits(maxBatchEntries: 100)
+        let points = [[Double]](repeating: [1], count: 11)
+        #expect(engineError { try function.evaluations(at: points, limits: limits) }?.limit == "maxBatchEntries")
+        #expect(try function.evaluations(at: Array(points.prefix(10)), limits: limits).count == 10)
+    }
+
     @Test func parallelLoopReportsTheLowestFailingIndexWhateverTheSchedule() {
         for failing in [0, 300, 999] {
             #expect {

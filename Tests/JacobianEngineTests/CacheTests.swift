@@ -29,6 +29,26 @@ struct CacheTests {
         #expect(engine.cacheStatistics.entries == 2)
     }
 
+    /// `FunctionSpec` equality follows `Double`'s, where 0 == -0, but the two constants give different functions
+    /// (atan2(-0, -1) = -π, atan2(0, -1) = π), so they must not share a compiled function.
+    @Test func constantsDifferingOnlyInTheSignOfZeroAreDistinctEntries() throws {
+        let engine = JacobianEngine()
+        func spec(_ zero: Double) -> FunctionSpec {
+            .expression(ExpressionFunction(inputs: [.scalar("x")], outputs: ["atan2(c, x)"], constants: ["c": zero]))
+        }
+        #expect(try engine.compile(spec(0.0)).evaluate(at: [-1]) == [Double.pi])
+        #expect(try engine.compile(spec(-0.0)).evaluate(at: [-1]) == [-Double.pi])
+        // For networks the cached function must answer bit for bit as a fresh compile of the same layers does.
+        for zero in [0.0, -0.0] {
+            let layers: [Layer] = [.linear(weight: [[zero, 1]], bias: [zero]), .leakyReLU(negativeSlope: zero)]
+            let fresh = try CompiledFunction(NetworkFunction(layers: layers)).jacobian(at: [1, -1], mode: .forward)
+            let cached = try engine.compile(.network(NetworkFunction(layers: layers))).jacobian(at: [1, -1], mode: .forward)
+            #expect(cached.jacobian.storage.map(\.bitPattern) == fresh.jacobian.storage.map(\.bitPattern))
+            #expect(cached.value.map(\.bitPattern) == fresh.value.map(\.bitPattern))
+        }
+        #expect(engine.cacheStatistics.entries == 4)
+    }
+
     @Test func leastRecentlyUsedIsEvictedFirst() throws {
         let engine = JacobianEngine(cacheCapacity: 3)
         for seed in [1.0, 2, 3] { _ = try engine.compile(spec(seed)) }

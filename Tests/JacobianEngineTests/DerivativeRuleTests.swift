@@ -103,4 +103,22 @@ struct DerivativeRuleTests {
         #expect(try gradient("a ^ b", 3, 0) == [0, log(3)])
         #expect(try derivative("0 ^ x", at: 0.5) == 0)
     }
+
+    /// Near the ends of their domains, and far out, the rules keep full relative precision: asin'/acos' near ±1
+    /// (where 1 − x² cancels), asinh'/acosh' for huge x (where x² overflows), and atan2's partials for tiny or
+    /// huge operands (where x² + y² underflows to 0 or overflows): the exact derivatives are finite there.
+    @Test func rulesKeepPrecisionAtTheEdgesOfTheirDomains() throws {
+        let nearOne = 0.999999
+        let exactAsin = 1 / ((1 - nearOne) * (1 + nearOne)).squareRoot()  // 1 − x is exact here (Sterbenz)
+        #expect(close(try derivative("asin(x)", at: nearOne), exactAsin, 1e-15))
+        #expect(close(try derivative("acos(x)", at: -nearOne), -exactAsin, 1e-15))
+        #expect(close(try derivative("asinh(x)", at: 1e200), 1e-200, 1e-15))
+        #expect(close(try derivative("acosh(x)", at: 1e200), 1e-200, 1e-15))
+        // atan2(a, b) with a = b = s: both partials have magnitude 1 / (2s).
+        for s in [1e-200, 1e200] {
+            let partials = try gradient("atan2(a, b)", s, s)
+            #expect(close(partials[0] * s, 0.5, 1e-15) && close(partials[1] * s, -0.5, 1e-15), "at \(s): \(partials)")
+            #expect(try gradient("atan2(a, b)", s, s, mode: .forward) == partials)
+        }
+    }
 }

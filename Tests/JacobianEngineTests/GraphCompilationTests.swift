@@ -19,6 +19,21 @@ struct GraphCompilationTests {
         #expect(try instructions(["(x - y) * (y - x)"]).count == 3)
     }
 
+    /// Sharing must not merge what only looks alike: elements of one vector, folded constants that differ in the
+    /// last bit (0.1 + 0.2 is not 0.3), and zeros of opposite signs (atan2 tells them apart).
+    @Test func sharingKeepsDistinctNodesApart() throws {
+        let function = try compile([.vector(name: "v", size: 2)], [
+            "v[0] - v[1]", "(0.1 + 0.2) - 0.3", "atan2(-0.0, -1) + atan2(0.0, -1)", "atan2(-0.0, v[0])",
+            "atan2(0.0, v[0])",
+        ])
+        let result = try function.jacobian(at: [-2, 5])
+        #expect(result.value[0] == -7)
+        #expect(result.value[1] == (0.1 + 0.2) - 0.3 && result.value[1] != 0)
+        #expect(result.value[2] == 0)
+        #expect(result.value[3] == -Double.pi && result.value[4] == Double.pi)
+        #expect(result.jacobian.storage[0...1] == [1, -1])
+    }
+
     @Test func sharedNodesAccumulateDerivatives() throws {
         let function = try compile([.scalar("x")], ["sin(x) * sin(x) + sin(x)"])
         let x = 0.4

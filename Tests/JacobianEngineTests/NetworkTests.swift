@@ -147,6 +147,28 @@ struct NetworkTests {
         }
     }
 
+    /// relu(NaN) is NaN in PyTorch: an overflow that becomes inf − inf before a relu must be reported, not turned
+    /// into a silent 0.
+    @Test func reluPropagatesNaN() throws {
+        let function = try CompiledFunction(NetworkFunction(layers: [
+            .linear(weight: [[1e300], [1e300]], bias: nil), .linear(weight: [[1, -1]], bias: nil), .relu,
+        ]))
+        let valueError = engineError { try function.evaluate(at: [1e10]) }
+        #expect(valueError?.kind == .nonFinite)
+        for mode in [DifferentiationMode.forward, .reverse] {
+            #expect(engineError { try function.jacobian(at: [1e10], mode: mode) }?.kind == .nonFinite)
+        }
+    }
+
+    /// In gelu's left tail Φ(x) = (1 + erf(x/√2))/2 cancels; erfc keeps full relative precision. Reference values
+    /// from Python's math.erfc: Φ(−8) = 6.220960574271819e-16.
+    @Test func geluKeepsRelativePrecisionInItsTail() throws {
+        let function = try CompiledFunction(NetworkFunction(layers: [.linear(weight: [[1]], bias: nil), .gelu]))
+        let result = try function.jacobian(at: [-8])
+        #expect(abs(result.value[0] / -4.9767684594174555e-15 - 1) < 1e-13, "\(result.value)")
+        #expect(abs(result.jacobian[0, 0] / -3.979607261086796e-14 - 1) < 1e-13, "\(result.jacobian)")
+    }
+
     @Test func softplusAboveThresholdIsTheIdentity() throws {
         let function = try CompiledFunction(NetworkFunction(layers: [
             .linear(weight: [[1]], bias: nil), .softplus(beta: 2, threshold: 20),

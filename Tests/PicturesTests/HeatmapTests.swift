@@ -99,6 +99,17 @@ import Testing
         #expect(root.descendants(withClass: "row-label").map(\.shownText) == ["row 0", "row 1"])
     }
 
+    /// Both heatmaps label an all-zero legend once, "0 (all zero)", rather than repeating 0 at every mark.
+    @Test func allZeroLegendsSaySo() throws {
+        let single = SVGPlot.heatmap(matrix: [[0, 0]], rowLabels: [], columnLabels: [], title: "zero")
+        let batch = SVGPlot.heatmap(meanAbsoluteOf: [[[0, 0]], [[0, -0.0]]], rowLabels: [], columnLabels: [], title: "zero")
+        for svg in [single, batch] {
+            let root = try #require(SVGNode.parse(svg))
+            #expect(root.descendants(withClass: "legend-label").map(\.shownText).contains("0 (all zero)"))
+            #expect(root.descendants(withClass: "legend-label").filter { $0.shownText == "0" }.isEmpty)
+        }
+    }
+
     @Test func nonFiniteAndMissingEntriesAreGreyAndLeaveTheScaleAlone() throws {
         let svg = SVGPlot.heatmap(matrix: [[.nan, 2], [.infinity], [-1, 0]], rowLabels: ["a", "b", "c"], columnLabels: ["x", "y"], title: "holes")
         let root = try #require(SVGNode.parse(svg))
@@ -135,6 +146,14 @@ import Testing
         let mean = SVGPlot.meanAbsolute([[[1, 2]], [[3]]])
         #expect(mean.count == 1 && mean[0][0] == 2 && mean[0][1].isNaN)
         #expect(SVGPlot.meanAbsolute([]).isEmpty)
+    }
+
+    /// The mean of finite values is finite even when their sum is not: two entries near Double.greatestFiniteMagnitude
+    /// must not turn into a grey "non-finite" cell.
+    @Test func theBatchMeanOfHugeValuesStaysFinite() {
+        let huge = Double.greatestFiniteMagnitude
+        let mean = SVGPlot.meanAbsolute([[[huge, 1]], [[-huge, 3]]])
+        #expect(mean == [[huge, 2]])
     }
 
     @Test func wideMatricesKeepRowsTallEnoughForTheirLabels() {

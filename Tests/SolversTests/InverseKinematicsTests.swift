@@ -80,6 +80,25 @@ struct InverseKinematicsTests {
         #expect(result.status == .jointLimits, "\(result.message)")
     }
 
+    @Test("prismatic joints: a pose made by forward kinematics is reached within limits; limits bound the reach",
+          arguments: IKMethod.allCases)
+    func prismaticChain(method: IKMethod) throws {
+        let limits = [[-3.0, 3], [-0.2, 0.2], [-3, 3], [-0.1, 0.3]]
+        let goal = [0.5, 0.1, -0.4, 0.2]
+        let target = try Robots.mixed.forwardKinematics(goal).position
+        let options = IKOptions(method: method, maxIterations: 500, jointLimits: limits)
+        let result = try solveIK(chain: Robots.mixed, jointAngles: [0.3, 0, -0.2, 0.1],
+                                 target: .spatial(position: target, orientation: nil), options: options)
+        #expect(result.status == .converged, "\(result.message)")
+        for iterate in result.trajectory {
+            for (q, range) in zip(iterate.jointAngles, limits) { #expect(q >= range[0] && q <= range[1]) }
+        }
+        // Σ √(a² + d²) with the prismatic d at its farthest limit is about 1.46: a target at 2 is out of reach.
+        let far = try solveIK(chain: Robots.mixed, jointAngles: [0.3, 0, -0.2, 0.1],
+                              target: .spatial(position: [2, 0, 0], orientation: nil), options: options)
+        #expect(far.status == .unreachable, "\(far.message)")
+    }
+
     @Test("an orientation target in the plane is met in position and angle")
     func planarOrientation() throws {
         let result = try solveIK(chain: Robots.threeLink, jointAngles: [0.3, 0.3, 0.3],

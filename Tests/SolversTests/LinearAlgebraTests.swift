@@ -51,14 +51,19 @@ struct LinearAlgebraTests {
     }
 
     @Test("pseudo-inverse satisfies the four Moore–Penrose identities",
-          arguments: [tall, wide, Matrix([[1, 2], [2, 4]]), Matrix([[0, 0], [0, 0]])])
+          arguments: [tall, wide, Matrix([[1, 2], [2, 4]]), Matrix([[0, 0], [0, 0]]),
+                      // rank-deficient tall and wide, a row vector, and entries far from 1
+                      Matrix([[1, 2], [2, 4], [-3, -6]]), Matrix([[1, -1, 2, 0], [-2, 2, -4, 0]]), Matrix([[3, 4]]),
+                      Matrix([[1e-150, 2e-150], [3e-150, 5e-150]]), Matrix([[1e150, 0], [0, 1]])])
     func moorePenrose(a: Matrix) throws {
         let p = try LinearAlgebra.pseudoInverse(a)
         #expect(p.rows == a.columns && p.columns == a.rows)
         let ap = LinearAlgebra.multiply(a, p)
         let pa = LinearAlgebra.multiply(p, a)
-        expectClose(LinearAlgebra.multiply(ap, a), a, 1e-12)
-        expectClose(LinearAlgebra.multiply(pa, p), p, 1e-12)
+        // Relative to the size of the entries: A·A⁺·A ≈ A and A⁺·A·A⁺ ≈ A⁺.
+        let scale = a.storage.map { abs($0) }.max() ?? 0, inverseScale = p.storage.map { abs($0) }.max() ?? 0
+        expectClose(LinearAlgebra.multiply(ap, a), a, 1e-12 * max(scale, 1e-300))
+        expectClose(LinearAlgebra.multiply(pa, p), p, 1e-12 * max(inverseScale, 1e-300))
         expectClose(ap.transposed, ap, 1e-12)
         expectClose(pa.transposed, pa, 1e-12)
     }
@@ -88,6 +93,16 @@ struct LinearAlgebraTests {
         // Rank-deficient square: x must lie in the row space, (1, 1)/2·(b·stuff).
         let y = try LinearAlgebra.leastSquares(Matrix([[1, 1], [1, 1]]), [2, 2])
         expectClose(y, [1, 1], 1e-12)
+    }
+
+    @Test("the symmetric positive definite solve reads only the upper triangle, as documented")
+    func symmetricSolveReadsTheUpperTriangle() throws {
+        let symmetric = Matrix([[4, 1, 0], [1, 3, -1], [0, -1, 2]])
+        // The same upper triangle above garbage that would make the matrix indefinite if it were read.
+        let upperOnly = Matrix([[4, 1, 0], [-100, 3, -1], [50, 7, 2]])
+        let b = [1.0, 2, 3]
+        expectClose(try LinearAlgebra.solveSymmetricPositiveDefinite(upperOnly, b),
+                    try LinearAlgebra.solve(symmetric, b), 1e-12)
     }
 
     @Test("solve recovers x from A·x and refuses singular or non-square matrices")

@@ -144,13 +144,13 @@ struct ExpressionParser {
         let location = SourceLocation(site: site, column: token.column)
         let written: String
         switch token.kind {
-        case .number(let value):
+        case .number:
+            // The digits as written, not the parsed value: `1.0` and `1e0` are not indices.
             guard token.text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
                 throw EngineError(kind: .indexOutOfRange, message: "index \(token.text) of '\(name)' is not a whole "
                                   + "number in \(location.description)", pointer: site.pointer, column: token.column)
             }
             written = token.text
-            _ = value
         case .minus:
             throw EngineError(kind: .indexOutOfRange, message: "the index of '\(name)' must not be negative in "
                               + "\(location.description); indices start at 0", pointer: site.pointer,

@@ -121,7 +121,8 @@ private func evaluateOperation(
         let v = pow(x, y)
         return (v, partials && y != 0 ? y * pow(x, y - 1) : 0, 0)
     case .powerInteger:
-        // y is a whole constant from 3 to 64: repeated squaring is within a few ulps of pow and several times faster.
+        // y is a whole constant from 3 to 64: repeated squaring is several times faster than pow, at a cost in
+        // accuracy that grows with y (measured: at most about 24 ulps, 5e-15 relative, at y = 64; pow is within 0.5).
         let below = integerPower(x, Int(y) - 1)
         return (below * x, y * below, 0)
     case .square: return (x * x, 2 * x, 0)
@@ -132,20 +133,23 @@ private func evaluateOperation(
     case .tan:
         let v = tan(x)
         return (v, 1 + v * v, 0)
-    case .asin: return (asin(x), partials ? 1 / (1 - x * x).squareRoot() : 0, 0)
-    case .acos: return (acos(x), partials ? -1 / (1 - x * x).squareRoot() : 0, 0)
+    // Factored forms: 1 − x² cancels near ±1 (1 − x is exact there), x² overflows for |x| > 1e154, and x² + y²
+    // underflows to 0 for tiny operands, where the derivatives are still finite.
+    case .asin: return (asin(x), partials ? 1 / ((1 - x) * (1 + x)).squareRoot() : 0, 0)
+    case .acos: return (acos(x), partials ? -1 / ((1 - x) * (1 + x)).squareRoot() : 0, 0)
     case .atan: return (atan(x), 1 / (1 + x * x), 0)
     case .atan2:
-        let r = x * x + y * y
-        return (atan2(x, y), y / r, -x / r)
+        guard partials else { return (atan2(x, y), 0, 0) }
+        let r = hypot(x, y)
+        return (atan2(x, y), y / r / r, -x / r / r)
 
     case .sinh: return (sinh(x), partials ? cosh(x) : 0, 0)
     case .cosh: return (cosh(x), partials ? sinh(x) : 0, 0)
     case .tanh:
         let v = tanh(x)
         return (v, 1 - v * v, 0)
-    case .asinh: return (asinh(x), partials ? 1 / (x * x + 1).squareRoot() : 0, 0)
-    case .acosh: return (acosh(x), partials ? 1 / ((x - 1) * (x + 1)).squareRoot() : 0, 0)
+    case .asinh: return (asinh(x), partials ? 1 / hypot(x, 1) : 0, 0)
+    case .acosh: return (acosh(x), partials ? 1 / ((x - 1).squareRoot() * (x + 1).squareRoot()) : 0, 0)
     case .atanh: return (atanh(x), 1 / ((1 - x) * (1 + x)), 0)
 
     case .exp:

@@ -8,7 +8,7 @@ import Foundation
 ///
 /// | activation | forward | derivative | at the kink |
 /// |---|---|---|---|
-/// | relu | max(x, 0) | x > 0 ? 1 : 0 | 0 (PyTorch `threshold_backward`: `x <= 0 ? 0 : g`) |
+/// | relu | max(x, 0), NaN stays NaN | x > 0 ? 1 : 0 | 0 (PyTorch `threshold_backward`: `x <= 0 ? 0 : g`) |
 /// | leaky_relu | x > 0 ? x : slope·x | x > 0 ? 1 : slope | slope (PyTorch: `x > 0 ? g : g·slope`) |
 /// | elu | x > 0 ? x : α(eˣ − 1) | x > 0 ? 1 : α·eˣ | α (PyTorch: `x <= 0 ? g·α·eˣ : g`) |
 /// | tanh | tanh x | 1 − y² | smooth |
@@ -42,7 +42,8 @@ enum Activation: Hashable, Sendable {
     func value(_ x: Double) -> Double {
         switch self {
         case .relu:
-            return x > 0 ? x : 0
+            // NaN passes through, as in PyTorch, so that it is reported instead of hidden as 0.
+            return x > 0 || x.isNaN ? x : 0
         case .leakyReLU(let slope):
             return x > 0 ? x : x * slope
         case .elu(let alpha):
@@ -93,10 +94,12 @@ func logistic(_ x: Double) -> Double {
     return e / (1 + e)
 }
 
-/// Φ(x) = (1 + erf(x/√2)) / 2, the standard normal cumulative distribution.
+/// Φ(x) = (1 + erf(x/√2)) / 2, the standard normal cumulative distribution, computed as erfc(−x/√2) / 2: the
+/// equal to PyTorch's erf form up to rounding where that form is accurate, and with full relative precision in the
+/// left tail, where 1 + erf cancels (the erf form is 2% off at x = −8).
 @inline(__always)
 func standardNormalCDF(_ x: Double) -> Double {
-    0.5 * (1 + Foundation.erf(x * (0.5 as Double).squareRoot()))
+    0.5 * Foundation.erfc(-x * (0.5 as Double).squareRoot())
 }
 
 /// φ(x) = e^{−x²/2} / √(2π), the standard normal density.

@@ -149,12 +149,19 @@ struct NetworkProgram: DifferentiableProgram {
 
     func evaluate(at point: UnsafeBufferPointer<Double>, value: UnsafeMutableBufferPointer<Double>) throws(EngineError) {
         try withActivations(point) { (activations) throws(EngineError) in
-            let output = activations + activationOffsets[steps.count]
-            if let row = DenseKernels.firstNonFinite(output, count: outputCount) {
-                throw nonFiniteValueError(row: row, activations: activations)
-            }
-            value.baseAddress!.update(from: output, count: outputCount)
+            try copyOutput(of: activations, into: value)
         }
+    }
+
+    /// Copies the last layer's output into `value`, or throws `.nonFinite` naming its first NaN or infinite entry.
+    private func copyOutput(
+        of activations: UnsafeMutablePointer<Double>, into value: UnsafeMutableBufferPointer<Double>
+    ) throws(EngineError) {
+        let output = activations + activationOffsets[steps.count]
+        if let row = DenseKernels.firstNonFinite(output, count: outputCount) {
+            throw nonFiniteValueError(row: row, activations: activations)
+        }
+        value.baseAddress!.update(from: output, count: outputCount)
     }
 
     func jacobian(
@@ -167,11 +174,7 @@ struct NetworkProgram: DifferentiableProgram {
         let mode: DifferentiationMode = mode == .reverse ? (reverseFits ? .reverse : .forward)
             : (forwardFits ? .forward : .reverse)
         try withActivations(point) { (activations) throws(EngineError) in
-            let output = activations + activationOffsets[steps.count]
-            if let row = DenseKernels.firstNonFinite(output, count: outputCount) {
-                throw nonFiniteValueError(row: row, activations: activations)
-            }
-            value.baseAddress!.update(from: output, count: outputCount)
+            try copyOutput(of: activations, into: value)
             let target = jacobian.baseAddress!
             switch (variable, mode) {
             case (.input, .reverse): inputJacobianReverse(activations: activations, into: target)

@@ -7,15 +7,8 @@ extension LinearAlgebra {
     /// - Throws: ``LinearAlgebraError`` when A is not square or is exactly singular (a zero pivot);
     ///   a nearly singular A gives a large, inaccurate answer, as LAPACK does: check ``conditionNumber(_:)``.
     public static func solve(_ a: Matrix, _ b: [Double]) throws -> [Double] {
-        guard a.rows == a.columns else {
-            throw LinearAlgebraError("solve needs a square matrix, got \(a.rows)×\(a.columns)")
-        }
-        precondition(b.count == a.rows, "right-hand side length must equal the number of rows")
-        let n = a.rows
+        let n = try checkSquareSystem(a, b)
         if n == 0 { return [] }
-        try LinearAlgebraError.checkFinite(a.storage, "matrix")
-        try LinearAlgebraError.checkFinite(b, "right-hand side")
-        try LinearAlgebraError.checkLAPACKSize(n * n)
         var lu = a.storage
         var x = b
         var pivots = [Int32](repeating: 0, count: n)
@@ -30,15 +23,8 @@ extension LinearAlgebra {
     /// Only the upper triangle of A is read. The damped normal equations of Levenberg–Marquardt have this shape.
     /// - Throws: ``LinearAlgebraError`` when A is not square or not positive definite.
     public static func solveSymmetricPositiveDefinite(_ a: Matrix, _ b: [Double]) throws -> [Double] {
-        guard a.rows == a.columns else {
-            throw LinearAlgebraError("solve needs a square matrix, got \(a.rows)×\(a.columns)")
-        }
-        precondition(b.count == a.rows, "right-hand side length must equal the number of rows")
-        let n = a.rows
+        let n = try checkSquareSystem(a, b)
         if n == 0 { return [] }
-        try LinearAlgebraError.checkFinite(a.storage, "matrix")
-        try LinearAlgebraError.checkFinite(b, "right-hand side")
-        try LinearAlgebraError.checkLAPACKSize(n * n)
         var factor = a.storage
         var x = b
         let info = factor.withUnsafeMutableBufferPointer { f in
@@ -51,13 +37,28 @@ extension LinearAlgebra {
         return x
     }
 
-    /// Cholesky solve in place for hot loops: `a` (n×n symmetric, overwritten by its factor) and `b`
-    /// (overwritten by x). Returns LAPACK's `info` (0 on success, > 0 when not positive definite).
+    /// Cholesky solve in place: `a` (n×n row-major, only its upper triangle read; overwritten by the factor) and
+    /// `b` (overwritten by x). Returns LAPACK's `info` (0 on success, > 0 when not positive definite).
     ///
-    /// Calls `LAPACKE_dposv_work` in column-major order, which goes straight to the Fortran routine with
-    /// no transposition and no allocation; a symmetric matrix reads the same in either order.
-    @usableFromInline
-    static func choleskySolveInPlace(_ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>, _ n: Int) -> Int32 {
-        LAPACKE_dposv_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "U")), Int32(n), 1, a, Int32(n), b, Int32(n))
+    /// Calls `LAPACKE_dposv_work` in column-major order, which goes straight to the Fortran routine with no
+    /// transposition and no allocation. Row-major storage read column-major is the transpose, whose lower
+    /// triangle ("L") is the row-major upper triangle.
+    private static func choleskySolveInPlace(
+        _ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>, _ n: Int
+    ) -> Int32 {
+        LAPACKE_dposv_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), Int32(n), 1, a, Int32(n), b, Int32(n))
+    }
+
+    /// Checks a square system A·x = b before LAPACK sees it (shape, finite entries, LAPACK's 32-bit sizes);
+    /// returns n.
+    private static func checkSquareSystem(_ a: Matrix, _ b: [Double]) throws -> Int {
+        guard a.rows == a.columns else {
+            throw LinearAlgebraError("solve needs a square matrix, got \(a.rows)×\(a.columns)")
+        }
+        precondition(b.count == a.rows, "right-hand side length must equal the number of rows")
+        try LinearAlgebraError.checkFinite(a.storage, "matrix")
+        try LinearAlgebraError.checkFinite(b, "right-hand side")
+        try LinearAlgebraError.checkLAPACKSize(a.rows * a.rows)
+        return a.rows
     }
 }
