@@ -28,6 +28,9 @@ struct HTTP2Stream {
     var answered = false
     /// The client sent END_STREAM.
     var requestComplete = false
+    /// When the response was submitted, in monotonic nanoseconds; nil before, and once the stream is reset
+    /// for not reading it. The write timeout counts from here.
+    var respondedAt: UInt64?
     /// The response body, read by nghttp2's data provider from `responseOffset` on.
     var responseBody: [UInt8] = []
     var responseOffset = 0
