@@ -234,7 +234,7 @@ final class Connection: @unchecked Sendable {
             if !closed && closeAfterFlush == nil && !peerClosed && pendingBytes < Self.highWaterMark { resumeReading() }
             return
         }
-        guard !closed, closeAfterFlush == nil, takeover == nil, pendingBytes < Self.highWaterMark else { return }
+        guard !closed, closeAfterFlush == nil, pendingBytes < Self.highWaterMark else { return }
         if case .lingering = state.phase { return }
         if !peerClosed { resumeReading() }
         processInput()

@@ -124,7 +124,9 @@ struct RequestHeadParser {
     private static func checkTargetForm(_ target: String, method: String) throws(HTTPParseError) {
         if method == "CONNECT" || target.hasPrefix("/") || HTTPRequest.absoluteFormAuthority(target) != nil { return }
         if target == "*" {
-            guard method == "OPTIONS" else { throw .badRequest("The asterisk-form target is for OPTIONS only (RFC 9112 §3.2.4).") }
+            guard method == "OPTIONS" else {
+                throw .badRequest("The asterisk-form target is for OPTIONS only (RFC 9112 §3.2.4).")
+            }
             return
         }
         throw .badRequest("The request target is not an absolute path or an http(s) URI (RFC 9112 §3.2).")

@@ -16,7 +16,7 @@ struct ResponseEncoder {
         _ response: HTTPResponse, requestMethod: String, keepAlive: Bool, clientVersion: HTTPVersion
     ) throws(InvalidResponse) -> (head: [UInt8], sendBody: Bool) {
         guard response.status.reason.utf8.allSatisfy(HTTPGrammar.isFieldValueChar) else {
-            throw InvalidResponse(description: "the reason phrase of status \(response.status.code) has a control character")
+            throw InvalidResponse(description: "the reason phrase of \(response.status.code) has a control character")
         }
         var head: [UInt8] = []
         head.reserveCapacity(160 + response.headers.count * 48)
