@@ -67,10 +67,14 @@ struct HTTP2Stream {
         if length > limits.maxBodyBytes { rejectTooLarge(limits) }
     }
 
-    /// Appends request body bytes, refusing the request once they pass the limit.
-    mutating func appendBody(_ bytes: UnsafeBufferPointer<UInt8>, limits: HTTPLimits) {
+    /// Appends request body bytes, refusing the request once they pass the limit, or once the connection's
+    /// streams (`connectionRoom`: bytes the others leave free) would hold more than the connection may.
+    mutating func appendBody(_ bytes: UnsafeBufferPointer<UInt8>, limits: HTTPLimits, connectionRoom: Int) {
         guard rejection == nil else { return }
         guard body.count + bytes.count <= limits.maxBodyBytes else { return rejectTooLarge(limits) }
+        guard body.count + bytes.count <= connectionRoom else {
+            return reject(.serviceUnavailable, "The connection has too much request data in flight; retry later.")
+        }
         body.append(contentsOf: bytes)
     }
 

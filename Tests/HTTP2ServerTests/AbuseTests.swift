@@ -173,4 +173,24 @@ import HTTPServer
             #expect(frames.last.map { readBigEndian32($0.payload, 0) } == 8)  // CANCEL
         }
     }
+
+    /// Request bodies are limited per connection as well as per stream: 100 streams each just under
+    /// `maxBodyBytes` used to be held at once (100 MiB on one connection, where HTTP/1.1 holds one body).
+    /// The stream whose DATA passes the connection's budget is answered 503; the others go on.
+    @Test func rfc9113_10_5_requestBodiesAreBoundedPerConnection() throws {
+        try withH2Server(http2: HTTP2Configuration(maxBufferedRequestBytes: 64)) { _, port in
+            let client = try FrameClient(port: port, timeout: 3)
+            try client.startHTTP2()
+            let forty = [UInt8](repeating: 0x61, count: 40)
+            try client.send(Frame.headers(stream: 1, requestFields("POST", "/echo"), endStream: false),
+                            Frame.data(stream: 1, forty, endStream: false),
+                            Frame.headers(stream: 3, requestFields("POST", "/echo"), endStream: false),
+                            Frame.data(stream: 3, forty, endStream: false))
+            let refused = try client.frames { ended([$0], stream: 3) }
+            #expect(bodyText(refused, stream: 3).contains(#""status":503"#))
+            try client.send(Frame.data(stream: 1, [], endStream: true))
+            let served = try client.frames { ended([$0], stream: 1) }
+            #expect(bodyText(served, stream: 1) == String(repeating: "a", count: 40))
+        }
+    }
 }
