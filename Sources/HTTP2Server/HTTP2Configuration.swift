@@ -34,6 +34,11 @@ public struct HTTP2Configuration: Sendable, Hashable {
     /// How long a connection may have no open stream before it is closed with GOAWAY. Default 60 s, as
     /// the HTTP/1.1 idle timeout, so an idle client holds a connection no longer over either protocol.
     public var idleTimeout: Duration
+    /// Request body bytes one connection may hold at once across its streams, not yet handed to a
+    /// responder. A stream whose DATA would pass it is answered 503. Default 4 MiB: four bodies at the
+    /// default `HTTPLimits.maxBodyBytes`; without it one connection could hold `maxConcurrentStreams` ×
+    /// `maxBodyBytes` (100 MiB) where an HTTP/1.1 connection holds one body.
+    public var maxBufferedRequestBytes: Int
 
     /// Creates a configuration; every parameter has the default documented on its property.
     public init(
@@ -41,7 +46,8 @@ public struct HTTP2Configuration: Sendable, Hashable {
         maxHeaderListSize: Int = 16384,
         initialWindowSize: Int = 65535,
         streamResetRate: StreamResetRate = StreamResetRate(),
-        idleTimeout: Duration = .seconds(60)
+        idleTimeout: Duration = .seconds(60),
+        maxBufferedRequestBytes: Int = 4 << 20
     ) {
         self.maxConcurrentStreams = min(max(1, maxConcurrentStreams), Int(Int32.max))
         self.maxHeaderListSize = min(max(1024, maxHeaderListSize), Int(Int32.max))
@@ -49,5 +55,6 @@ public struct HTTP2Configuration: Sendable, Hashable {
         self.initialWindowSize = min(max(0, initialWindowSize), Int(Int32.max))
         self.streamResetRate = streamResetRate
         self.idleTimeout = idleTimeout
+        self.maxBufferedRequestBytes = max(0, maxBufferedRequestBytes)
     }
 }

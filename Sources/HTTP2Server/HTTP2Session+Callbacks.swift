@@ -68,7 +68,10 @@ extension HTTP2Session {
 
     private func dataChunk(_ id: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
         guard let stream = streams[id], !stream.answered else { return }  // Answered early: ignored.
-        streams[id]!.appendBody(bytes, limits: limits)
+        // At most maxConcurrentStreams streams: summing them per DATA frame is cheap and cannot drift.
+        let elsewhere = streams.values.reduce(0) { $0 + $1.body.count } - stream.body.count
+        streams[id]!.appendBody(bytes, limits: limits,
+                                connectionRoom: configuration.maxBufferedRequestBytes - elsewhere)
         answerIfRejected(id)
     }
 

@@ -64,6 +64,7 @@ extension HTTP2Session {
     private func respond(to id: Int32, method: String, with response: HTTPResponse) {
         guard streams[id] != nil else { return }
         streams[id]!.answered = true
+        streams[id]!.respondedAt = DispatchTime.now().uptimeNanoseconds
         var response = response
         let fields: HTTP2ResponseFields
         do {

@@ -6,7 +6,9 @@ import HTTPServer
 /// connection's session is freed without waiting for them:
 /// - idle: no open stream for `HTTP2Configuration.idleTimeout` → GOAWAY and close;
 /// - request: a stream whose request has not fully arrived within the HTTP/1.1 allowance (head plus body
-///   timeouts) is answered 408 and reset, so a client cannot hold streams open by never finishing them.
+///   timeouts) is answered 408 and reset, so a client cannot hold streams open by never finishing them;
+///   a stream whose response is still not sent after the HTTP/1.1 write timeout (the client withholds
+///   flow-control credit) is reset with CANCEL, so a client cannot hold responses by never reading them.
 extension HTTP2Session {
     /// Arms the idle timer when the last stream closed, disarms it when a stream opens.
     func updateIdleTimer() {
@@ -37,25 +39,42 @@ extension HTTP2Session {
         return UInt64(timeouts.requestHead.wholeNanoseconds) &+ UInt64(timeouts.requestBody.wholeNanoseconds)
     }
 
-    /// Schedules one check at the earliest deadline of the requests still arriving, if none is scheduled.
+    /// How long a submitted response may wait for the client's flow-control credit: the HTTP/1.1 write timeout.
+    var responseAllowance: UInt64 { UInt64(io.configuration.timeouts.write.wholeNanoseconds) }
+
+    /// Schedules a check at the earliest stream deadline, unless one is scheduled by then.
     func scheduleRequestCheck() {
-        guard !requestCheckScheduled, !closed,
-              let earliest = streams.values.lazy.filter(\.isArriving).map(\.startedAt).min()
+        guard !closed, let earliest = streams.values.lazy.compactMap({ self.deadline(of: $0)?.at }).min(),
+              nextStreamCheck.map({ earliest < $0 }) ?? true
         else { return }
-        requestCheckScheduled = true
-        let deadline = DispatchTime(uptimeNanoseconds: earliest &+ requestAllowance)
-        io.queue.asyncAfter(deadline: deadline) { [weak self] in self?.checkRequestDeadlines() }
+        nextStreamCheck = earliest
+        io.queue.asyncAfter(deadline: DispatchTime(uptimeNanoseconds: earliest)) { [weak self] in
+            self?.checkRequestDeadlines()
+        }
+    }
+
+    /// When the server gives up on `stream` and why; nil while a worker has it or once it was reset.
+    private func deadline(of stream: HTTP2Stream) -> (at: UInt64, unsentResponse: Bool)? {
+        if let respondedAt = stream.respondedAt { return (respondedAt &+ responseAllowance, true) }
+        return stream.isArriving ? (stream.startedAt &+ requestAllowance, false) : nil
     }
 
     private func checkRequestDeadlines() {
-        requestCheckScheduled = false
+        nextStreamCheck = nil
         guard !closed else { return }
         let now = DispatchTime.now().uptimeNanoseconds
-        let late = streams.values.filter { $0.isArriving && $0.startedAt &+ requestAllowance <= now }.map(\.id)
-        for id in late {
-            answer(id, status: .requestTimeout, detail: "The request was not received in time.")
+        let late = streams.values.compactMap { stream in
+            deadline(of: stream).flatMap { $0.at <= now ? (stream.id, $0.unsentResponse) : nil }
         }
-        sendPending()  // Schedules the next check for the streams still arriving.
+        for (id, unsentResponse) in late {
+            if unsentResponse {
+                streams[id]?.respondedAt = nil
+                nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), id, NGHTTP2_CANCEL.rawValue)
+            } else {
+                answer(id, status: .requestTimeout, detail: "The request was not received in time.")
+            }
+        }
+        sendPending()  // Schedules the next check for the streams left.
     }
 }
 

@@ -32,8 +32,9 @@ final class HTTP2Session: ConnectionProtocolHandler, @unchecked Sendable {
     /// Bumped whenever the idle timer is armed or disarmed, so a stale timer does nothing when it fires.
     var idleGeneration = 0
     var idleTimerArmed = false
-    /// A check of request deadlines is scheduled (one per connection at most).
-    var requestCheckScheduled = false
+    /// When the next check of stream deadlines is scheduled, if one is; an earlier deadline schedules an
+    /// earlier check (the later one then finds nothing to do).
+    var nextStreamCheck: UInt64?
 
     private let counter: SessionCounter
 

@@ -28,6 +28,9 @@ struct HTTP2Stream {
     var answered = false
     /// The client sent END_STREAM.
     var requestComplete = false
+    /// When the response was submitted, in monotonic nanoseconds; nil before, and once the stream is reset
+    /// for not reading it. The write timeout counts from here.
+    var respondedAt: UInt64?
     /// The response body, read by nghttp2's data provider from `responseOffset` on.
     var responseBody: [UInt8] = []
     var responseOffset = 0
@@ -64,10 +67,14 @@ struct HTTP2Stream {
         if length > limits.maxBodyBytes { rejectTooLarge(limits) }
     }
 
-    /// Appends request body bytes, refusing the request once they pass the limit.
-    mutating func appendBody(_ bytes: UnsafeBufferPointer<UInt8>, limits: HTTPLimits) {
+    /// Appends request body bytes, refusing the request once they pass the limit, or once the connection's
+    /// streams (`connectionRoom`: bytes the others leave free) would hold more than the connection may.
+    mutating func appendBody(_ bytes: UnsafeBufferPointer<UInt8>, limits: HTTPLimits, connectionRoom: Int) {
         guard rejection == nil else { return }
         guard body.count + bytes.count <= limits.maxBodyBytes else { return rejectTooLarge(limits) }
+        guard body.count + bytes.count <= connectionRoom else {
+            return reject(.serviceUnavailable, "The connection has too much request data in flight; retry later.")
+        }
         body.append(contentsOf: bytes)
     }
 

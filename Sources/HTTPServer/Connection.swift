@@ -128,7 +128,10 @@ final class Connection: @unchecked Sendable {
         guard !isProcessingInput else { return }
         isProcessingInput = true
         defer { isProcessingInput = false }
-        while !closed && closeAfterFlush == nil && takeover == nil && state.phase != .processing {
+        // Stops once the output passes the high-water mark: an inline route is answered right here, so
+        // without this check a client pipelining without reading would have every answer queued.
+        while !closed && closeAfterFlush == nil && takeover == nil && state.phase != .processing
+            && pendingBytes < Self.highWaterMark {
             switch parser.next() {
             case .needMoreData:
                 if parser.isIdle && pending.isEmpty { parser.releaseMemory() }
@@ -153,7 +156,11 @@ final class Connection: @unchecked Sendable {
                 respondWithError(error.status, error.detail)
             }
         }
-        if state.phase == .processing && parser.bufferedByteCount > Self.highWaterMark { suspendReading() }
+        // Reading resumes in `continueAfterResponse`, once the worker answered or the output drained.
+        if pendingBytes >= Self.highWaterMark
+            || (state.phase == .processing && parser.bufferedByteCount > Self.highWaterMark) {
+            suspendReading()
+        }
         updateDeadline()
     }
 
@@ -227,7 +234,7 @@ final class Connection: @unchecked Sendable {
             if !closed && closeAfterFlush == nil && !peerClosed && pendingBytes < Self.highWaterMark { resumeReading() }
             return
         }
-        guard !closed, closeAfterFlush == nil, takeover == nil, pendingBytes < Self.highWaterMark else { return }
+        guard !closed, closeAfterFlush == nil, pendingBytes < Self.highWaterMark else { return }
         if case .lingering = state.phase { return }
         if !peerClosed { resumeReading() }
         processInput()

@@ -28,7 +28,8 @@ public struct HTTPRequest: Sendable {
     public var method: String
     /// The request target exactly as sent: `/jacobian?x=1`.
     public var target: String
-    /// The path part of the target, before any `?`.
+    /// The path part of the target, before any `?`; for an absolute-form target (`http://host/a?b`, RFC 9112
+    /// §3.2.2) the path after the authority, `/` when it is empty.
     public var path: String
     /// The query part of the target, after the first `?`, or nil when there is none.
     public var query: String?
@@ -46,15 +47,33 @@ public struct HTTPRequest: Sendable {
     ) {
         self.method = method
         self.target = target
-        if let question = target.firstIndex(of: "?") {
-            path = String(target[..<question])
-            query = String(target[target.index(after: question)...])
+        var pathAndQuery = Substring(target)
+        if let authority = Self.absoluteFormAuthority(target) {
+            pathAndQuery = target[authority.upperBound...]
+            if !pathAndQuery.hasPrefix("/") { pathAndQuery = "/" + pathAndQuery }
+        }
+        if let question = pathAndQuery.firstIndex(of: "?") {
+            path = String(pathAndQuery[..<question])
+            query = String(pathAndQuery[pathAndQuery.index(after: question)...])
         } else {
-            path = target
+            path = String(pathAndQuery)
             query = nil
         }
         self.version = version
         self.headers = headers
         self.body = body
+    }
+}
+
+extension HTTPRequest {
+    /// The range of `http://authority` or `https://authority` (scheme case-insensitive) at the start of an
+    /// absolute-form target (RFC 9112 §3.2.2), or nil for any other form.
+    static func absoluteFormAuthority(_ target: String) -> Range<String.Index>? {
+        let lowered = target.prefix(8).lowercased()
+        let schemeLength = lowered.hasPrefix("http://") ? 7 : lowered.hasPrefix("https://") ? 8 : 0
+        guard schemeLength > 0 else { return nil }
+        let authorityStart = target.utf8.index(target.startIndex, offsetBy: schemeLength)
+        let authorityEnd = target[authorityStart...].firstIndex { $0 == "/" || $0 == "?" } ?? target.endIndex
+        return target.startIndex..<authorityEnd
     }
 }

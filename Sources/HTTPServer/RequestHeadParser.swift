@@ -95,11 +95,16 @@ struct RequestHeadParser {
             throw .badRequest("The Host field is not a valid host and port (RFC 9112 §3.2).")
         }
 
+        try Self.checkTargetForm(target, method: method)
+
         let framing = try Self.framing(version: version, headers: headers, limits: limits)
 
         var expectsContinue = false
-        if let expect = headers["Expect"] {
-            guard expect.trimmingOWS().equalsIgnoringASCIICase("100-continue") else {
+        let expectations = headers.listMembers(for: "Expect")
+        if !expectations.isEmpty {
+            // Every member counts, on every Expect line: one the server does not meet is 417 even after
+            // a 100-continue.
+            guard expectations.allSatisfy({ $0.equalsIgnoringASCIICase("100-continue") }) else {
                 throw HTTPParseError(status: .expectationFailed,
                                      detail: "Only 'Expect: 100-continue' is supported (RFC 9110 §10.1.1).")
             }
@@ -111,6 +116,20 @@ struct RequestHeadParser {
             : headers.contains(token: "keep-alive", in: "Connection")
         return RequestHead(method: method, target: target, version: version, headers: headers, framing: framing,
                            expectsContinue: expectsContinue, keepAlive: keepAlive)
+    }
+
+    /// The four forms of request-target (RFC 9112 §3.2): origin-form (`/path`), absolute-form (`http://` or
+    /// `https://`, the only schemes an HTTP server serves), asterisk-form (`*`, OPTIONS only) and
+    /// authority-form (CONNECT only, which takes any target here and is left to the router).
+    private static func checkTargetForm(_ target: String, method: String) throws(HTTPParseError) {
+        if method == "CONNECT" || target.hasPrefix("/") || HTTPRequest.absoluteFormAuthority(target) != nil { return }
+        if target == "*" {
+            guard method == "OPTIONS" else {
+                throw .badRequest("The asterisk-form target is for OPTIONS only (RFC 9112 §3.2.4).")
+            }
+            return
+        }
+        throw .badRequest("The request target is not an absolute path or an http(s) URI (RFC 9112 §3.2).")
     }
 
     /// The body framing from Transfer-Encoding and Content-Length (RFC 9112 §6.1, §6.3).

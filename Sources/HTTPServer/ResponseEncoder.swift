@@ -10,11 +10,14 @@ struct ResponseEncoder {
     let dateCache: DateCache
 
     /// The head of `response`, ready to write. `sendBody` is false for HEAD and for statuses without content.
-    /// Throws when a header the responder set would corrupt the stream (a name that is not a token, a
-    /// value with CR, LF or NUL): a bug in the application, answered 500 by the caller.
+    /// Throws when a header or reason phrase the responder set would corrupt the stream (a name that is not
+    /// a token, a value or reason with CR, LF or NUL): a bug in the application, answered 500 by the caller.
     func encodeHead(
         _ response: HTTPResponse, requestMethod: String, keepAlive: Bool, clientVersion: HTTPVersion
     ) throws(InvalidResponse) -> (head: [UInt8], sendBody: Bool) {
+        guard response.status.reason.utf8.allSatisfy(HTTPGrammar.isFieldValueChar) else {
+            throw InvalidResponse(description: "the reason phrase of \(response.status.code) has a control character")
+        }
         var head: [UInt8] = []
         head.reserveCapacity(160 + response.headers.count * 48)
         head.append(contentsOf: "HTTP/1.1 ".utf8)

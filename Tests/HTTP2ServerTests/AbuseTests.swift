@@ -154,4 +154,43 @@ import HTTPServer
             #expect(bodyText(frames, stream: 1).contains(#""status":501"#))
         }
     }
+
+    /// A client that grants no flow-control credit (SETTINGS_INITIAL_WINDOW_SIZE 0) and never sends
+    /// WINDOW_UPDATE stalls its response forever; the server resets such a stream after the write timeout
+    /// (RFC 9113 §10.5: flow control can be abused to hold resources), as HTTP/1.1 closes a connection whose
+    /// client does not read. It used to hold the stream, its response and the connection without end.
+    @Test func rfc9113_10_5_responseStalledByFlowControlIsResetAfterTheWriteTimeout() throws {
+        try withH2Server({ $0.timeouts.write = .milliseconds(200) }) { _, port in
+            let client = try FrameClient(port: port, timeout: 3)
+            try client.startHTTP2()
+            let noCredit = Frame(type: Frame.Kind.settings.rawValue, flags: 0, stream: 0,
+                                 payload: [0, 4] + bigEndian32(0))  // SETTINGS_INITIAL_WINDOW_SIZE = 0
+            try client.send(noCredit, Frame.headers(stream: 1, requestFields("GET", "/hello")))
+            let frames = try client.frames { $0.kind == .rstStream && $0.stream == 1 }
+            #expect(frames.contains { $0.kind == .headers && $0.stream == 1 })  // Answered, never sent.
+            #expect(!frames.contains { $0.kind == .data && $0.stream == 1 })
+            #expect(frames.last?.kind == .rstStream)
+            #expect(frames.last.map { readBigEndian32($0.payload, 0) } == 8)  // CANCEL
+        }
+    }
+
+    /// Request bodies are limited per connection as well as per stream: 100 streams each just under
+    /// `maxBodyBytes` used to be held at once (100 MiB on one connection, where HTTP/1.1 holds one body).
+    /// The stream whose DATA passes the connection's budget is answered 503; the others go on.
+    @Test func rfc9113_10_5_requestBodiesAreBoundedPerConnection() throws {
+        try withH2Server(http2: HTTP2Configuration(maxBufferedRequestBytes: 64)) { _, port in
+            let client = try FrameClient(port: port, timeout: 3)
+            try client.startHTTP2()
+            let forty = [UInt8](repeating: 0x61, count: 40)
+            try client.send(Frame.headers(stream: 1, requestFields("POST", "/echo"), endStream: false),
+                            Frame.data(stream: 1, forty, endStream: false),
+                            Frame.headers(stream: 3, requestFields("POST", "/echo"), endStream: false),
+                            Frame.data(stream: 3, forty, endStream: false))
+            let refused = try client.frames { ended([$0], stream: 3) }
+            #expect(bodyText(refused, stream: 3).contains(#""status":503"#))
+            try client.send(Frame.data(stream: 1, [], endStream: true))
+            let served = try client.frames { ended([$0], stream: 1) }
+            #expect(bodyText(served, stream: 1) == String(repeating: "a", count: 40))
+        }
+    }
 }

@@ -49,6 +49,11 @@ import Testing
         Case(rule: "RFC 9112 §7.1 chunk size overflowing", request: chunked + "fffffffffffffffff\r\nhello\r\n0\r\n\r\n", status: 400),
         Case(rule: "RFC 9112 §7.1 chunk data without CRLF", request: chunked + "5\r\nhelloX\r\n0\r\n\r\n", status: 400),
         Case(rule: "RFC 9110 §10.1.1 unknown expectation is 417", request: "POST /echo HTTP/1.1\r\nHost: h\r\nExpect: magic\r\nContent-Length: 1\r\n\r\nx", status: 417),
+        Case(rule: "RFC 9110 §10.1.1 unknown expectation on a second Expect line is 417", request: "POST /echo HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nExpect: magic\r\nContent-Length: 1\r\n\r\nx", status: 417),
+        Case(rule: "RFC 9110 §10.1.1 unknown expectation in a list is 417", request: "POST /echo HTTP/1.1\r\nHost: h\r\nExpect: 100-continue, magic\r\nContent-Length: 1\r\n\r\nx", status: 417),
+        Case(rule: "RFC 9112 §3.2 target in none of the four forms", request: "GET hello HTTP/1.1\r\nHost: h\r\n\r\n", status: 400),
+        Case(rule: "RFC 9112 §3.2.2 absolute-form with a scheme other than http(s)", request: "GET ftp://h/hello HTTP/1.1\r\nHost: h\r\n\r\n", status: 400),
+        Case(rule: "RFC 9112 §3.2.4 asterisk-form with a method other than OPTIONS", request: "GET * HTTP/1.1\r\nHost: h\r\n\r\n", status: 400),
     ]
 
     @Test(arguments: cases)
@@ -70,6 +75,20 @@ import Testing
             try client.send("GET /hello HTTP/1.1\r\n\r\n")
             let body = try client.readResponse().text
             #expect(body.hasPrefix(#"{"type":"about:blank","title":"Bad Request","status":400,"detail":"#))
+        }
+    }
+
+    /// A server must accept the absolute-form even though clients send it only to proxies (RFC 9112 §3.2.2);
+    /// it used to be routed as a path and answered 404.
+    @Test(arguments: ["http://h/path?n=1", "HTTPS://h:8443/path?n=1", "http://h?n=1"])
+    func rfc9112_3_2_2_absoluteFormIsRoutedByItsPath(_ target: String) throws {
+        try withServer { _, port in
+            let client = try RawClient(port: port)
+            try client.send("GET \(target) HTTP/1.1\r\nHost: h\r\n\r\n")
+            let response = try client.readResponse()
+            let routed = target == "http://h?n=1" ? 404 : 200  // Empty path: "/", which has no route.
+            #expect(response.status == routed)
+            if routed == 200 { #expect(response.text == target) }  // The target stays as sent.
         }
     }
 

@@ -124,6 +124,20 @@ import Testing
         #expect(requests(events).isEmpty)
     }
 
+    @Test(arguments: [("http://h/a/b?x=1", "/a/b", "x=1"), ("https://h:1", "/", nil), ("HTTP://h?q", "/", "q"),
+                      ("/a?b?c", "/a", "b?c"), ("*", "*", nil)] as [(String, String, String?)])
+    func rfc9112_3_2_pathAndQueryOfEachTargetForm(_ target: String, _ path: String, _ query: String?) {
+        let request = HTTPRequest(method: "GET", target: target)
+        #expect(request.path == path)
+        #expect(request.query == query)
+        #expect(request.target == target)
+    }
+
+    @Test func rfc9112_3_2_4_asteriskFormIsForOptionsOnly() {
+        #expect(requests(parse("OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n")).first?.path == "*")
+        #expect(error(parse("GET * HTTP/1.1\r\nHost: h\r\n\r\n"))?.status == .badRequest)
+    }
+
     @Test func keepAliveFollowsVersionAndConnection() {
         func keepAlive(_ text: String) -> Bool? {
             if case .head(let h)? = parse(text).first { h.keepAlive } else { nil }

@@ -68,6 +68,19 @@ import Testing
         }
     }
 
+    /// The reason phrase is `*( HTAB / SP / VCHAR / obs-text )` (RFC 9112 §4); one with CR LF would inject
+    /// fields into the status line, and used to be sent as it was.
+    @Test func rfc9112_4_reasonPhraseInjectionBecomes500() throws {
+        let injected = HTTPStatus(code: 200, reason: "OK\r\nSet-Cookie: evil=1")
+        try withServer(responder: { _ in HTTPResponse(status: injected, body: Array("x".utf8)) }) { _, port in
+            let client = try RawClient(port: port)
+            try client.send(get("/anything"))
+            let response = try client.readResponse()
+            #expect(response.status == 500)
+            #expect(response.header("Set-Cookie") == nil)
+        }
+    }
+
     @Test func routerUnitBehaviour() {
         var router = Router()
         router.add("GET", "/a") { _ in HTTPResponse(status: .ok, body: [1, 2, 3]) }
