@@ -37,7 +37,8 @@ public struct HTTP2Configuration: Sendable, Hashable {
     /// Request body bytes one connection may hold at once across its streams, not yet handed to a
     /// responder. A stream whose DATA would pass it is answered 503. Default 4 MiB: four bodies at the
     /// default `HTTPLimits.maxBodyBytes`; without it one connection could hold `maxConcurrentStreams` ×
-    /// `maxBodyBytes` (100 MiB) where an HTTP/1.1 connection holds one body.
+    /// `maxBodyBytes` (100 MiB) where an HTTP/1.1 connection holds one body. Every connection, of either
+    /// protocol, also draws on the server-wide `HTTPLimits.maxBufferedBodyBytes`, which bounds the process.
     public var maxBufferedRequestBytes: Int
 
     /// Creates a configuration; every parameter has the default documented on its property.

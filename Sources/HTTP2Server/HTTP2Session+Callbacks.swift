@@ -36,7 +36,7 @@ extension HTTP2Session {
             return 0
         }
         nghttp2_session_callbacks_set_on_stream_close_callback(callbacks) { _, streamID, _, userData in
-            HTTP2Session.from(userData).streams.removeValue(forKey: streamID)
+            HTTP2Session.from(userData).streamClosed(streamID)
             return 0
         }
     }
@@ -71,8 +71,15 @@ extension HTTP2Session {
         // At most maxConcurrentStreams streams: summing them per DATA frame is cheap and cannot drift.
         let elsewhere = streams.values.reduce(0) { $0 + $1.body.count } - stream.body.count
         streams[id]!.appendBody(bytes, limits: limits,
-                                connectionRoom: configuration.maxBufferedRequestBytes - elsewhere)
+                                connectionRoom: configuration.maxBufferedRequestBytes - elsewhere,
+                                budget: io.bodyBudget)
         answerIfRejected(id)
+    }
+
+    /// nghttp2 closed the stream (END_STREAM both ways, RST_STREAM either way): its body is given back.
+    private func streamClosed(_ id: Int32) {
+        guard var stream = streams.removeValue(forKey: id) else { return }
+        stream.releaseBody(to: io.bodyBudget)
     }
 
     private func frameReceived(_ frame: UnsafePointer<nghttp2_frame>) {

@@ -19,13 +19,16 @@ extension HTTP2Session {
     /// Answers a stream the server refused (too large, too many fields) with the HTTP/1.1 side's status.
     func answerIfRejected(_ id: Int32) {
         guard let rejection = streams[id]?.rejection else { return }
-        answer(id, status: rejection.status, detail: rejection.detail)
+        answer(id, status: rejection.status, detail: rejection.detail, retry: rejection.retry)
     }
 
-    /// Answers stream `id` with the server's own error response, unless something already answered it.
-    func answer(_ id: Int32, status: HTTPStatus, detail: String) {
+    /// Answers stream `id` with the server's own error response, with Retry-After when `retry`, unless
+    /// something already answered it.
+    func answer(_ id: Int32, status: HTTPStatus, detail: String, retry: Bool = false) {
         guard let stream = streams[id], !stream.answered else { return }
-        respond(to: id, method: stream.method, with: io.configuration.errorResponder(status, detail))
+        var response = io.configuration.errorResponder(status, detail)
+        if retry { response.headers.replaceOrAdd("Retry-After", String(io.configuration.retryAfterSeconds)) }
+        respond(to: id, method: stream.method, with: response)
     }
 
     /// Runs the responder for `request` on the worker pool; 503 + Retry-After when the pool is full,

@@ -64,6 +64,9 @@ final class HTTP2Session: ConnectionProtocolHandler, @unchecked Sendable {
     }
 
     deinit {
+        // nghttp2 frees the streams still open without calling back, and only now is no worker holding a
+        // request of this connection: their bodies' reservations are given back here.
+        for var stream in streams.values { stream.releaseBody(to: io.bodyBudget) }
         nghttp2_session_del(session)
         counter.count.subtract(1, ordering: .relaxed)
     }

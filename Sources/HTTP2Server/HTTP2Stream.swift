@@ -10,6 +10,8 @@ struct HTTP2Stream {
     struct Rejection {
         var status: HTTPStatus
         var detail: String
+        /// Whether the answer carries Retry-After: the refusal is about load, not about the request.
+        var retry = false
     }
 
     let id: Int32
@@ -20,6 +22,8 @@ struct HTTP2Stream {
     var authority: String?
     var headers = HTTPHeaders()
     var body: [UInt8] = []
+    /// Bytes of `body` reserved in the server-wide `BodyBudget`; given back when the stream closes.
+    private(set) var reservedBodyBytes = 0
     /// Header list size so far, counted as SETTINGS_MAX_HEADER_LIST_SIZE is (RFC 9113 §6.5.2).
     private var headerListSize = 0
     /// Set once the request cannot be served; further headers and data are ignored.
@@ -67,23 +71,43 @@ struct HTTP2Stream {
         if length > limits.maxBodyBytes { rejectTooLarge(limits) }
     }
 
-    /// Appends request body bytes, refusing the request once they pass the limit, or once the connection's
-    /// streams (`connectionRoom`: bytes the others leave free) would hold more than the connection may.
-    mutating func appendBody(_ bytes: UnsafeBufferPointer<UInt8>, limits: HTTPLimits, connectionRoom: Int) {
+    /// Appends request body bytes, refusing the request once they pass the limit, once the connection's
+    /// streams (`connectionRoom`: bytes the others leave free) would hold more than the connection may, or
+    /// when the server-wide `budget` has no room for them. A refused stream gives its reservation back.
+    mutating func appendBody(_ bytes: UnsafeBufferPointer<UInt8>, limits: HTTPLimits, connectionRoom: Int,
+                             budget: BodyBudget) {
         guard rejection == nil else { return }
-        guard body.count + bytes.count <= limits.maxBodyBytes else { return rejectTooLarge(limits) }
-        guard body.count + bytes.count <= connectionRoom else {
-            return reject(.serviceUnavailable, "The connection has too much request data in flight; retry later.")
+        guard body.count + bytes.count <= limits.maxBodyBytes else {
+            releaseBody(to: budget)
+            return rejectTooLarge(limits)
         }
+        guard body.count + bytes.count <= connectionRoom else {
+            releaseBody(to: budget)
+            return reject(.serviceUnavailable, "The connection has too much request data in flight; retry later.",
+                          retry: true)
+        }
+        guard budget.reserve(bytes.count) else {
+            releaseBody(to: budget)
+            return reject(.serviceUnavailable, "The server holds too many request bodies (the limit "
+                + "maxBufferedBodyBytes = \(budget.limit) bytes); retry later.", retry: true)
+        }
+        reservedBodyBytes += bytes.count
         body.append(contentsOf: bytes)
+    }
+
+    /// Drops the body and gives back its reservation; safe to call more than once.
+    mutating func releaseBody(to budget: BodyBudget) {
+        budget.release(reservedBodyBytes)
+        reservedBodyBytes = 0
+        body = []
     }
 
     private mutating func rejectTooLarge(_ limits: HTTPLimits) {
         reject(.contentTooLarge, "The request body is larger than the limit maxBodyBytes = \(limits.maxBodyBytes) bytes.")
     }
 
-    private mutating func reject(_ status: HTTPStatus, _ detail: String) {
-        rejection = Rejection(status: status, detail: detail)
+    private mutating func reject(_ status: HTTPStatus, _ detail: String, retry: Bool = false) {
+        rejection = Rejection(status: status, detail: detail, retry: retry)
         body = []
     }
 

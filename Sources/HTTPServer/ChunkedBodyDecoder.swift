@@ -4,6 +4,9 @@ struct ChunkedBodyDecoder {
     enum Result {
         /// Consumed this many bytes; more are needed.
         case needMoreData(consumed: Int)
+        /// Consumed this many bytes, ending with the size line of a chunk of `size` data bytes (more than 0),
+        /// none of which is decoded yet: the caller may account for them before decoding goes on.
+        case chunk(size: Int, consumed: Int)
         /// The last chunk and trailer section ended after this many bytes.
         case complete(consumed: Int)
         case error(HTTPParseError)
@@ -46,7 +49,12 @@ struct ChunkedBodyDecoder {
                     }
                     bodyLength += size
                     i = end + 2
-                    state = size == 0 ? .trailers : .data(remaining: size)
+                    if size == 0 {
+                        state = .trailers
+                    } else {
+                        state = .data(remaining: size)
+                        return .chunk(size: size, consumed: i)
+                    }
                 }
             case .data(let remaining):
                 let take = min(remaining, bytes.count - i)

@@ -124,6 +124,7 @@ extension Connection {
         state.close()
         deadline.store(0, ordering: .relaxed)
         takeover = nil  // Breaks the handler -> ConnectionIO -> connection cycle.
+        releaseBody()  // Mid-body (timeout, reset, shutdown): the parser's body goes now.
         pending = []
         pendingBytes = 0
         parser = HTTPRequestParser(limits: context.configuration.limits)

@@ -44,6 +44,8 @@ final class Connection: @unchecked Sendable {
     var isProcessingInput = false
     /// The head of the request being read or handled: method, version and keep-alive.
     var currentHead: RequestHead?
+    /// Bytes this connection holds in the server's `BodyBudget` for the request being read or handled.
+    var reservedBodyBytes = 0
     var takeover: (any ConnectionProtocolHandler)?
     lazy var io = ConnectionIO(connection: self)
 
@@ -143,10 +145,14 @@ final class Connection: @unchecked Sendable {
             case .head(let head):
                 currentHead = head
                 state.headComplete(now: Self.now())
+                // Reserved before any body byte is read, so a refused client is not told to send it.
+                if case .length(let length) = head.framing, !reserveBody(length) { continue }
                 if head.expectsContinue && parser.bufferedByteCount == 0 {
                     enqueue(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
                     flush()
                 }
+            case .chunk(let size):
+                _ = reserveBody(size)  // On refusal the error response ends the loop.
             case .request(let request):
                 state.requestComplete()
                 dispatch(request)
@@ -179,11 +185,18 @@ final class Connection: @unchecked Sendable {
         if context.configuration.inlinePaths.contains(request.path) {
             return deliver(responder(request), to: head, keepAlive: keepAlive)
         }
+        // The job owns the body's reservation and gives it back once the responder is done with the body, so
+        // it stays counted while queued even if the connection closes meanwhile. The pool runs every accepted job.
+        let budget = context.bodyBudget
+        let held = reservedBodyBytes
+        reservedBodyBytes = 0
         let accepted = context.pool.submit { [self] in
             let response = responder(request)
+            budget.release(held)
             queue.async { self.deliver(response, to: head, keepAlive: keepAlive) }
         }
         if !accepted {
+            budget.release(held)
             context.metrics.rejectedOverloaded.increment()
             var response = context.errorResponse(.serviceUnavailable, "The server is overloaded; retry later.")
             response.headers.replaceOrAdd("Retry-After", String(context.configuration.retryAfterSeconds))
@@ -194,6 +207,7 @@ final class Connection: @unchecked Sendable {
     /// Queues `response` to the request `head` and goes on with any pipelined request.
     func deliver(_ response: HTTPResponse, to head: RequestHead, keepAlive: Bool) {
         guard !closed else { return }
+        releaseBody()  // Answered without a worker (inline route, error): the body is no longer needed.
         let keepAlive = keepAlive && !shuttingDown && !peerClosed
             && !response.headers.contains(token: "close", in: "Connection")
         var response = response

@@ -41,6 +41,10 @@ public final class ConnectionIO: Sendable {
     public var responder: HTTPResponder { connection.context.responder }
     /// The server's configuration (limits, timeouts, error format).
     public var configuration: HTTPServerConfiguration { connection.context.configuration }
+    /// The request-body bytes the whole process may buffer, shared with HTTP/1.1 connections: reserve a
+    /// body's bytes before buffering them, release them once the request is done with or its stream is gone,
+    /// and answer 503 when a reservation is refused.
+    public var bodyBudget: BodyBudget { connection.context.bodyBudget }
     /// The current `Date` header value (IMF-fixdate), from the cache HTTP/1.1 responses use.
     public var date: String { String(decoding: connection.context.encoder.dateCache.current(), as: UTF8.self) }
 
@@ -106,6 +110,9 @@ extension Connection {
     }
 
     private func takeOver(with handler: any ConnectionProtocolHandler) {
+        // The upgrade request's body now belongs to the new protocol's first stream, which runs it at once;
+        // from here on that protocol reserves what it buffers.
+        releaseBody()
         takeover = handler
         state.takeOver()
         updateDeadline()

@@ -3,7 +3,8 @@
 ///
 /// Feed bytes with `append(_:)`, then call `next()` until it says `.needMoreData`. For each request it
 /// yields `.head` once the header section is complete (so the connection can send `100 Continue` or switch
-/// timeouts) and then `.request` once the body is complete. After `.error`, it yields the same error
+/// timeouts), `.chunk` before each chunk of a chunked body is decoded (so the connection can account for its
+/// bytes before they are buffered), and then `.request` once the body is complete. After `.error`, it yields the same error
 /// forever: the connection must answer it and close. Memory is bounded by the limits: the buffer never
 /// holds more than a header section, one chunk-size line or what the socket delivered in one read.
 struct HTTPRequestParser {
@@ -13,6 +14,8 @@ struct HTTPRequestParser {
         case needMoreData
         /// A complete, valid header section; the body (if any) follows.
         case head(RequestHead)
+        /// A chunk of this many body bytes is declared (chunked framing); its data is decoded on the next calls.
+        case chunk(Int)
         /// A complete request, body decoded.
         case request(HTTPRequest)
         /// A fault; the connection must answer `error.status` and close.
@@ -118,6 +121,10 @@ struct HTTPRequestParser {
                 consume(consumed)
                 state = .readingChunked(head, decoder)
                 return .needMoreData
+            case .chunk(let size, let consumed):
+                consume(consumed)
+                state = .readingChunked(head, decoder)
+                return .chunk(size)
             case .complete(let consumed):
                 consume(consumed)
                 return finish(head)

@@ -45,6 +45,9 @@ public final class HTTPServer: Sendable {
     /// Connections currently open (refused ones excluded).
     public var openConnectionCount: Int { context.registry.openCount }
 
+    /// The request-body budget all connections share; tests read its `reserved` bytes.
+    var bodyBudget: BodyBudget { context.bodyBudget }
+
     /// Binds, listens and starts accepting. Returns the bound port (useful with port 0).
     /// Throws `SocketError` if the address cannot be bound; traps if called twice.
     @discardableResult

@@ -89,18 +89,28 @@ public struct HTTPLimits: Sendable, Hashable {
     /// Largest request body, in bytes, answered 413 beyond: checked against Content-Length before reading,
     /// and while decoding a chunked body. Default 1 MiB, ample for JSON function descriptions and points.
     public var maxBodyBytes: Int
+    /// Request-body bytes the whole process may hold at once, across every connection and both protocols
+    /// (HTTP/2 included); a request whose body would pass it is answered 503 with Retry-After and its
+    /// connection (HTTP/2: its stream) closed. Reserved before buffering: the declared Content-Length, each
+    /// chunk's declared size, each HTTP/2 DATA frame; released once the response is queued or the connection
+    /// or stream goes away. Default 256 MiB: far above what the worker pool can consume at once (a few cores
+    /// on 1 MiB bodies), far below a container's memory, so only a flood of slow or oversized uploads meets it;
+    /// without it the bound would be `maxConnections` × `maxBodyBytes` (16 GiB by default).
+    public var maxBufferedBodyBytes: Int
 
     /// Creates limits; every parameter has the default documented on its property.
     public init(
         maxRequestTargetLength: Int = 8192,
         maxHeaderSectionBytes: Int = 16384,
         maxHeaderCount: Int = 100,
-        maxBodyBytes: Int = 1 << 20
+        maxBodyBytes: Int = 1 << 20,
+        maxBufferedBodyBytes: Int = 256 << 20
     ) {
         self.maxRequestTargetLength = maxRequestTargetLength
         self.maxHeaderSectionBytes = maxHeaderSectionBytes
         self.maxHeaderCount = maxHeaderCount
         self.maxBodyBytes = maxBodyBytes
+        self.maxBufferedBodyBytes = maxBufferedBodyBytes
     }
 }
 

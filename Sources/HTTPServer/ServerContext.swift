@@ -2,8 +2,9 @@ import Dispatch
 import Logging
 import Synchronization
 
-/// What every connection of one server shares: configuration, responder, worker pool, metrics and the
-/// registry of open connections. Immutable apart from the registry, which guards itself.
+/// What every connection of one server shares: configuration, responder, worker pool, metrics, the
+/// request-body budget and the registry of open connections. Immutable apart from the registry and the
+/// budget, which guard themselves.
 final class ServerContext: Sendable {
     let configuration: HTTPServerConfiguration
     let responder: HTTPResponder
@@ -12,6 +13,8 @@ final class ServerContext: Sendable {
     let metrics: ServerMetrics
     let encoder: ResponseEncoder
     let registry: ConnectionRegistry
+    /// Request-body bytes all connections together may hold (`HTTPLimits.maxBufferedBodyBytes`).
+    let bodyBudget: BodyBudget
     /// The queue every connection's serial queue targets; Dispatch sizes its thread pool to the cores.
     let ioQueue = DispatchQueue(label: "http.io", qos: .userInitiated, attributes: .concurrent)
     /// Whether any protocol is recognised by its first bytes, so connections must look before parsing.
@@ -26,6 +29,8 @@ final class ServerContext: Sendable {
                           metrics: metrics)
         encoder = ResponseEncoder(dateCache: DateCache())
         registry = ConnectionRegistry(metrics: metrics)
+        bodyBudget = BodyBudget(limit: configuration.limits.maxBufferedBodyBytes, gauge: metrics.bufferedBodyBytes,
+                                rejections: metrics.rejectedBodyBudget)
         hasPrefaces = configuration.protocols.contains { $0.preface != nil }
     }
 

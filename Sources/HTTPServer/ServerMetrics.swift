@@ -13,4 +13,9 @@ struct ServerMetrics: Sendable {
     /// `http_requests_rejected_total{reason="connection_limit"}`: connections refused past `maxConnections`.
     let rejectedConnectionLimit = Counter(
         label: "http_requests_rejected_total", dimensions: [("reason", "connection_limit")])
+    /// `http_buffered_body_bytes`: request-body bytes reserved in the process-wide `BodyBudget`.
+    let bufferedBodyBytes = Gauge(label: "http_buffered_body_bytes")
+    /// `http_requests_rejected_total{reason="body_budget"}`: requests answered 503 because their body did not
+    /// fit in `HTTPLimits.maxBufferedBodyBytes`.
+    let rejectedBodyBudget = Counter(label: "http_requests_rejected_total", dimensions: [("reason", "body_budget")])
 }

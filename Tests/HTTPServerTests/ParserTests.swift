@@ -124,6 +124,16 @@ import Testing
         #expect(requests(events).isEmpty)
     }
 
+    @Test func eachChunkSizeIsReportedBeforeItsDataIsDecoded() {
+        let events = parse("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\na;x=y\r\n0123456789\r\n0\r\n\r\n")
+        let sizes = events.compactMap { if case .chunk(let size) = $0 { size } else { nil } }
+        #expect(sizes == [3, 10])  // The last chunk (0) declares no data.
+        #expect(requests(events).first?.body == Array("abc0123456789".utf8))
+        // Fed byte by byte, a chunk is still announced before any of its bytes is in the body.
+        let slow = parse("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", step: 1)
+        #expect(slow.compactMap { if case .chunk(let size) = $0 { size } else { nil } } == [3])
+    }
+
     @Test(arguments: [("http://h/a/b?x=1", "/a/b", "x=1"), ("https://h:1", "/", nil), ("HTTP://h?q", "/", "q"),
                       ("/a?b?c", "/a", "b?c"), ("*", "*", nil)] as [(String, String, String?)])
     func rfc9112_3_2_pathAndQueryOfEachTargetForm(_ target: String, _ path: String, _ query: String?) {

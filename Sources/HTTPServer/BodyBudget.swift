@@ -1,0 +1,58 @@
+import Metrics
+import Synchronization
+
+/// The request-body bytes the whole process may hold at once, shared by every connection and both protocols.
+///
+/// Each limit on a request or a connection bounds memory only per client; bodies are buffered whole until they
+/// are complete, so without this shared budget the process could hold `maxConnections` × `maxBodyBytes`. A
+/// connection reserves a body's bytes before it buffers them (the declared Content-Length, each chunk's declared
+/// size, each HTTP/2 DATA frame) and releases exactly what it reserved once the request is answered or the
+/// connection or stream goes away. A reservation that does not fit is refused, and the request answered 503.
+///
+/// Thread safety: a `Mutex`-guarded counter; the gauge is recorded under the lock so that it never shows a
+/// stale value after a newer one.
+public final class BodyBudget: Sendable {
+    /// The most bytes that may be reserved at once (`HTTPLimits.maxBufferedBodyBytes`).
+    public let limit: Int
+    private let reservedBytes = Mutex(0)
+    private let gauge: Gauge?
+    private let rejections: Counter?
+
+    /// A budget of `limit` bytes. `gauge` records the bytes reserved after each change, `rejections` counts
+    /// refused reservations; both optional so that unit tests need no metrics.
+    init(limit: Int, gauge: Gauge? = nil, rejections: Counter? = nil) {
+        self.limit = max(0, limit)
+        self.gauge = gauge
+        self.rejections = rejections
+        gauge?.record(0)
+    }
+
+    /// Reserves `bytes` if they fit under the limit; false, reserving nothing, if they do not.
+    /// Zero or fewer bytes always fit. Every successful reservation must be released exactly once.
+    public func reserve(_ bytes: Int) -> Bool {
+        guard bytes > 0 else { return true }
+        let fits = reservedBytes.withLock { reserved in
+            guard bytes <= limit - reserved else { return false }
+            reserved += bytes
+            gauge?.record(reserved)
+            return true
+        }
+        if !fits { rejections?.increment() }
+        return fits
+    }
+
+    /// Gives back `bytes` reserved earlier.
+    public func release(_ bytes: Int) {
+        guard bytes > 0 else { return }
+        reservedBytes.withLock { reserved in
+            // More than was reserved is a bookkeeping bug: caught in debug builds, clamped in release builds
+            // so that the budget cannot go negative and let more in than the limit.
+            assert(bytes <= reserved, "released \(bytes) bytes of a body budget holding \(reserved)")
+            reserved = max(0, reserved - bytes)
+            gauge?.record(reserved)
+        }
+    }
+
+    /// Bytes reserved now. For tests, which check that every path gives back what it took.
+    var reserved: Int { reservedBytes.withLock { $0 } }
+}

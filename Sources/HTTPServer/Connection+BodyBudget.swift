@@ -1,0 +1,28 @@
+/// The connection's share of the server-wide request-body budget (`HTTPLimits.maxBufferedBodyBytes`).
+///
+/// A request's body is reserved before it is read: the declared Content-Length once the head is parsed, each
+/// chunk's declared size before its data. `reservedBodyBytes` holds what the current request reserved; it is
+/// released when the response is queued (`deliver`), handed to the worker job that runs the request (which
+/// releases it when the responder is done), released on a takeover, and released by `close`, so every way a
+/// request ends gives back exactly what it took. Everything here runs on the connection's queue.
+extension Connection {
+    /// Reserves `bytes` of the body being read in the server-wide budget; when they do not fit, answers 503 +
+    /// Retry-After and closes, as for any request the server refuses before reading it.
+    func reserveBody(_ bytes: Int) -> Bool {
+        if context.bodyBudget.reserve(bytes) {
+            reservedBodyBytes += bytes
+            return true
+        }
+        context.logger.debug("request body refused: the body budget is full", metadata: ["bytes": "\(bytes)"])
+        respondWithError(.serviceUnavailable, "The server holds too many request bodies (the limit "
+            + "maxBufferedBodyBytes = \(context.bodyBudget.limit) bytes); retry later.", retry: true)
+        return false
+    }
+
+    /// Gives back the current request's reservation: its response is queued, or the connection is closing.
+    /// Safe to call more than once.
+    func releaseBody() {
+        context.bodyBudget.release(reservedBodyBytes)
+        reservedBodyBytes = 0
+    }
+}
