@@ -68,6 +68,10 @@ struct ServerOptions: ParsableCommand {
     @Option(help: help("Largest request body in bytes (413 beyond).", .maxBodyBytes, "\(defaults.maxBodyBytes)"))
     var maxBodyBytes: String?
 
+    @Option(help: help("Request-body bytes all connections together may buffer (503 beyond).", .maxBufferedBodyBytes,
+                       "\(defaults.maxBufferedBodyBytes)"))
+    var maxBufferedBodyBytes: String?
+
     @Option(help: help("Largest request header section in bytes.", .maxHeaderBytes, "\(defaults.maxHeaderBytes)"))
     var maxHeaderBytes: String?
 
@@ -152,6 +156,7 @@ enum EnvironmentVariable: String, CaseIterable {
     case shutdownDelay = "JACOBIAN_SHUTDOWN_DELAY"
     case drainTimeout = "JACOBIAN_DRAIN_TIMEOUT"
     case maxBodyBytes = "JACOBIAN_MAX_BODY_BYTES"
+    case maxBufferedBodyBytes = "JACOBIAN_MAX_BUFFERED_BODY_BYTES"
     case maxHeaderBytes = "JACOBIAN_MAX_HEADER_BYTES"
     case maxExpressionLength = "JACOBIAN_MAX_EXPRESSION_LENGTH"
     case maxNodes = "JACOBIAN_MAX_NODES"

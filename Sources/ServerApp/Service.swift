@@ -61,6 +61,7 @@ public final class Service: Sendable {
         logger.notice("listening on \(c.host):\(port)", metadata: [
             "workers": .stringConvertible(c.workers), "queue_depth": .stringConvertible(c.queueDepth),
             "max_connections": .stringConvertible(c.maxConnections), "max_body_bytes": .stringConvertible(c.maxBodyBytes),
+            "max_buffered_body_bytes": .stringConvertible(c.maxBufferedBodyBytes),
             "cache_size": .stringConvertible(c.cacheSize),
         ])
         return port

@@ -62,6 +62,8 @@ public enum ServiceCommandLine {
         resolver.set(&c.shutdownDelay, options.shutdownDelay, .shutdownDelay, .seconds(in: 0...3600))
         resolver.set(&c.drainTimeout, options.drainTimeout, .drainTimeout, .seconds(in: 0.001...3600))
         resolver.set(&c.maxBodyBytes, options.maxBodyBytes, .maxBodyBytes, .integer(in: 1...(1 << 30)))
+        resolver.set(&c.maxBufferedBodyBytes, options.maxBufferedBodyBytes, .maxBufferedBodyBytes,
+                     .integer(in: 1...(1 << 40)))
         resolver.set(&c.maxHeaderBytes, options.maxHeaderBytes, .maxHeaderBytes, .integer(in: 1024...(1 << 20)))
         let count = SettingParser<Int>.integer(in: 1...100_000_000)
         resolver.set(&c.maxExpressionLength, options.maxExpressionLength, .maxExpressionLength, count)

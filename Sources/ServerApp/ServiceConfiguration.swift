@@ -53,6 +53,11 @@ public struct ServiceConfiguration: Sendable, Hashable {
 
     /// Largest request body in bytes. Default 1 MiB: ample for JSON functions and points; 413 beyond.
     public var maxBodyBytes: Int = 1 << 20
+    /// Request-body bytes the whole process may buffer at once, across all connections and both protocols.
+    /// Default 256 MiB (`HTTPLimits.maxBufferedBodyBytes`): far above what the workers can consume at once, far
+    /// below a container's memory; 503 with Retry-After beyond. Keep it at least `maxBodyBytes`, or larger
+    /// bodies are always refused.
+    public var maxBufferedBodyBytes: Int = 256 << 20
     /// Largest header section in bytes. Default 16 KiB; 431 beyond.
     public var maxHeaderBytes: Int = 16384
     /// Characters in one formula. Default 10,000 (`EngineLimits.maxExpressionLength`).
@@ -103,6 +108,7 @@ public struct ServiceConfiguration: Sendable, Hashable {
     public var serverConfiguration: HTTPServerConfiguration {
         var limits = HTTPLimits()
         limits.maxBodyBytes = maxBodyBytes
+        limits.maxBufferedBodyBytes = maxBufferedBodyBytes
         limits.maxHeaderSectionBytes = maxHeaderBytes
         var timeouts = HTTPTimeouts()
         timeouts.requestHead = requestHeadTimeout

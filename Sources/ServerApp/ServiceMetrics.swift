@@ -7,7 +7,8 @@ import Synchronization
 /// - the request metrics this type records (`http_requests_total`, `http_request_duration_seconds`),
 /// - the compiled-function cache counters, refreshed at each scrape (`jacobian_cache_*`),
 /// - and every swift-metrics metric of the other modules (the server's `http_open_connections`,
-///   `http_worker_queue_depth`, `http_requests_in_flight`, `http_requests_rejected_total`), once
+///   `http_worker_queue_depth`, `http_requests_in_flight`, `http_requests_rejected_total`,
+///   `http_buffered_body_bytes`), once
 ///   `bootstrapMetricsSystem()` has made this registry the process's swift-metrics backend.
 ///
 /// Its own metrics are registered on the registry directly, not through the global `MetricsSystem`, so that tests

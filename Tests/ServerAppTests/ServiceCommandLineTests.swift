@@ -25,6 +25,7 @@ import Testing
         #expect(c.host == "0.0.0.0")
         #expect(c.port == 8080)
         #expect(c.maxBodyBytes == 1_048_576)
+        #expect(c.maxBufferedBodyBytes == 268_435_456)
         #expect(c.drainTimeout == .seconds(25))
         #expect(c.logLevel == .info)
     }
@@ -34,7 +35,7 @@ import Testing
             "--host", "127.0.0.1", "--port", "0", "--backlog", "16", "--workers", "3", "--queue-depth", "7",
             "--max-connections", "9", "--request-head-timeout", "1.5", "--request-body-timeout", "2",
             "--idle-timeout", "3", "--write-timeout", "4", "--shutdown-delay", "0", "--drain-timeout", "0.25",
-            "--max-body-bytes", "2048", "--max-header-bytes", "4096", "--max-expression-length", "100",
+            "--max-body-bytes", "2048", "--max-buffered-body-bytes", "65536", "--max-header-bytes", "4096", "--max-expression-length", "100",
             "--max-nodes", "200", "--max-inputs", "5", "--max-outputs", "6", "--max-batch-size", "10",
             "--max-iterations", "50", "--max-solver-dimension", "20", "--solve-time-limit", "1.5", "--http2", "off", "--http2-max-concurrent-streams", "7", "--cache-size", "8", "--log-level", "DEBUG", "--log-format", "json",
         ]))
@@ -44,6 +45,7 @@ import Testing
         #expect(c.idleTimeout == .seconds(3) && c.writeTimeout == .seconds(4))
         #expect(c.shutdownDelay == .zero && c.drainTimeout == .milliseconds(250))
         #expect(c.maxBodyBytes == 2048 && c.maxHeaderBytes == 4096 && c.maxExpressionLength == 100)
+        #expect(c.maxBufferedBodyBytes == 65536)
         #expect(c.maxNodes == 200 && c.maxInputs == 5 && c.maxOutputs == 6 && c.maxBatchSize == 10)
         #expect(c.maxIterations == 50)
         #expect(c.maxSolverDimension == 20 && c.solveTimeLimit == .milliseconds(1500))
@@ -55,9 +57,11 @@ import Testing
         let c = try #require(configuration([], [
             "PORT": "9090", "HOST": "::", "JACOBIAN_WORKERS": "2", "JACOBIAN_DRAIN_TIMEOUT": "10",
             "JACOBIAN_LOG_LEVEL": "warning", "JACOBIAN_CACHE_SIZE": "32", "JACOBIAN_MAX_BODY_BYTES": "4096",
+            "JACOBIAN_MAX_BUFFERED_BODY_BYTES": "8192",
         ]))
         #expect(c.port == 9090 && c.host == "::" && c.workers == 2 && c.drainTimeout == .seconds(10))
         #expect(c.logLevel == .warning && c.cacheSize == 32 && c.maxBodyBytes == 4096)
+        #expect(c.maxBufferedBodyBytes == 8192)
     }
 
     @Test func aFlagBeatsItsVariableAndAnEmptyVariableIsUnset() throws {
@@ -77,6 +81,7 @@ import Testing
         (["--log-level", "verbose"], "--log-level", "one of trace, debug, info, notice, warning, error or critical"),
         (["--log-format", "xml"], "--log-format", "one of logfmt or json"),
         (["--max-body-bytes", "0"], "--max-body-bytes", "an integer from 1"),
+        (["--max-buffered-body-bytes", "0"], "--max-buffered-body-bytes", "an integer from 1 to 1099511627776"),
         (["--host", "a b"], "--host", "a host name or an IP address"),
     ])
     func invalidFlagsExitWithStatus2NamingTheFlag(arguments: [String], flag: String, expected: String) throws {
@@ -133,12 +138,14 @@ import Testing
         c.port = 1234
         c.workers = 3
         c.maxBodyBytes = 999
+        c.maxBufferedBodyBytes = 4096
         c.idleTimeout = .seconds(5)
         c.maxExpressionLength = 77
         c.maxBatchSize = 12
         c.maxIterations = 40
         let server = c.serverConfiguration
         #expect(server.port == 1234 && server.workerCount == 3 && server.limits.maxBodyBytes == 999)
+        #expect(server.limits.maxBufferedBodyBytes == 4096)
         #expect(server.timeouts.idle == .seconds(5))
         #expect(c.engineLimits.maxExpressionLength == 77 && c.engineLimits.maxBatchSize == 12)
         #expect(c.apiConfiguration.maxIterations == 40)
