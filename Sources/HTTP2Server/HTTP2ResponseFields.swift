@@ -19,7 +19,7 @@ struct HTTP2ResponseFields {
     private(set) var fields: [(name: String, value: String)] = []
 
     /// The fields for `response`; `date` is the current IMF-fixdate. Throws when a field name is not a
-    /// token or a value holds CR, LF or NUL, which would corrupt the header block.
+    /// token or a value holds a control character (the same rule as HTTP/1.1's, `HTTPFieldValidation`).
     init(_ response: HTTPResponse, date: String) throws(InvalidResponse) {
         fields.reserveCapacity(response.headers.count + 3)
         fields.append((":status", String(response.status.code)))
@@ -27,10 +27,10 @@ struct HTTP2ResponseFields {
         for (name, value) in response.headers {
             let lowercased = name.lowercased()
             if Self.dropped.contains(lowercased) { continue }
-            guard !name.isEmpty, name.utf8.allSatisfy(Self.isTokenByte) else {
+            guard HTTPFieldValidation.isValidName(name) else {
                 throw InvalidResponse(description: "response header name '\(name)' is not a token")
             }
-            guard !value.utf8.contains(where: { $0 == 0 || $0 == 10 || $0 == 13 }) else {
+            guard HTTPFieldValidation.isValidValue(value) else {
                 throw InvalidResponse(description: "response header '\(name)' has a control character in its value")
             }
             fields.append((lowercased, value))
@@ -61,17 +61,6 @@ struct HTTP2ResponseFields {
                            flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue))
             }
             return pairs.withUnsafeBufferPointer(body)
-        }
-    }
-
-    /// RFC 9110 §5.6.2 tchar.
-    private static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
         }
     }
 }

@@ -98,3 +98,18 @@ enum HTTPGrammar {
         }
     }
 }
+
+/// Validation of the header fields a handler sets, shared by every protocol that sends them (HTTP/1.1 here,
+/// HTTP/2 in HTTP2Server), so that a field refused on one is refused on the other.
+public enum HTTPFieldValidation {
+    /// Whether `name` is a field name: a non-empty token (RFC 9110 §5.1, §5.6.2).
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy(HTTPGrammar.isTokenChar)
+    }
+
+    /// Whether `value` is a field value: visible characters, spaces and tabs, no CR, LF, NUL or other control
+    /// (RFC 9110 §5.5), which is what header injection needs.
+    public static func isValidValue(_ value: String) -> Bool {
+        value.utf8.allSatisfy(HTTPGrammar.isFieldValueChar)
+    }
+}

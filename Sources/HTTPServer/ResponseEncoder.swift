@@ -32,10 +32,10 @@ struct ResponseEncoder {
                 || name.equalsIgnoringASCIICase("Connection") || name.equalsIgnoringASCIICase("Date") {
                 continue
             }
-            guard !name.isEmpty, name.utf8.allSatisfy(HTTPGrammar.isTokenChar) else {
+            guard HTTPFieldValidation.isValidName(name) else {
                 throw InvalidResponse(description: "response header name '\(name)' is not a token")
             }
-            guard value.utf8.allSatisfy(HTTPGrammar.isFieldValueChar) else {
+            guard HTTPFieldValidation.isValidValue(value) else {
                 throw InvalidResponse(description: "response header '\(name)' has a control character in its value")
             }
             head.append(contentsOf: name.utf8)

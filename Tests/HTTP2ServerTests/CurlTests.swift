@@ -72,6 +72,15 @@ import HTTPServer
         }
     }
 
+    /// The same field rule as HTTP/1.1 (`HTTPFieldValidation`): a control character in a value is a 500 on both.
+    @Test func controlCharacterInAHandlerHeaderBecomes500AsOverHTTP1() throws {
+        try withH2Server { _, port in
+            let response = try curl(["--http2-prior-knowledge"], "http://127.0.0.1:\(port)/control-header")
+            #expect(response.status == 500)
+            #expect(response.header("x-control") == nil)
+        }
+    }
+
     @Test func upgradeAnswers101AndContinuesOnStream1() throws {
         try withH2Server { _, port in
             let result = try runProcess("/usr/bin/curl", ["-sS", "-v", "--max-time", "10", "--http2",

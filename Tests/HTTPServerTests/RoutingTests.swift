@@ -68,6 +68,14 @@ import Testing
         }
     }
 
+    @Test func rfc9110_5_5_controlCharacterInAResponseHeaderBecomes500() throws {
+        try withServer { _, port in
+            let client = try RawClient(port: port)
+            try client.send(get("/control-header"))
+            #expect(try client.readResponse().status == 500)
+        }
+    }
+
     /// The reason phrase is `*( HTAB / SP / VCHAR / obs-text )` (RFC 9112 §4); one with CR LF would inject
     /// fields into the status line, and used to be sent as it was.
     @Test func rfc9112_4_reasonPhraseInjectionBecomes500() throws {

@@ -36,6 +36,9 @@ public enum TestRoutes {
         router.add("GET", "/bad-header") { _ in
             HTTPResponse(status: .ok, headers: ["X-Injected": "a\r\nSet-Cookie: evil=1"], body: [])
         }
+        router.add("GET", "/control-header") { _ in
+            HTTPResponse(status: .ok, headers: ["X-Control": "a\u{01}b"], body: [])
+        }
         router.add("GET", "/close") { _ in HTTPResponse(status: .ok, headers: ["Connection": "close"], body: Array("bye".utf8)) }
         router.add("GET", "/connection-header") { _ in
             HTTPResponse(status: .ok, headers: ["Connection": "close", "X-Custom": "Kept", "Keep-Alive": "5"],
