@@ -29,9 +29,10 @@ public struct Router: Sendable {
     }
 
     /// The methods allowed on `path`, sorted, with HEAD wherever GET is and OPTIONS always; nil for an
-    /// unknown path.
+    /// unknown path. For `*` (the asterisk-form of `OPTIONS *`, RFC 9112 §3.2.4), the methods of any route.
     public func allowedMethods(for path: String) -> [String]? {
-        guard let methods = routes[path] else { return nil }
+        let methods = path == "*" ? routes.values.reduce(into: [:]) { $0.merge($1) { first, _ in first } } : routes[path]
+        guard let methods else { return nil }
         var allowed = Set(methods.keys)
         if allowed.contains("GET") { allowed.insert("HEAD") }
         allowed.insert("OPTIONS")
@@ -48,6 +49,10 @@ public struct Router: Sendable {
         return { request in
             guard Router.knownMethods.contains(request.method) else {
                 return errors(.notImplemented, "The method \(request.method) is not implemented.")
+            }
+            if request.method == "OPTIONS", request.path == "*" {
+                // A question about the server itself (RFC 9110 §9.3.7): what it can do on some resource.
+                return HTTPResponse(status: .noContent, headers: ["Allow": self.allowedMethods(for: "*")!.joined(separator: ", ")])
             }
             guard let methods = routes[request.path] else {
                 return errors(.notFound, "No resource at \(request.path).")

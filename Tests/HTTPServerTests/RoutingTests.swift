@@ -1,3 +1,4 @@
+import Foundation
 import HTTPServer
 import TestSupport
 import Testing
@@ -65,6 +66,17 @@ import Testing
             let response = try client.readResponse()
             #expect(response.status == 500)
             #expect(response.header("Set-Cookie") == nil)
+        }
+    }
+
+    @Test func rfc9110_9_3_7_optionsAsteriskListsTheServersMethods() throws {
+        try withServer { _, port in
+            let client = try RawClient(port: port)
+            try client.send("OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.status == 204)
+            let allow = Set((response.header("Allow") ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            #expect(allow.isSuperset(of: ["GET", "HEAD", "POST", "OPTIONS"]), "\(allow)")
         }
     }
 
