@@ -1,3 +1,5 @@
+import JacobianEngine
+
 /// Typed, pointer-aware access to a JSON object in a request, so that every complaint names its field.
 ///
 /// Unknown members are refused (with a suggestion) rather than ignored: a misspelt `max_iteration` silently
@@ -16,7 +18,7 @@ struct FieldReader {
         self.pointer = pointer
         for key in object.keys where !allowed.contains(key) {
             var message = "unknown field '\(key)' in \(FieldReader.name(pointer))"
-            if let suggestion = closestMatch(to: key, among: allowed) { message += "; did you mean '\(suggestion)'?" }
+            if let suggestion = Suggestion.closest(to: key, among: allowed) { message += "; did you mean '\(suggestion)'?" }
             throw Problem.invalid(JSONPointer.appending(pointer, key), message)
         }
     }
@@ -89,7 +91,7 @@ struct FieldReader {
         if let match = all.first(where: { $0.rawValue == raw }) { return match }
         let names = all.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         var message = "unknown \(key) '\(raw)'; expected one of \(names)"
-        if let suggestion = closestMatch(to: raw, among: all.map(\.rawValue)) { message += " (did you mean '\(suggestion)'?)" }
+        if let suggestion = Suggestion.closest(to: raw, among: all.map(\.rawValue)) { message += " (did you mean '\(suggestion)'?)" }
         throw Problem.invalid(path(key), message)
     }
 
@@ -132,33 +134,4 @@ struct FieldReader {
         }
         return result
     }
-}
-
-/// The candidate closest to `word` by edit distance, if it is close enough to be a plausible typo.
-func closestMatch(to word: String, among candidates: [String]) -> String? {
-    let word = Array(word.lowercased().utf8.prefix(64))
-    var best: (candidate: String, distance: Int)?
-    for candidate in candidates {
-        let distance = editDistance(word, Array(candidate.lowercased().utf8))
-        if distance <= max(1, min(word.count, candidate.utf8.count) / 3), distance < (best?.distance ?? .max) {
-            best = (candidate, distance)
-        }
-    }
-    return best?.candidate
-}
-
-/// Levenshtein distance between two byte strings (inputs are short: field names and keywords).
-private func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
-    if a.isEmpty { return b.count }
-    var previous = Array(0...b.count)
-    var current = previous
-    for i in 1...a.count {
-        current[0] = i
-        for j in stride(from: 1, through: b.count, by: 1) {
-            let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-        }
-        swap(&previous, &current)
-    }
-    return previous[b.count]
 }

@@ -1,9 +1,9 @@
 /// "Did you mean ...?" for misspelt names: the closest candidate by edit distance, if it is close enough to be a
 /// likely typo (one edit for short names, two for longer ones, never as many edits as the longer name has letters),
-/// or a candidate equal up to letter case.
-enum Suggestion {
+/// or a candidate equal up to letter case. Public so that the API suggests request fields by the same rule.
+public enum Suggestion {
     /// The best candidate for `name`, or nil. Ties go to the alphabetically first candidate, for stable messages.
-    static func closest(to name: String, among candidates: some Sequence<String>) -> String? {
+    public static func closest(to name: String, among candidates: some Sequence<String>) -> String? {
         // Long identifiers cannot be typos of short built-in names; skipping them keeps this O(candidates).
         guard name.utf8.count <= 64 else { return nil }
         let lowered = name.lowercased()
