@@ -15,16 +15,27 @@ public final class JacobianEngine: Sendable {
     static let cacheCostCapacity = 8_000_000
 
     private struct Key: Hashable, Sendable {
-        var spec: FunctionSpec
+        /// How the function was identified: by its specification, or by a caller's canonical form of it.
+        enum Identity: Hashable, Sendable {
+            case specification(FunctionSpec)
+            case canonical(FunctionKey)
+        }
+        var identity: Identity
         var variable: DifferentiationVariable
         /// Where the specification holds -0.0. `FunctionSpec` equality follows `Double`'s, where 0 == -0, but the
         /// sign of a zero can change the function (atan2(-0, -1) = -π, atan2(0, -1) = π), so it is part of the key.
         var negativeZeros: [String]
 
         init(spec: FunctionSpec, variable: DifferentiationVariable) {
-            self.spec = spec
+            identity = .specification(spec)
             self.variable = variable
             negativeZeros = Self.negativeZeros(in: spec)
+        }
+
+        init(canonical key: FunctionKey, variable: DifferentiationVariable) {
+            identity = .canonical(key)
+            self.variable = variable
+            negativeZeros = []
         }
 
         /// The JSON pointers of the -0.0 numbers in `spec` (usually none, and then nothing is allocated).
@@ -91,8 +102,35 @@ public final class JacobianEngine: Sendable {
             return found
         }
         if let cached { return cached }
+        return try compileAndCache(spec, variable: variable, under: key, extraCost: 0)
+    }
+
+    /// The function cached under a caller's canonical key, counting a hit or a miss: how a server finds a
+    /// function it has seen before without decoding its specification again.
+    public func cachedFunction(
+        for key: FunctionKey, withRespectTo variable: DifferentiationVariable = .input
+    ) -> CompiledFunction? {
+        state.withLock { state in
+            let found = state.cache.value(for: Key(canonical: key, variable: variable))
+            if found == nil { state.misses += 1 } else { state.hits += 1 }
+            return found
+        }
+    }
+
+    /// Compiles `spec` (after `cachedFunction(for:withRespectTo:)` missed) and caches it under `key`, which the
+    /// caller derived from the same specification.
+    public func compile(
+        _ spec: FunctionSpec, withRespectTo variable: DifferentiationVariable = .input, cachingUnder key: FunctionKey
+    ) throws(EngineError) -> CompiledFunction {
+        try compileAndCache(spec, variable: variable, under: Key(canonical: key, variable: variable),
+                            extraCost: key.bytes.count / 8)
+    }
+
+    private func compileAndCache(
+        _ spec: FunctionSpec, variable: DifferentiationVariable, under key: Key, extraCost: Int
+    ) throws(EngineError) -> CompiledFunction {
         let compiled = try Self.compileUncached(spec, variable: variable, limits: limits)
-        let cost = Self.cacheCost(of: spec)
+        let cost = Self.cacheCost(of: spec) + extraCost
         return state.withLock { $0.cache.insert(compiled, for: key, cost: cost) }
     }
 
@@ -106,7 +144,11 @@ public final class JacobianEngine: Sendable {
 
     /// The cached specifications from most to least recently used, for tests of the eviction order.
     var cachedSpecificationsByRecency: [FunctionSpec] {
-        state.withLock { $0.cache.keysByRecency.map(\.spec) }
+        state.withLock { state in
+            state.cache.keysByRecency.compactMap { key in
+                if case .specification(let spec) = key.identity { spec } else { nil }
+            }
+        }
     }
 
     private static func compileUncached(

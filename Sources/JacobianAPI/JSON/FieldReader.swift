@@ -64,17 +64,43 @@ struct FieldReader {
 
     func integer(_ key: String, default fallback: Int, in range: ClosedRange<Int>, limitName: String? = nil) throws(Problem) -> Int {
         guard has(key) else { return fallback }
-        let number = try number(key)
-        guard number.rounded() == number, abs(number) < 1e15 else {
-            throw Problem.invalid(path(key), "\(key) must be an integer, got \(JSONWriter.format(number))")
-        }
-        let integer = Int(number)
+        let integer = try integer(key)
         guard range.contains(integer) else {
             var message = "\(key) must be between \(range.lowerBound) and \(range.upperBound), got \(integer)"
             if let limitName { message += " (limit \(limitName))" }
             throw Problem.invalid(path(key), message)
         }
         return integer
+    }
+
+    /// A required whole number, of any size that fits an `Int`; its range is for the caller to check.
+    func integer(_ key: String) throws(Problem) -> Int {
+        let number = try number(key)
+        guard number.rounded() == number, abs(number) < 1e15 else {
+            throw Problem.invalid(path(key), "\(key) must be an integer, got \(JSONWriter.format(number))")
+        }
+        return Int(number)
+    }
+
+    /// The elements of a required array.
+    func array(_ key: String) throws(Problem) -> [JSONValue] {
+        guard case .array(let elements) = try value(key) else {
+            throw Problem.invalid(path(key), "\(key) must be an array, found \(try value(key).typeName)")
+        }
+        return elements
+    }
+
+    /// A required array of strings.
+    func strings(_ key: String) throws(Problem) -> [String] {
+        var result: [String] = []
+        for (index, element) in try array(key).enumerated() {
+            guard case .string(let string) = element else {
+                throw Problem.invalid(JSONPointer.appending(path(key), index),
+                    "\(key) must hold strings; item \(index) is \(element.typeName)")
+            }
+            result.append(string)
+        }
+        return result
     }
 
     func string(_ key: String) throws(Problem) -> String {

@@ -17,12 +17,8 @@ struct JacobianEndpoint {
 
     func run(_ body: JSONValue) throws(Problem) -> Outcome {
         let request = try JacobianRequest(body, maxBatchSize: engine.limits.maxBatchSize)
-        let function: CompiledFunction
-        do {
-            function = try engine.compile(request.function, withRespectTo: request.variable)
-        } catch {
-            throw EngineProblems.problem(from: error, functionPointer: "/function", pointPointer: request.pointPointer)
-        }
+        let function = try RequestFunction.compile(request.function, at: "/function", withRespectTo: request.variable,
+                                                   engine: engine)
         do {
             let results = request.isBatch
                 ? try function.jacobians(at: request.points, mode: request.mode, limits: engine.limits)

@@ -8,7 +8,8 @@ struct JacobianRequest {
         case singularValues = "singular_values"
     }
 
-    var function: FunctionSpec
+    /// The `function` member as sent; `RequestFunction` compiles it (from the cache when seen before).
+    var function: JSONValue
     /// The points to evaluate at; one entry when the request gave `point`.
     var points: [[Double]]
     /// True when the request gave `points` (a batch), false for `point`.
@@ -22,9 +23,9 @@ struct JacobianRequest {
     /// Decodes and validates the request's shape; the engine validates the function itself.
     init(_ body: JSONValue, maxBatchSize: Int) throws(Problem) {
         let reader = try FieldReader(body, at: "", allowed: Self.fields)
-        function = try EngineProblems.functionSpec(try reader.value("function"), at: "/function")
+        function = try reader.value("function")
         variable = try reader.choice("wrt", default: .input, among: [.input, .parameters])
-        if variable == .parameters, case .expression = function {
+        if variable == .parameters, case .object(let object) = function, object["type"] == .string("expression") {
             throw Problem.invalid("/wrt", "wrt 'parameters' needs a network function; an expression function has only inputs")
         }
         mode = try reader.choice("mode", default: .auto, among: [.auto, .forward, .reverse])

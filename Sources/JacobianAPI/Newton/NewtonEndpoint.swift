@@ -18,7 +18,7 @@ struct NewtonEndpoint {
 
     func run(_ body: JSONValue) throws(Problem) -> Outcome {
         let reader = try FieldReader(body, at: "", allowed: Self.fields)
-        let spec = try EngineProblems.functionSpec(try reader.value("function"), at: "/function")
+        let function = try RequestFunction.compile(try reader.value("function"), at: "/function", engine: engine)
         let point = try reader.numbers("point")
         let defaults = NewtonOptions()
         var options = NewtonOptions()
@@ -30,12 +30,6 @@ struct NewtonEndpoint {
         options.stepTolerance = try reader.nonNegativeNumber("step_tolerance", default: defaults.stepTolerance)
         options.damping = try reader.positiveNumber("damping", default: defaults.damping)
 
-        let function: CompiledFunction
-        do {
-            function = try engine.compile(spec)
-        } catch {
-            throw EngineProblems.problem(from: error, functionPointer: "/function", pointPointer: { _ in "/point" })
-        }
         guard point.count == function.inputCount else {
             throw Problem.invalid("/point", "point has \(point.count) entries but the function has \(function.inputCount) inputs (\(function.columnNames.joined(separator: ", ")))")
         }

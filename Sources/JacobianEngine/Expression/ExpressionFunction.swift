@@ -30,8 +30,13 @@ public struct ExpressionFunction: Codable, Hashable, Sendable {
 
     private enum CodingKeys: String, CodingKey { case inputs, outputs, constants, definitions }
 
-    /// Decodes the JSON form; `constants` and `definitions` default to empty.
+    /// The members of the JSON form, `type` (the `FunctionSpec` tag) included.
+    public static let jsonFields = ["type", "inputs", "outputs", "constants", "definitions"]
+
+    /// Decodes the JSON form (unknown members refused; `type` is the `FunctionSpec` tag); `constants` and
+    /// `definitions` default to empty.
     public init(from decoder: any Decoder) throws {
+        try decoder.refuseUnknownKeys(allowed: Self.jsonFields)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         inputs = try container.decode([InputDeclaration].self, forKey: .inputs)
         outputs = try container.decode([String].self, forKey: .outputs)
@@ -84,6 +89,7 @@ public enum InputDeclaration: Codable, Hashable, Sendable {
                 codingPath: decoder.codingPath,
                 debugDescription: "an input is a name like \"t\" or an object like {\"name\": \"x\", \"size\": 3}"))
         }
+        try decoder.refuseUnknownKeys(allowed: ["name", "size"])
         let name = try container.decode(String.self, forKey: .name)
         // Decoded as a number and checked here: decoding a fractional or huge number as Int fails, on Linux, with
         // no path and "not valid JSON", which would tell the client nothing.

@@ -1,9 +1,8 @@
 /// A feed-forward network, applied layer by layer to a point like `torch.nn.Sequential`.
 ///
 /// JSON: `{"layers": [{"type": "linear", "weight": [[...], ...], "bias": [...]}, {"type": "relu"}, ...]}`.
-/// Decoding checks shapes (rectangular weights, bias length equal to the weight's rows, each linear layer's input
-/// size equal to the previous linear layer's output size) and reports a violation as `DecodingError.dataCorrupted`
-/// whose coding path points at the offending field.
+/// Decoding checks the structure only (unknown members are refused); shapes and limits are checked, with a JSON
+/// Pointer into the specification, when the network is compiled.
 public struct NetworkFunction: Codable, Hashable, Sendable {
     /// The layers in application order.
     public var layers: [Layer]
@@ -15,27 +14,13 @@ public struct NetworkFunction: Codable, Hashable, Sendable {
 
     private enum CodingKeys: String, CodingKey { case layers }
 
-    /// Decodes the layers and checks that consecutive linear layers fit together.
+    /// The members of the JSON form, `type` (the `FunctionSpec` tag) included.
+    public static let jsonFields = ["type", "layers"]
+
+    /// Decodes the layers; a `type` member is allowed beside them (the `FunctionSpec` tag).
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        let layers = try container.decode([Layer].self, forKey: .layers)
-        guard !layers.isEmpty else {
-            throw DecodingError.dataCorruptedError(
-                forKey: .layers, in: container, debugDescription: "a network needs at least one layer")
-        }
-        var previousOutputSize: Int?
-        for (index, layer) in layers.enumerated() {
-            guard case .linear(let weight, _) = layer else { continue }
-            let inputSize = weight[0].count
-            if let previous = previousOutputSize, previous != inputSize {
-                throw DecodingError.dataCorrupted(DecodingError.Context(
-                    codingPath: container.codingPath + [CodingKeys.layers, IndexKey(index), Layer.FieldKey.weight],
-                    debugDescription: "layers[\(index)] takes \(inputSize) inputs but the previous linear layer "
-                        + "produces \(previous) outputs"))
-            }
-            previousOutputSize = weight.count
-        }
-        self.layers = layers
+        try decoder.refuseUnknownKeys(allowed: Self.jsonFields)
+        layers = try decoder.container(keyedBy: CodingKeys.self).decode([Layer].self, forKey: .layers)
     }
 
     /// Encodes `{"layers": [...]}`.
@@ -73,16 +58,28 @@ public enum Layer: Codable, Hashable, Sendable {
         case alpha, beta, threshold
     }
 
-    /// Decodes a layer by its `type` tag and checks a linear layer's shapes.
+    /// Each JSON layer type and the members it takes besides `type`: the one list both decoders (this `Codable`
+    /// conformance and the service's request reader) accept.
+    public static let fieldsByType: KeyValuePairs<String, [String]> = [
+        "linear": ["weight", "bias"], "relu": [], "leaky_relu": ["negative_slope"], "elu": ["alpha"], "tanh": [],
+        "sigmoid": [], "softplus": ["beta", "threshold"], "gelu": [], "softmax": [],
+    ]
+
+    /// Decodes a layer by its `type` tag, refusing members that type does not take.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: FieldKey.self)
         let type = try container.decode(String.self, forKey: .type)
+        guard let fields = Self.fieldsByType.first(where: { $0.key == type })?.value else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .type, in: container,
+                debugDescription: "unknown layer type '\(type)'; expected one of "
+                    + Self.fieldsByType.map(\.key).joined(separator: ", "))
+        }
+        try decoder.refuseUnknownKeys(allowed: ["type"] + fields)
         switch type {
         case "linear":
-            let weight = try container.decode([[Double]].self, forKey: .weight)
-            let bias = try container.decodeIfPresent([Double].self, forKey: .bias)
-            try Self.checkShapes(weight: weight, bias: bias, in: container)
-            self = .linear(weight: weight, bias: bias)
+            self = .linear(weight: try container.decode([[Double]].self, forKey: .weight),
+                           bias: try container.decodeIfPresent([Double].self, forKey: .bias))
         case "relu": self = .relu
         case "tanh": self = .tanh
         case "sigmoid": self = .sigmoid
@@ -92,36 +89,10 @@ public enum Layer: Codable, Hashable, Sendable {
             self = .leakyReLU(negativeSlope: try container.decodeIfPresent(Double.self, forKey: .negativeSlope) ?? 0.01)
         case "elu":
             self = .elu(alpha: try container.decodeIfPresent(Double.self, forKey: .alpha) ?? 1)
-        case "softplus":
+        default: // "softplus"
             self = .softplus(
                 beta: try container.decodeIfPresent(Double.self, forKey: .beta) ?? 1,
                 threshold: try container.decodeIfPresent(Double.self, forKey: .threshold) ?? 20)
-        default:
-            throw DecodingError.dataCorruptedError(
-                forKey: .type, in: container,
-                debugDescription: "unknown layer type '\(type)'; expected one of linear, relu, leaky_relu, elu, "
-                    + "tanh, sigmoid, softplus, gelu, softmax")
-        }
-    }
-
-    private static func checkShapes(
-        weight: [[Double]], bias: [Double]?, in container: KeyedDecodingContainer<FieldKey>
-    ) throws {
-        guard let columns = weight.first?.count, columns > 0 else {
-            throw DecodingError.dataCorruptedError(
-                forKey: .weight, in: container, debugDescription: "a linear layer's weight must have at least one "
-                    + "row and one column")
-        }
-        if let row = weight.firstIndex(where: { $0.count != columns }) {
-            throw DecodingError.dataCorrupted(DecodingError.Context(
-                codingPath: container.codingPath + [FieldKey.weight, IndexKey(row)],
-                debugDescription: "weight row \(row) has \(weight[row].count) entries but row 0 has \(columns); "
-                    + "every row must have the same length"))
-        }
-        if let bias, bias.count != weight.count {
-            throw DecodingError.dataCorruptedError(
-                forKey: .bias, in: container,
-                debugDescription: "bias has \(bias.count) entries but the weight has \(weight.count) rows")
         }
     }
 
@@ -150,13 +121,4 @@ public enum Layer: Codable, Hashable, Sendable {
             try container.encode(threshold, forKey: .threshold)
         }
     }
-}
-
-/// An array position in a coding path, so decoding errors point at `layers/2/weight/1`.
-struct IndexKey: CodingKey {
-    let intValue: Int?
-    var stringValue: String { String(intValue ?? 0) }
-    init(_ index: Int) { intValue = index }
-    init?(intValue: Int) { self.intValue = intValue }
-    init?(stringValue: String) { return nil }
 }

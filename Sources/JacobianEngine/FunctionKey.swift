@@ -1,0 +1,15 @@
+/// A caller's canonical form of a function specification, used as a compile-cache key so that a function seen
+/// before is found without decoding it again (see `JacobianEngine.cachedFunction(for:withRespectTo:)`).
+///
+/// The caller guarantees that equal specifications give equal bytes and different ones different bytes: for JSON,
+/// members sorted by key, numbers by their bit pattern (so `0.0` and `-0.0` differ, as they can change the
+/// function), independent of whitespace. The engine compares the bytes whole; it never interprets them.
+public struct FunctionKey: Hashable, Sendable {
+    /// The canonical bytes.
+    public let bytes: [UInt8]
+
+    /// A key from canonical bytes.
+    public init(canonicalBytes bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+}

@@ -1,0 +1,45 @@
+import JacobianEngine
+import Testing
+@testable import JacobianAPI
+
+/// The compile cache is keyed by the canonical form of `/function`: insensitive to member order, whitespace and
+/// number spelling, sensitive to every value, the sign of zero included.
+@Suite struct FunctionCacheKeyTests {
+    func key(_ text: String) throws -> FunctionKey {
+        CanonicalJSON.key(try JSONParser().parse(Array(text.utf8)))
+    }
+
+    @Test func memberOrderAndWhitespaceDoNotMatter() throws {
+        let a = try key(#"{"type": "expression", "inputs": ["t"], "outputs": ["t^2"], "constants": {"a": 1, "b": 2}}"#)
+        let b = try key("{\"constants\":{\"b\":2.0,\"a\":1e0},\n  \"outputs\":[\"t^2\"],\"inputs\":[\"t\"],\"type\":\"expression\"}")
+        #expect(a == b)
+    }
+
+    @Test func valuesAndSignedZerosMatter() throws {
+        let base = try key(#"{"constants": {"c": 0.0}}"#)
+        #expect(base != (try key(#"{"constants": {"c": -0.0}}"#)))
+        #expect(base != (try key(#"{"constants": {"d": 0.0}}"#)))
+        #expect(try key(#"["ab", "c"]"#) != key(#"["a", "bc"]"#))
+        #expect(try key(#"[[1], 2]"#) != key(#"[1, [2]]"#))
+    }
+
+    /// Over the API: the second request, reordered and re-spaced, is a cache hit; -0.0 in place of 0.0 is a miss
+    /// and gives the other branch of atan2.
+    @Test func reorderedFunctionHitsTheSameEntry() throws {
+        let engine = JacobianEngine()
+        let endpoint = JacobianEndpoint(engine: engine)
+        func run(_ text: String) throws -> [[Double]]? {
+            let outcome = try endpoint.run(try JSONParser().parse(Array(text.utf8)))
+            return outcome.results.first?.jacobian.rowArrays
+        }
+        _ = try run(#"{"function": {"type": "expression", "inputs": ["x"], "outputs": ["atan2(c, x)"], "constants": {"c": 0.0}}, "point": [-1]}"#)
+        #expect(engine.cacheStatistics.misses == 1)
+        _ = try run(#"{"point": [-1], "function": {"constants": {"c": 0}, "outputs": ["atan2(c, x)"],   "inputs": ["x"], "type": "expression"}}"#)
+        #expect(engine.cacheStatistics.hits == 1)
+        #expect(engine.cacheStatistics.entries == 1)
+        let positive = try endpoint.run(try JSONParser().parse(Array(#"{"function": {"type": "expression", "inputs": ["x"], "outputs": ["atan2(c, x)"], "constants": {"c": 0.0}}, "point": [-1]}"#.utf8)))
+        let negative = try endpoint.run(try JSONParser().parse(Array(#"{"function": {"type": "expression", "inputs": ["x"], "outputs": ["atan2(c, x)"], "constants": {"c": -0.0}}, "point": [-1]}"#.utf8)))
+        #expect(engine.cacheStatistics.entries == 2)
+        #expect(positive.results[0].value[0] > 3.14 && negative.results[0].value[0] < -3.14)
+    }
+}
