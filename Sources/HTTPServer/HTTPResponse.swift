@@ -12,6 +12,12 @@ public struct HTTPResponse: Sendable {
     public var headers: HTTPHeaders
     /// The body. For HEAD requests the server sends the length of this body but not its bytes.
     public var body: [UInt8]
+    /// The route that answered, as `Router` registered it (nil when no route matched the path): the label
+    /// metrics count by, known without looking the route up again. Never sent.
+    public var route: String?
+    /// Why the request failed, in one sentence (the problem's `detail`), for the access log, so that logging
+    /// never parses a body back. Never sent.
+    public var failureDetail: String?
 
     /// Creates a response.
     public init(status: HTTPStatus, headers: HTTPHeaders = [:], body: [UInt8] = []) {

@@ -5,7 +5,9 @@ public enum ProblemDetails {
     public static let response: HTTPErrorResponder = { status, detail in
         let body = "{\"type\":\"about:blank\",\"title\":\(jsonString(status.reason)),\"status\":\(status.code),"
             + "\"detail\":\(jsonString(detail))}"
-        return HTTPResponse(status: status, contentType: "application/problem+json", body: body)
+        var response = HTTPResponse(status: status, contentType: "application/problem+json", body: body)
+        response.failureDetail = detail
+        return response
     }
 
     /// `text` as a JSON string literal, escaped per RFC 8259 §7 (DEL too, so logs and terminals stay clean).

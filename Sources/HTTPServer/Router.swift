@@ -45,36 +45,46 @@ public struct Router: Sendable {
         errors: @escaping HTTPErrorResponder = ProblemDetails.response,
         logger: Logger = Logger(label: "HTTPServer.Router")
     ) -> HTTPResponder {
-        let routes = self.routes
+        let router = self
         return { request in
-            guard Router.knownMethods.contains(request.method) else {
-                return errors(.notImplemented, "The method \(request.method) is not implemented.")
+            // The path is looked up once; the response carries the matched route for the middleware around it.
+            let methods = router.routes[request.path]
+            var response = router.respond(to: request, methods: methods, errors: errors, logger: logger)
+            if methods != nil { response.route = request.path }
+            return response
+        }
+    }
+
+    private func respond(
+        to request: HTTPRequest, methods: [String: HTTPHandler]?, errors: HTTPErrorResponder, logger: Logger
+    ) -> HTTPResponse {
+        guard Router.knownMethods.contains(request.method) else {
+            return errors(.notImplemented, "The method \(request.method) is not implemented.")
+        }
+        if request.method == "OPTIONS", request.path == "*" {
+            // A question about the server itself (RFC 9110 §9.3.7): what it can do on some resource.
+            return HTTPResponse(status: .noContent, headers: ["Allow": allowedMethods(for: "*")!.joined(separator: ", ")])
+        }
+        guard let methods else {
+            return errors(.notFound, "No resource at \(request.path).")
+        }
+        let handler = methods[request.method] ?? (request.method == "HEAD" ? methods["GET"] : nil)
+        guard let handler else {
+            let allow = allowedMethods(for: request.path)!.joined(separator: ", ")
+            if request.method == "OPTIONS" {
+                return HTTPResponse(status: .noContent, headers: ["Allow": allow])
             }
-            if request.method == "OPTIONS", request.path == "*" {
-                // A question about the server itself (RFC 9110 §9.3.7): what it can do on some resource.
-                return HTTPResponse(status: .noContent, headers: ["Allow": self.allowedMethods(for: "*")!.joined(separator: ", ")])
-            }
-            guard let methods = routes[request.path] else {
-                return errors(.notFound, "No resource at \(request.path).")
-            }
-            let handler = methods[request.method] ?? (request.method == "HEAD" ? methods["GET"] : nil)
-            guard let handler else {
-                let allow = self.allowedMethods(for: request.path)!.joined(separator: ", ")
-                if request.method == "OPTIONS" {
-                    return HTTPResponse(status: .noContent, headers: ["Allow": allow])
-                }
-                var response = errors(.methodNotAllowed, "\(request.method) is not allowed on \(request.path).")
-                response.headers.replaceOrAdd("Allow", allow)
-                return response
-            }
-            do {
-                return try handler(request)
-            } catch {
-                logger.error("handler failed", metadata: [
-                    "method": "\(request.method)", "path": "\(request.path)", "error": "\(error)",
-                ])
-                return errors(.internalServerError, "The server could not complete the request.")
-            }
+            var response = errors(.methodNotAllowed, "\(request.method) is not allowed on \(request.path).")
+            response.headers.replaceOrAdd("Allow", allow)
+            return response
+        }
+        do {
+            return try handler(request)
+        } catch {
+            logger.error("handler failed", metadata: [
+                "method": "\(request.method)", "path": "\(request.path)", "error": "\(error)",
+            ])
+            return errors(.internalServerError, "The server could not complete the request.")
         }
     }
 }

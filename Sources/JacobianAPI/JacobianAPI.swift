@@ -66,7 +66,10 @@ public struct JacobianAPI: Sendable {
                 let body = try RequestBody.decode(request.body, contentType: request.headers["Content-Type"], parser: parser)
                 let outcome = try compute(body)
                 switch representation {
-                case .json: return Responses.json(try outcome.json())
+                case .json:
+                    var writer = JSONWriter()
+                    try outcome.writeJSON(into: &writer)
+                    return Responses.json(writer.bytes)
                 case .svg: return Responses.svg(outcome.svg())
                 }
             } catch {

@@ -37,9 +37,15 @@ public struct Matrix: Hashable, Sendable {
         set { storage[row * columns + column] = newValue }
     }
 
+    /// Row `index`, without copying it.
+    @inlinable
+    public func row(_ index: Int) -> ArraySlice<Double> {
+        storage[(index * columns)..<((index + 1) * columns)]
+    }
+
     /// The rows as nested arrays, the shape JSON responses use.
     public var rowArrays: [[Double]] {
-        (0..<rows).map { Array(storage[($0 * columns)..<(($0 + 1) * columns)]) }
+        (0..<rows).map { Array(row($0)) }
     }
 
     /// The transpose.

@@ -36,7 +36,7 @@ public func withRequestLogging(
             "bytes": .stringConvertible(response.body.count),
             "request_id": .string(requestID),
         ]
-        if code >= 400, let detail = problemDetail(response) {
+        if code >= 400, let detail = response.failureDetail {
             metadata["error"] = .string(detail)
         }
         logger.log(level: level, "request", metadata: metadata)
@@ -106,14 +106,4 @@ extension Double {
         let scale = pow(10, Double(places))
         return (self * scale).rounded() / scale
     }
-}
-
-/// The `detail` (or `title`) of a problem+json body, so that the access log says why a request failed.
-/// Bodies over 64 KiB are not parsed: error bodies are small, and logging must not cost more than the request.
-private func problemDetail(_ response: HTTPResponse) -> String? {
-    guard response.headers["Content-Type"]?.hasPrefix("application/problem+json") == true,
-        response.body.count <= 65_536,
-        let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
-    else { return nil }
-    return (object["detail"] as? String) ?? (object["title"] as? String)
 }

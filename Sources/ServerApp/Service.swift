@@ -39,12 +39,7 @@ public final class Service: Sendable {
         self.logger = logger
         var router = routes
         OperationalRoutes.add(to: &router, readiness: readiness, metrics: metrics, cacheTotals: cacheTotals)
-        let routed = router
-        let responder = withRequestLogging(
-            metrics.instrument(router.responder(logger: logger)) { request in
-                routed.allowedMethods(for: request.path) == nil ? "unmatched" : request.path
-            },
-            logger: logger)
+        let responder = withRequestLogging(metrics.instrument(router.responder(logger: logger)), logger: logger)
         var serverConfiguration = configuration.serverConfiguration
         serverConfiguration.protocols = protocols
         serverConfiguration.inlinePaths = OperationalRoutes.paths

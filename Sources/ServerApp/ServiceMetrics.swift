@@ -60,15 +60,13 @@ public final class ServiceMetrics: Sendable {
 
     /// Wraps `responder` to count each request by route, method and status and to time it.
     ///
-    /// `route` maps a request to its label: the route's path, or `unmatched` for paths no route serves; never the
-    /// raw path of an unknown URL, which would let clients create any number of time series.
-    public func instrument(_ responder: @escaping HTTPResponder, route: @escaping @Sendable (HTTPRequest) -> String)
-        -> HTTPResponder
-    {
+    /// The route label is the one `Router` set on the response, or `unmatched` for paths no route serves; never
+    /// the raw path of an unknown URL, which would let clients create any number of time series.
+    public func instrument(_ responder: @escaping HTTPResponder) -> HTTPResponder {
         return { [self] request in
             let started = ContinuousClock.now
             let response = responder(request)
-            record(route: route(request), method: request.method, status: response.status.code,
+            record(route: response.route ?? "unmatched", method: request.method, status: response.status.code,
                    duration: ContinuousClock.now - started)
             return response
         }

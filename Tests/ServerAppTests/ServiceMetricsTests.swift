@@ -14,10 +14,7 @@ import Testing
         router.add("POST", "/v1/jacobian") { _ in HTTPResponse(status: .ok) }
         router.add("GET", "/fail") { _ in ProblemDetails.response(.unprocessableContent, "bad") }
         OperationalRoutes.add(to: &router, readiness: readiness, metrics: metrics, cacheTotals: cacheTotals)
-        let routed = router
-        return metrics.instrument(router.responder()) { request in
-            routed.allowedMethods(for: request.path) == nil ? "unmatched" : request.path
-        }
+        return metrics.instrument(router.responder())
     }
 
     /// The value of the sample line `name{labels}` in the exposition text, or nil.

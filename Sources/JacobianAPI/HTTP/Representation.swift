@@ -3,10 +3,20 @@ import Pictures
 
 /// What a POST endpoint computed, before it is rendered in the representation the client asked for.
 protocol EndpointOutcome {
-    /// The JSON answer.
-    func json() throws(Problem) -> JSONValue
+    /// Writes the JSON answer.
+    func writeJSON(into writer: inout JSONWriter) throws(Problem)
     /// The picture: a heatmap, an arm or a trajectory.
     func svg() -> String
+}
+
+/// An outcome whose JSON answer is small enough to build as a value first (a Newton trajectory, an IK report).
+protocol JSONValueOutcome: EndpointOutcome {
+    /// The JSON answer.
+    func json() -> JSONValue
+}
+
+extension JSONValueOutcome {
+    func writeJSON(into writer: inout JSONWriter) { writer.value(json()) }
 }
 
 /// The two representations a POST endpoint can answer with, chosen by `?format=` or by the Accept header.
@@ -49,8 +59,8 @@ enum Representation: String {
 
 /// Responses the API builds.
 enum Responses {
-    static func json(_ value: JSONValue, status: HTTPStatus = .ok) -> HTTPResponse {
-        HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: JSONWriter.bytes(value))
+    static func json(_ body: [UInt8]) -> HTTPResponse {
+        HTTPResponse(status: .ok, headers: ["Content-Type": "application/json"], body: body)
     }
 
     static func svg(_ document: String) -> HTTPResponse {
@@ -60,8 +70,10 @@ enum Responses {
     /// A problem+json response: errors stay JSON whatever Accept says (RFC 9457 §3).
     static func problem(_ problem: Problem) -> HTTPResponse {
         let status = HTTPStatus(code: problem.kind.status, reason: reasonPhrase(problem.kind.status))
-        return HTTPResponse(status: status, headers: ["Content-Type": "application/problem+json"],
-                            body: JSONWriter.bytes(problem.json))
+        var response = HTTPResponse(status: status, headers: ["Content-Type": "application/problem+json"],
+                                    body: JSONWriter.bytes(problem.json))
+        response.failureDetail = problem.detail
+        return response
     }
 
     private static func reasonPhrase(_ code: Int) -> String {

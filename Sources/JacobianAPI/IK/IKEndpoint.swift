@@ -38,7 +38,7 @@ extension IKEndpoint {
     }
 }
 
-extension IKEndpoint.Outcome: EndpointOutcome {
+extension IKEndpoint.Outcome: JSONValueOutcome {
     func json() -> JSONValue {
         var object = JSONObject([
             ("delta", .numbers(result.delta)),

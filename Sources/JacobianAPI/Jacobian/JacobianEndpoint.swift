@@ -32,27 +32,47 @@ struct JacobianEndpoint {
 }
 
 extension JacobianEndpoint.Outcome: EndpointOutcome {
-    /// The JSON response: `value`, `jacobian` (or `results` for a batch), `shape`, `mode`, `columns`, extras.
-    func json() throws(Problem) -> JSONValue {
-        var object = JSONObject()
+    /// The JSON response: `value`, `jacobian` (or `results` for a batch), `shape`, `mode`, `columns`, extras;
+    /// written number by number into the output, which for a large batch is most of the response's cost.
+    func writeJSON(into writer: inout JSONWriter) throws(Problem) {
+        let entries = function.outputCount * (function.columnCount + 1)
+        writer.reserveCapacity(128 + results.count * entries * 20 + function.columnCount * 8)
+        writer.beginObject()
         if isBatch {
-            var items: [JSONValue] = []
-            items.reserveCapacity(results.count)
-            for result in results { items.append(.object(try members(of: result))) }
-            object.append("results", .array(items))
+            writer.key("results")
+            writer.beginArray()
+            for result in results {
+                writer.beginObject()
+                try writeMembers(of: result, into: &writer)
+                writer.endObject()
+            }
+            writer.endArray()
         } else {
-            object = try members(of: results[0])
+            try writeMembers(of: results[0], into: &writer)
         }
-        object.append("shape", .numbers([Double(function.outputCount), Double(function.columnCount)]))
-        object.append("mode", .string(mode.rawValue))
-        object.append("columns", .strings(function.columnNames))
-        return .object(object)
+        writer.key("shape")
+        writer.numbers([Double(function.outputCount), Double(function.columnCount)])
+        writer.key("mode")
+        writer.string(mode.rawValue)
+        writer.key("columns")
+        writer.beginArray()
+        for name in function.columnNames { writer.string(name) }
+        writer.endArray()
+        writer.endObject()
     }
 
-    private func members(of result: JacobianResult) throws(Problem) -> JSONObject {
-        var object = JSONObject([("value", .numbers(result.value)), ("jacobian", .rows(result.jacobian.rowArrays))])
+    private func writeMembers(of result: JacobianResult, into writer: inout JSONWriter) throws(Problem) {
+        writer.key("value")
+        writer.numbers(result.value)
+        writer.key("jacobian")
+        writer.beginArray()
+        for row in 0..<result.jacobian.rows {
+            writer.numbers(result.jacobian.row(row))
+        }
+        writer.endArray()
         if extras.contains(.sensitivity) {
-            object.append("sensitivity", Sensitivity(result.jacobian).json)
+            writer.key("sensitivity")
+            writer.value(Sensitivity(result.jacobian).json)
         }
         if extras.contains(.singularValues) {
             let values: [Double]
@@ -62,11 +82,13 @@ extension JacobianEndpoint.Outcome: EndpointOutcome {
                 throw Problem(.internalError, detail: "the singular value decomposition failed: \(error)")
             }
             let spectrum = Spectrum(singularValues: values, shape: (result.jacobian.rows, result.jacobian.columns))
-            object.append("singular_values", .numbers(values))
-            object.append("condition_number", spectrum.conditionNumber.map(JSONValue.number) ?? .null)
-            object.append("rank", .number(Double(spectrum.rank)))
+            writer.key("singular_values")
+            writer.numbers(values)
+            writer.key("condition_number")
+            writer.value(spectrum.conditionNumber.map(JSONValue.number) ?? .null)
+            writer.key("rank")
+            writer.number(Double(spectrum.rank))
         }
-        return object
     }
 }
 

@@ -65,7 +65,7 @@ struct NewtonEndpoint {
 /// Thrown from inside the solver's evaluation once the time budget is spent, to unwind the iteration.
 private struct SolveTimeLimitExceeded: Error {}
 
-extension NewtonEndpoint.Outcome: EndpointOutcome {
+extension NewtonEndpoint.Outcome: JSONValueOutcome {
     func json() -> JSONValue {
         .object([
             "step": .numbers(result.step),
