@@ -35,9 +35,9 @@ public struct HTTP2Configuration: Sendable, Hashable {
     /// the HTTP/1.1 idle timeout, so an idle client holds a connection no longer over either protocol.
     public var idleTimeout: Duration
     /// Request body bytes one connection may hold at once across its streams, not yet handed to a
-    /// responder. A stream whose DATA would pass it is answered 503. Default 4 MiB: four bodies at the
+    /// responder. A stream whose DATA would pass it is answered 503. Default 32 MiB: two bodies at the
     /// default `HTTPLimits.maxBodyBytes`; without it one connection could hold `maxConcurrentStreams` ×
-    /// `maxBodyBytes` (100 MiB) where an HTTP/1.1 connection holds one body. Every connection, of either
+    /// `maxBodyBytes` (1.6 GiB) where an HTTP/1.1 connection holds one body. Every connection, of either
     /// protocol, also draws on the server-wide `HTTPLimits.maxBufferedBodyBytes`, which bounds the process.
     public var maxBufferedRequestBytes: Int
 
@@ -48,7 +48,7 @@ public struct HTTP2Configuration: Sendable, Hashable {
         initialWindowSize: Int = 65535,
         streamResetRate: StreamResetRate = StreamResetRate(),
         idleTimeout: Duration = .seconds(60),
-        maxBufferedRequestBytes: Int = 4 << 20
+        maxBufferedRequestBytes: Int = 32 << 20
     ) {
         self.maxConcurrentStreams = min(max(1, maxConcurrentStreams), Int(Int32.max))
         self.maxHeaderListSize = min(max(1024, maxHeaderListSize), Int(Int32.max))

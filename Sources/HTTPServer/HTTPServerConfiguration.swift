@@ -87,15 +87,18 @@ public struct HTTPLimits: Sendable, Hashable {
     /// Most header fields in one request, answered 431 beyond. Default 100, as NIO and Hummingbird.
     public var maxHeaderCount: Int
     /// Largest request body, in bytes, answered 413 beyond: checked against Content-Length before reading,
-    /// and while decoding a chunked body. Default 1 MiB, ample for JSON function descriptions and points.
+    /// and while decoding a chunked body. Default 16 MiB: a batch of the engine's default `maxBatchSize`
+    /// (100,000) points of a three-input function, each number written in full (up to 24 characters), takes
+    /// about 8 MB, so the largest batch the engine accepts fits with room for indentation; the process-wide
+    /// `maxBufferedBodyBytes`, not this, is what bounds memory (docs/OPERATIONS.md, "Limits that fit together").
     public var maxBodyBytes: Int
     /// Request-body bytes the whole process may hold at once, across every connection and both protocols
     /// (HTTP/2 included); a request whose body would pass it is answered 503 with Retry-After and its
     /// connection (HTTP/2: its stream) closed. Reserved before buffering: the declared Content-Length, each
     /// chunk's declared size, each HTTP/2 DATA frame; released once the response is queued or the connection
     /// or stream goes away. Default 256 MiB: far above what the worker pool can consume at once (a few cores
-    /// on 1 MiB bodies), far below a container's memory, so only a flood of slow or oversized uploads meets it;
-    /// without it the bound would be `maxConnections` × `maxBodyBytes` (16 GiB by default).
+    /// on their bodies), far below a container's memory, so only a flood of slow or oversized uploads meets it;
+    /// without it the bound would be `maxConnections` × `maxBodyBytes` (256 GiB by default).
     public var maxBufferedBodyBytes: Int
 
     /// Creates limits; every parameter has the default documented on its property.
@@ -103,7 +106,7 @@ public struct HTTPLimits: Sendable, Hashable {
         maxRequestTargetLength: Int = 8192,
         maxHeaderSectionBytes: Int = 16384,
         maxHeaderCount: Int = 100,
-        maxBodyBytes: Int = 1 << 20,
+        maxBodyBytes: Int = 16 << 20,
         maxBufferedBodyBytes: Int = 256 << 20
     ) {
         self.maxRequestTargetLength = maxRequestTargetLength
@@ -120,7 +123,7 @@ public struct HTTPTimeouts: Sendable, Hashable {
     /// gets 408 and the connection closes. Default 10 s: defeats slow-header (Slowloris) clients.
     public var requestHead: Duration
     /// Time allowed to receive a request body once its header section is complete; beyond it, 408 and close.
-    /// Default 30 s, for a 1 MiB body on a slow link; a total, not per read, so trickling does not extend it.
+    /// Default 30 s, for a 16 MiB body at 4.5 Mbit/s; a total, not per read, so trickling does not extend it.
     public var requestBody: Duration
     /// How long a keep-alive connection may sit with no request before it is closed (silently, RFC 9112 §9.5).
     /// Default 60 s, longer than typical client pools keep connections, so the client usually closes first.

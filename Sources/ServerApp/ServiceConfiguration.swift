@@ -32,7 +32,7 @@ public struct ServiceConfiguration: Sendable, Hashable {
 
     /// Time to receive a request's header section. Default 10 s, against slow-header clients.
     public var requestHeadTimeout: Duration = .seconds(10)
-    /// Time to receive a request body. Default 30 s, for 1 MiB on a slow link.
+    /// Time to receive a request body. Default 30 s (`HTTPTimeouts`).
     public var requestBodyTimeout: Duration = .seconds(30)
     /// Idle keep-alive time before a connection is closed. Default 60 s, longer than typical client pools.
     public var idleTimeout: Duration = .seconds(60)
@@ -51,8 +51,8 @@ public struct ServiceConfiguration: Sendable, Hashable {
 
     // MARK: Request limits
 
-    /// Largest request body in bytes. Default 1 MiB: ample for JSON functions and points; 413 beyond.
-    public var maxBodyBytes: Int = 1 << 20
+    /// Largest request body in bytes; 413 beyond. Default `HTTPLimits`' (16 MiB, sized for the largest batch).
+    public var maxBodyBytes: Int = HTTPLimits().maxBodyBytes
     /// Request-body bytes the whole process may buffer at once, across all connections and both protocols.
     /// Default 256 MiB (`HTTPLimits.maxBufferedBodyBytes`): far above what the workers can consume at once, far
     /// below a container's memory; 503 with Retry-After beyond. Keep it at least `maxBodyBytes`, or larger

@@ -24,7 +24,7 @@ import Testing
         #expect(c == ServiceConfiguration())
         #expect(c.host == "0.0.0.0")
         #expect(c.port == 8080)
-        #expect(c.maxBodyBytes == 1_048_576)
+        #expect(c.maxBodyBytes == 16_777_216)
         #expect(c.maxBufferedBodyBytes == 268_435_456)
         #expect(c.drainTimeout == .seconds(25))
         #expect(c.logLevel == .info)

@@ -61,10 +61,11 @@ public struct JSONWriter {
     public mutating func number(_ number: Double) {
         precondition(number.isFinite, "JSON has no representation for \(number)")
         separate()
-        var stream = ASCIIStream(bytes: bytes)
-        bytes = []
+        // The output moves into the stream and back, so it stays uniquely referenced and is never copied.
+        var stream = ASCIIStream()
+        swap(&stream.bytes, &bytes)
         number.write(to: &stream)
-        bytes = stream.bytes
+        swap(&stream.bytes, &bytes)
         let count = bytes.count
         if count >= 2, bytes[count - 1] == UInt8(ascii: "0"), bytes[count - 2] == UInt8(ascii: ".") {
             bytes.removeLast(2)
@@ -128,7 +129,7 @@ public struct JSONWriter {
 /// `TextOutputStream` requirement whose default would build a `String`; writing the bytes straight into the
 /// output halves the cost of a number, which dominates large batch answers. `write(_:)` covers any other caller.
 private struct ASCIIStream: TextOutputStream {
-    var bytes: [UInt8]
+    var bytes: [UInt8] = []
     mutating func write(_ string: String) { bytes.append(contentsOf: string.utf8) }
     mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
 }
