@@ -40,7 +40,7 @@ extension HTTP2Session {
                 .notImplemented, "The method \(request.method) is not implemented."))
         }
         let responder = io.responder
-        if io.configuration.inlinePaths.contains(request.path) {
+        if io.configuration.runsInline(request) {
             return respond(to: id, method: request.method, with: responder(request))
         }
         let queue = io.queue

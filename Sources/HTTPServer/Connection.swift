@@ -182,7 +182,7 @@ final class Connection: @unchecked Sendable {
         }
         if upgradeIfRequested(request) { return }
         let responder = context.responder
-        if context.configuration.inlinePaths.contains(request.path) {
+        if context.configuration.runsInline(request) {
             return deliver(responder(request), to: head, keepAlive: keepAlive)
         }
         // The job owns the body's reservation and gives it back once the responder is done with the body, so

@@ -37,10 +37,12 @@ public struct HTTPServerConfiguration: Sendable {
     public var errorResponder: HTTPErrorResponder
     /// Protocols that may take over a connection (HTTP/2 by prior knowledge or `Upgrade`). Default none.
     public var protocols: [any ConnectionProtocolFactory]
-    /// Paths answered on the connection's own queue instead of the worker pool. Default none. For cheap routes
-    /// that must answer while every worker computes, such as health probes: an orchestrator that cannot reach
-    /// /healthz under load restarts a replica that is merely busy. Their handlers must be fast and never block.
-    public var inlinePaths: Set<String>
+    /// Which requests are answered on the connection's own queue instead of the worker pool. Default none;
+    /// `Router.runsInline` decides by route. For requests cheaper than a hop to a worker thread and back: health
+    /// probes, which must answer while every worker computes (an orchestrator that cannot reach /healthz under
+    /// load restarts a replica that is merely busy), and small computations whose cost is known to be tiny.
+    /// What it selects must be fast and never block; both protocols ask it.
+    public var runsInline: @Sendable (HTTPRequest) -> Bool
 
     /// Creates a configuration; every parameter has the default documented on its property.
     public init(
@@ -55,7 +57,7 @@ public struct HTTPServerConfiguration: Sendable {
         timeouts: HTTPTimeouts = HTTPTimeouts(),
         errorResponder: @escaping HTTPErrorResponder = ProblemDetails.response,
         protocols: [any ConnectionProtocolFactory] = [],
-        inlinePaths: Set<String> = []
+        runsInline: @escaping @Sendable (HTTPRequest) -> Bool = { _ in false }
     ) {
         self.host = host
         self.port = port
@@ -68,7 +70,7 @@ public struct HTTPServerConfiguration: Sendable {
         self.timeouts = timeouts
         self.errorResponder = errorResponder
         self.protocols = protocols
-        self.inlinePaths = inlinePaths
+        self.runsInline = runsInline
     }
 
     /// The number of cores this process may run on.

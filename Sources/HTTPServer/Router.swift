@@ -10,7 +10,15 @@ public typealias HTTPHandler = @Sendable (HTTPRequest) throws -> HTTPResponse
 /// `Content-Length`, RFC 9110 §9.3.2), answers OPTIONS with `Allow` when no handler is registered for it,
 /// and 501 for methods this server does not know at all (RFC 9110 §9.1).
 public struct Router: Sendable {
-    private var routes: [String: [String: HTTPHandler]] = [:]
+    /// Which requests of a route are cheap enough to answer without the worker pool (see `runsInline`).
+    public typealias InlinePolicy = @Sendable (HTTPRequest) -> Bool
+
+    private struct Route: Sendable {
+        var handler: HTTPHandler
+        var inline: InlinePolicy?
+    }
+
+    private var routes: [String: [String: Route]] = [:]
 
     /// Creates an empty router.
     public init() {}
@@ -20,12 +28,23 @@ public struct Router: Sendable {
         "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT",
     ]
 
-    /// Routes `method` on exactly `path` (no query) to `handler`. Adding the same route twice is a
-    /// programmer error and traps.
-    public mutating func add(_ method: String, _ path: String, _ handler: @escaping HTTPHandler) {
+    /// Routes `method` on exactly `path` (no query) to `handler`; `inline` selects the requests it answers on
+    /// the connection's queue (`{ _ in true }` for probes). Adding the same route twice is a programmer error
+    /// and traps.
+    public mutating func add(
+        _ method: String, _ path: String, inline: InlinePolicy? = nil, _ handler: @escaping HTTPHandler
+    ) {
         precondition(Self.knownMethods.contains(method), "unknown method \(method)")
         precondition(routes[path]?[method] == nil, "duplicate route \(method) \(path)")
-        routes[path, default: [:]][method] = handler
+        routes[path, default: [:]][method] = Route(handler: handler, inline: inline)
+    }
+
+    /// Whether the route of `request` answers it inline (`HTTPServerConfiguration.runsInline`): false for unknown
+    /// routes, whose 404 or 405 is cheap either way but must not let a flood of them bypass the pool's bound.
+    public func runsInline(_ request: HTTPRequest) -> Bool {
+        guard let methods = routes[request.path] else { return false }
+        let route = methods[request.method] ?? (request.method == "HEAD" ? methods["GET"] : nil)
+        return route?.inline?(request) ?? false
     }
 
     /// The methods allowed on `path`, sorted, with HEAD wherever GET is and OPTIONS always; nil for an
@@ -56,7 +75,7 @@ public struct Router: Sendable {
     }
 
     private func respond(
-        to request: HTTPRequest, methods: [String: HTTPHandler]?, errors: HTTPErrorResponder, logger: Logger
+        to request: HTTPRequest, methods: [String: Route]?, errors: HTTPErrorResponder, logger: Logger
     ) -> HTTPResponse {
         guard Router.knownMethods.contains(request.method) else {
             return errors(.notImplemented, "The method \(request.method) is not implemented.")
@@ -68,8 +87,8 @@ public struct Router: Sendable {
         guard let methods else {
             return errors(.notFound, "No resource at \(request.path).")
         }
-        let handler = methods[request.method] ?? (request.method == "HEAD" ? methods["GET"] : nil)
-        guard let handler else {
+        let route = methods[request.method] ?? (request.method == "HEAD" ? methods["GET"] : nil)
+        guard let handler = route?.handler else {
             let allow = allowedMethods(for: request.path)!.joined(separator: ", ")
             if request.method == "OPTIONS" {
                 return HTTPResponse(status: .noContent, headers: ["Allow": allow])

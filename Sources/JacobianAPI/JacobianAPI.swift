@@ -43,7 +43,8 @@ public struct JacobianAPI: Sendable {
         let jacobian = JacobianEndpoint(engine: engine)
         let newton = NewtonEndpoint(engine: engine, configuration: configuration)
         let ik = IKEndpoint(maxIterations: configuration.maxIterations)
-        router.add("POST", "/v1/jacobian", Self.endpoint(parser) { body throws(Problem) in try jacobian.run(body) })
+        router.add("POST", "/v1/jacobian", inline: { request in jacobian.isCheap(request, parser: parser) },
+                   Self.endpoint(parser) { body throws(Problem) in try jacobian.run(body) })
         router.add("POST", "/v1/newton", Self.endpoint(parser) { body throws(Problem) in try newton.run(body) })
         router.add("POST", "/v1/ik", Self.endpoint(parser) { body throws(Problem) in try ik.run(body) })
         // Embedded at build time (`.embedInCode`), so the binary serves its spec with no file beside it.

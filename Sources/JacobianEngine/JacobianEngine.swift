@@ -117,6 +117,14 @@ public final class JacobianEngine: Sendable {
         }
     }
 
+    /// The function cached under `key`, without counting a hit or a miss or making it recent: for deciding how
+    /// to run a request (a server answers small cached functions without a thread hop) before running it.
+    public func peekCachedFunction(
+        for key: FunctionKey, withRespectTo variable: DifferentiationVariable = .input
+    ) -> CompiledFunction? {
+        state.withLock { $0.cache.peek(Key(canonical: key, variable: variable)) }
+    }
+
     /// Compiles `spec` (after `cachedFunction(for:withRespectTo:)` missed) and caches it under `key`, which the
     /// caller derived from the same specification.
     public func compile(

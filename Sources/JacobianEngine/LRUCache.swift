@@ -47,6 +47,11 @@ struct LRUCache<Key: Hashable, Value> {
         return keys
     }
 
+    /// The value for `key`, leaving the order of use as it is; nil when absent.
+    func peek(_ key: Key) -> Value? {
+        slotOfKey[key].map { slots[$0]!.value }
+    }
+
     /// The value for `key`, which becomes the most recently used; nil when absent.
     mutating func value(for key: Key) -> Value? {
         guard let slot = slotOfKey[key] else { return nil }

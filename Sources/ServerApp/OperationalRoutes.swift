@@ -5,23 +5,22 @@ public enum OperationalRoutes {
     /// Totals of the compiled-function cache, read at each scrape.
     public typealias CacheTotals = @Sendable () -> (hits: Int, misses: Int, entries: Int)
 
-    /// The paths of these routes. They are cheap, so the server answers them without the worker pool
-    /// (`HTTPServerConfiguration.inlinePaths`): probes and scrapes answer at once however busy the workers are.
-    public static let paths: Set<String> = ["/healthz", "/readyz", "/metrics"]
-
     /// Adds `GET /healthz`, `GET /readyz` and `GET /metrics` to `router`.
     ///
     /// - `/healthz`: 200 `{"status":"ok"}` whenever the process can answer, draining included, so that a
     ///   liveness probe never kills a process that is shutting down cleanly.
     /// - `/readyz`: 200 `{"status":"ready"}` while `readiness` is ready; otherwise 503 problem+json.
     /// - `/metrics`: the Prometheus text format, after bringing the cache metrics up to `cacheTotals()`.
+    ///
+    /// They are cheap, so the server answers them without the worker pool (`Router.runsInline`): probes and
+    /// scrapes answer at once however busy the workers are.
     public static func add(
         to router: inout Router, readiness: Readiness, metrics: ServiceMetrics, cacheTotals: CacheTotals? = nil
     ) {
-        router.add("GET", "/healthz") { _ in
+        router.add("GET", "/healthz", inline: always) { _ in
             uncached(HTTPResponse(status: .ok, contentType: "application/json", body: #"{"status":"ok"}"#))
         }
-        router.add("GET", "/readyz") { _ in
+        router.add("GET", "/readyz", inline: always) { _ in
             switch readiness.current {
             case .ready:
                 return uncached(HTTPResponse(status: .ok, contentType: "application/json", body: #"{"status":"ready"}"#))
@@ -32,7 +31,7 @@ public enum OperationalRoutes {
                     .serviceUnavailable, "draining before shutdown; send new requests to another replica"))
             }
         }
-        router.add("GET", "/metrics") { _ in
+        router.add("GET", "/metrics", inline: always) { _ in
             if let totals = cacheTotals?() {
                 metrics.updateCache(hits: totals.hits, misses: totals.misses, entries: totals.entries)
             }
@@ -40,6 +39,8 @@ public enum OperationalRoutes {
                 status: .ok, headers: ["Content-Type": ServiceMetrics.contentType], body: metrics.render()))
         }
     }
+
+    private static let always: Router.InlinePolicy = { _ in true }
 
     /// Probes and scrapes must see the live state, never a cached copy.
     private static func uncached(_ response: HTTPResponse) -> HTTPResponse {

@@ -42,7 +42,7 @@ public final class Service: Sendable {
         let responder = withRequestLogging(metrics.instrument(router.responder(logger: logger)), logger: logger)
         var serverConfiguration = configuration.serverConfiguration
         serverConfiguration.protocols = protocols
-        serverConfiguration.inlinePaths = OperationalRoutes.paths
+        serverConfiguration.runsInline = { [router] request in router.runsInline(request) }
         serverConfiguration.errorResponder = withErrorLogging(serverConfiguration.errorResponder, logger: logger)
         server = HTTPServer(configuration: serverConfiguration, responder: responder, logger: logger)
     }

@@ -36,7 +36,7 @@ import Testing
             return HTTPResponse(status: .ok, headers: ["Content-Type": "application/octet-stream"], body: blob)
         }
         let requests = 400  // 25 MiB of answers: far more than the high-water mark plus the socket buffers.
-        try withServer({ $0.inlinePaths = ["/blob"] }, responder: responder) { _, port in
+        try withServer({ $0.runsInline = { $0.path == "/blob" } }, responder: responder) { _, port in
             let client = try RawClient(port: port, timeout: 10)
             try client.send(String(repeating: get("/blob"), count: requests))
             let whileNotReading = settledValue(of: answered, ceiling: requests)

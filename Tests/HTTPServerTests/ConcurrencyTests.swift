@@ -90,7 +90,7 @@ import Testing
         try withServer({ c in
             c.workerCount = 1
             c.queueDepth = 0
-            c.inlinePaths = ["/hello"]
+            c.runsInline = { $0.path == "/hello" }
         }, responder: gate.responder) { _, port in
             let busy = try RawClient(port: port)
             try busy.send(get("/block"))
