@@ -165,6 +165,8 @@ struct YAMLSubset {
         case UInt8(ascii: "\""), UInt8(ascii: "'"): node = .scalar(try quoted(), plain: false)
         case UInt8(ascii: "&"), UInt8(ascii: "*"), UInt8(ascii: "!"):
             throw failure("anchors, aliases and tags are not supported")
+        case UInt8(ascii: "?") where index + 1 == bytes.count || [UInt8(ascii: " "), UInt8(ascii: "\n")].contains(bytes[index + 1]):
+            throw failure("complex keys are not supported")
         default: return .scalar(try plainBlockScalar(parentIndent: parentIndent), plain: true)
         }
         skipSpaces()
@@ -176,8 +178,7 @@ struct YAMLSubset {
     /// A plain scalar in block context: the rest of the line, then each following line indented more than
     /// `parentIndent`, folded (one line break is a space, n empty lines are n line breaks).
     private mutating func plainBlockScalar(parentIndent: Int) throws(YAMLSubsetError) -> String {
-        var text = restOfLine()
-        skipLine()
+        var text = try plainLine()
         while true {
             let mark = index
             var breaks = 0
@@ -199,9 +200,19 @@ struct YAMLSubset {
             }
             index += indent
             text += breaks == 0 ? " " : String(repeating: "\n", count: breaks)
-            text += restOfLine()
-            skipLine()
+            text += try plainLine()
         }
+    }
+
+    /// One line of a plain scalar. `: ` cannot occur in one (YAML would read a mapping there), so a line with
+    /// it is refused rather than read as text: quoting the scalar is the fix.
+    private mutating func plainLine() throws(YAMLSubsetError) -> String {
+        let line = restOfLine()
+        if line.contains(": ") || line.hasSuffix(":") {
+            throw failure("a plain scalar may not contain ': '; quote it")
+        }
+        skipLine()
+        return line
     }
 
     /// `|` or `>` with optional chomping (`-`, `+`) and indentation (1-9) indicators, then its lines.
