@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The playground (GET /) and the API reference (GET /docs) in a real browser: headless Chromium driven by Selenium.
 
-    scripts/browser-test.py [--binary .build/debug/jacobian-server | --base-url URL] [--screenshots DIR]
+    scripts/browser-test.py [--binary .build/debug/jacobian-server [--port N] | --base-url URL] [--screenshots DIR]
 
 Starts the server on a free port (or uses --base-url), then, in the browser:
 1. the headers: `/` negotiates (text for curl's */*, the page for a browser's Accept), strict CSP on every page;
@@ -58,10 +58,10 @@ class Checks:
         return condition
 
 
-def start_server(binary):
-    """The server on 127.0.0.1 and a free port; (process, base URL)."""
+def start_server(binary, port):
+    """The server on 127.0.0.1 and `port` (0: a free one); (process, base URL)."""
     log = tempfile.TemporaryFile(mode="w+")
-    process = subprocess.Popen([binary, "--host", "127.0.0.1", "--port", "0", "--log-level", "notice"],
+    process = subprocess.Popen([binary, "--host", "127.0.0.1", "--port", str(port), "--log-level", "notice"],
                                stdout=log, stderr=subprocess.STDOUT)
     for _ in range(200):
         log.seek(0)
@@ -340,6 +340,7 @@ def check_docs(checks, driver, base, screenshots):
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build/debug/jacobian-server"))
+    parser.add_argument("--port", type=int, default=0, help="port of the started server (default: a free one)")
     parser.add_argument("--base-url", help="test this running server instead of starting one")
     parser.add_argument("--screenshots", help="directory for PNG screenshots of each panel")
     arguments = parser.parse_args(argv)
@@ -347,7 +348,7 @@ def main(argv):
     server = None
     base = arguments.base_url
     if base is None:
-        server, base = start_server(arguments.binary)
+        server, base = start_server(arguments.binary, arguments.port)
     checks = Checks()
     driver = None
     try:
