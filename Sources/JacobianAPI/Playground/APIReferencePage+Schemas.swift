@@ -55,7 +55,7 @@ extension APIReferencePage {
     }
 
     private func propertyTable(_ page: inout HTMLWriter, _ properties: [YAMLEntry], required: Set<String>, depth: Int) {
-        page.open("table")
+        page.openTable()
         page.raw("<thead><tr><th scope=\"col\">Member</th><th scope=\"col\">Type</th>"
             + "<th scope=\"col\">Description</th></tr></thead><tbody>")
         for property in properties {
@@ -79,7 +79,7 @@ extension APIReferencePage {
             page.close("tr")
         }
         page.raw("</tbody>")
-        page.close("table")
+        page.closeTable()
     }
 
     /// A short phrase for a schema's type, with links to named schemas.

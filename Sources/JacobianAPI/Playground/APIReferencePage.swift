@@ -125,7 +125,7 @@ struct APIReferencePage {
     private func parameters(_ page: inout HTMLWriter, _ parameters: [YAMLNode]) {
         guard !parameters.isEmpty else { return }
         page.element("h4", text: "Parameters")
-        page.open("table")
+        page.openTable()
         page.raw("<thead><tr><th scope=\"col\">Name</th><th scope=\"col\">In</th><th scope=\"col\">Type</th>"
             + "<th scope=\"col\">Description</th></tr></thead><tbody>")
         for parameter in parameters.map(resolve) {
@@ -143,7 +143,7 @@ struct APIReferencePage {
             page.close("tr")
         }
         page.raw("</tbody>")
-        page.close("table")
+        page.closeTable()
     }
 
     private func requestBody(_ page: inout HTMLWriter, _ body: YAMLNode, path: String) {
@@ -175,7 +175,7 @@ struct APIReferencePage {
     private func responses(_ page: inout HTMLWriter, _ responses: [YAMLEntry]) {
         guard !responses.isEmpty else { return }
         page.element("h4", text: "Responses")
-        page.open("table")
+        page.openTable()
         page.raw("<thead><tr><th scope=\"col\">Status</th><th scope=\"col\">Description</th>"
             + "<th scope=\"col\">Content</th></tr></thead><tbody>")
         for entry in responses {
@@ -207,7 +207,7 @@ struct APIReferencePage {
             page.close("tr")
         }
         page.raw("</tbody>")
-        page.close("table")
+        page.closeTable()
     }
 
     /// (name, example) of a media type object: its `example`, then each of its `examples`.

@@ -48,6 +48,15 @@ struct HTMLWriter {
         close(tag)
     }
 
+    /// A table inside a box that scrolls sideways when the table is wider than the screen (a phone).
+    mutating func openTable() {
+        html += "<div class=\"table-scroll\"><table>"
+    }
+
+    mutating func closeTable() {
+        html += "</table></div>"
+    }
+
     /// A few inline marks of the descriptions (`code` and **bold**), the rest as text; paragraphs are separated
     /// by empty lines. Enough for openapi.yaml's prose; anything else stays as typed.
     mutating func prose(_ text: String) {
