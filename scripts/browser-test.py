@@ -377,6 +377,16 @@ def main(argv):
                     arguments.screenshots)
         checks.expect("max_iterations" in driver.find_element(By.ID, "ik-status").text, "the IK status is shown",
                       driver.find_element(By.ID, "ik-status").text)
+        # The Denavit-Hartenberg form of the IK panel: its own example angles and target, a 3-D arm.
+        driver.execute_script("const s = document.getElementById('ik-arm-type'); s.value = 'dh';"
+                              "s.dispatchEvent(new Event('change'));")
+        checks.expect(driver.find_element(By.ID, "ik-dh-joints").is_displayed()
+                      and not driver.find_element(By.ID, "ik-link-lengths").is_displayed(),
+                      "choosing a DH arm shows the DH table instead of the link lengths")
+        set_field(driver, "ik-max-iterations", "100")
+        check_panel(checks, driver, base, "ik", "ik-table",
+                    lambda answer: [v for step in answer["trajectory"]
+                                    for v in step["joint_angles"] + step["end_effector"] + [step["error_norm"]]], None)
         problems = console_problems(driver)
         checks.expect(problems == [], "no console error or CSP violation while computing", problems)
         check_error_at_field(checks, driver, base, arguments.screenshots)

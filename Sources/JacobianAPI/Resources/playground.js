@@ -226,8 +226,11 @@
   /** An RFC 9457 problem: its detail in the panel's error box, each of its `errors` beside its field. */
   function showProblem(panel, problem, sent) {
     const box = byId(panel.id + "-error");
-    box.append(element("p", (problem.title || "Error") + " (" + problem.status + "): " + (problem.detail || "")));
-    for (const item of Array.isArray(problem.errors) ? problem.errors : []) {
+    const heading = element("p", (problem.title || "Error") + " (" + problem.status + "): " + (problem.detail || ""));
+    box.append(heading);
+    const items = Array.isArray(problem.errors) ? problem.errors : [];
+    let placed = 0;
+    for (const item of items) {
       const pointer = typeof item.pointer === "string" ? item.pointer : "";
       const match = fieldFor(panel, pointer);
       let shown = false;
@@ -239,7 +242,12 @@
         const prefix = entry ? "line " + entry.line + ": " : "";
         shown = showFieldError(match[1], prefix + item.detail, entry ? entry.text : undefined, item.column);
       }
-      if (!shown) box.append(element("p", (pointer || "(the request)") + ": " + item.detail, { class: "unplaced" }));
+      if (shown) placed += 1;
+      else box.append(element("p", (pointer || "(the request)") + ": " + item.detail, { class: "unplaced" }));
+    }
+    // One error, shown at its field: the summary points there instead of repeating it.
+    if (items.length === 1 && placed === 1 && items[0].detail === problem.detail) {
+      heading.textContent = (problem.title || "Error") + " (" + problem.status + "): see the marked field.";
     }
     box.hidden = false;
   }
@@ -418,23 +426,34 @@
           problem = { status: json.status, title: "Error", detail: json.text.slice(0, 500) };
         }
         showProblem(panel, problem, sent);
+        busy.textContent = "See the errors.";
         return;
       }
       panel.render(numbersAsWritten(json.text), sent);
       showPicture(byId(panel.id + "-picture"), svg);
       result.hidden = false;
+      busy.textContent = "Done.";
     } catch (failure) {
       const box = byId(panel.id + "-error");
       box.append(element("p", "The server could not be reached: " + failure.message));
       box.hidden = false;
-    } finally {
       busy.textContent = "";
     }
   }
 
+  // Angles and target that fit each kind of arm's example; switching kinds swaps them while they are untouched.
+  const armExamples = {
+    planar: { "ik-joint-angles": "0.5, 0.5", "ik-target": "1.5, 0.5" },
+    dh: { "ik-joint-angles": "0.1, 0.4, -0.3", "ik-target": "0.5, 0.1, 0.6" },
+  };
+
   function showArmFields() {
     const type = byId("ik-arm-type").value;
     for (const node of document.querySelectorAll("#ik [data-arm]")) node.hidden = node.dataset.arm !== type;
+    const other = armExamples[type === "dh" ? "planar" : "dh"];
+    for (const [id, value] of Object.entries(armExamples[type])) {
+      if (byId(id).value.trim() === other[id]) byId(id).value = value;
+    }
   }
 
   async function copy(button) {
