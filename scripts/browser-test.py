@@ -248,6 +248,21 @@ def check_error_at_field(checks, driver, base, screenshots):
                   "the outputs field is marked aria-invalid")
     if screenshots:
         screenshot(driver, "jacobian", os.path.join(screenshots, "playground-error.png"))
+    # Fields of the other panels: the API's pointer decides the field.
+    for panel, field, text in (("newton", "newton-step-size", "abc"), ("newton", "newton-point", "0, zero"),
+                               ("ik", "ik-link-lengths", "1.0, -0.8"), ("ik", "ik-target", "1.5")):
+        driver.get(base + "/")
+        set_field(driver, field, text)
+        compute(driver, panel)
+        box = driver.find_element(By.ID, field + "-error")
+        others = driver.execute_script(
+            "return Array.from(document.querySelectorAll('#' + arguments[0] + ' .field-error'))"
+            ".filter(e => !e.hidden && e.id !== arguments[1]).map(e => e.id)", panel, field + "-error")
+        checks.expect(box.is_displayed() and box.text.strip() != "" and others == []
+                      and driver.find_element(By.ID, field).get_attribute("aria-invalid") == "true",
+                      "{}: {!r} in #{} is reported beside that field".format(panel, text, field),
+                      "shown: {!r}, also at {}; panel: {!r}".format(box.text, others,
+                                                                    driver.find_element(By.ID, panel + "-error").text))
 
 
 def check_injection(checks, driver):

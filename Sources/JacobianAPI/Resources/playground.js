@@ -236,7 +236,8 @@
       let shown = false;
       if (match) {
         // Items of a list field (`/function/outputs/1`) are lines: say which, and mark the column in it.
-        const index = Number(pointer.slice(match[0].length + 1).split("/")[0]);
+        const token = pointer.slice(match[0].length + 1).split("/")[0];
+        const index = /^[0-9]+$/.test(token) ? Number(token) : NaN;
         const lineList = sent.lines[match[0]];
         const entry = lineList && Number.isInteger(index) ? lineList[index] : undefined;
         const prefix = entry ? "line " + entry.line + ": " : "";
