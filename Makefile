@@ -47,7 +47,7 @@ browser-deps:
 	@scripts/install-deps.sh $(BROWSER_APT_PACKAGES)
 
 ## browser-test: the playground (/) and the API reference (/docs) in headless Chromium through Selenium, against
-## the debug server; about 15 s, so it is also part of `make test`. SCREENSHOTS=docs/pictures refreshes the PNGs.
+## the debug server; 13-17 s on a 2-core machine, so it is also part of `make test`. SCREENSHOTS=docs/pictures refreshes the PNGs.
 browser-test: deps tools browser-deps
 	$(SWIFT) build --product jacobian-server
 	$(PYTHON) scripts/browser-test.py --binary .build/debug/jacobian-server $(if $(SCREENSHOTS),--screenshots $(SCREENSHOTS))

@@ -279,7 +279,8 @@ def check_injection(checks, driver):
         compute(driver, "jacobian")
         shown = driver.execute_script("return document.getElementById(arguments[0]).textContent", error_id)
         panel_text = driver.find_element(By.ID, "jacobian-error").text
-        echoed = "<script>" in shown or "<img" in shown or "<script>" in panel_text or "<img" in panel_text
+        # The whole payload, character for character: `&amp;` still reads `&amp;`, quotes are still there.
+        echoed = payload in shown or payload in panel_text
         foreign = driver.execute_script("""
             return [document.querySelectorAll('img, iframe, object, embed').length,
                     Array.from(document.scripts).filter(s => s.getAttribute('src') !== '/playground/playground.js').length,
