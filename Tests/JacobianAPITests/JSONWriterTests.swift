@@ -8,10 +8,11 @@ import TestSupport
     @Test func numbersAreShortestRoundTrip() throws {
         var generator = SeededGenerator(seed: 7)
         var samples: [Double] = [0, -0.0, 1, -13, 0.1, 1e-7, 1e22, 123456789012345680, .leastNonzeroMagnitude,
-                                 .greatestFiniteMagnitude, -2.5e-308]
+                                 .greatestFiniteMagnitude, -2.5e-308, 999_999_999_999_999, 1e15, -1e15, 1e16, 65536, -7]
         for _ in 0..<2_000 {
             samples.append(Double(bitPattern: generator.next()))
             samples.append(Double.random(in: -1e6...1e6, using: &generator))
+            samples.append(Double.random(in: -1e17...1e17, using: &generator).rounded())
         }
         for number in samples where number.isFinite {
             let text = JSONWriter.format(number)

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A strict RFC 8259 JSON parser that reports the line and column of the first syntax error.
 ///
 /// Foundation's parsers on Linux say only "not valid JSON", and the API promises the line and column, so the
@@ -197,11 +203,30 @@ private struct Cursor {
             guard !atEnd, isDigit(current) else { throw error("invalid number: expected a digit in the exponent") }
             while !atEnd, isDigit(current) { position += 1 }
         }
+        // The digits are converted where they lie: strtod stops at the byte after the number, which the grammar
+        // above has shown cannot continue it. Should it stop elsewhere (a process locale whose decimal point is
+        // not '.'), or at the very end of the input, where there is no such byte, the number is copied and
+        // converted by Swift, which ignores locales.
+        if position < bytes.count, let base = bytes.baseAddress {
+            let digits = UnsafeRawPointer(base.advanced(by: start)).assumingMemoryBound(to: CChar.self)
+            var end: UnsafeMutablePointer<CChar>?
+            let value = strtod(digits, &end)
+            if let end, UnsafePointer(end) - digits == position - start {
+                guard value.isFinite else {
+                    throw error("number \(describeNumber(from: start)) is outside the range of a double", at: start)
+                }
+                return value
+            }
+        }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         guard let value = Double(text), value.isFinite else {
             throw error("number \(text.prefix(40)) is outside the range of a double", at: start)
         }
         return value
+    }
+
+    func describeNumber(from start: Int) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<min(position, start + 40)]), as: UTF8.self)
     }
 
     func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }

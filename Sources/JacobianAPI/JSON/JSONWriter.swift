@@ -61,6 +61,12 @@ public struct JSONWriter {
     public mutating func number(_ number: Double) {
         precondition(number.isFinite, "JSON has no representation for \(number)")
         separate()
+        // Whole numbers (the zeros of a sparse Jacobian, counts, shapes) print as their digits, as `description`
+        // does below 1e16 once its ".0" is dropped, without the general shortest-digits search.
+        if number.rounded(.towardZero) == number, abs(number) < 1e15 {
+            writeInteger(number)
+            return
+        }
         // The output moves into the stream and back, so it stays uniquely referenced and is never copied.
         var stream = ASCIIStream()
         swap(&stream.bytes, &bytes)
@@ -70,6 +76,18 @@ public struct JSONWriter {
         if count >= 2, bytes[count - 1] == UInt8(ascii: "0"), bytes[count - 2] == UInt8(ascii: ".") {
             bytes.removeLast(2)
         }
+    }
+
+    private mutating func writeInteger(_ number: Double) {
+        if number.sign == .minus { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = UInt64(abs(number))
+        guard magnitude > 0 else { return bytes.append(UInt8(ascii: "0")) }
+        let start = bytes.count
+        while magnitude > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        }
+        bytes[start...].reverse()
     }
 
     /// An array of numbers.
