@@ -5,6 +5,15 @@ extension IKOptions {
         try SolverInputError.requireIterationCount(maxIterations, limit: Self.iterationLimit, field: "/max_iterations")
         try SolverInputError.requireNonNegative(tolerance, field: "/tolerance")
         try SolverInputError.requirePositive(stepSize, field: "/step_size")
+        if stepSize > Self.maximumStepSize {
+            throw SolverInputError(field: "/step_size", message: "must be at most \(Self.maximumStepSize) (a larger step overshoots even a linear model), got \(stepSize)")
+        }
+        if let restarts {
+            try SolverInputError.requireIterationCount(restarts, limit: Self.restartLimit, field: "/restarts")
+        }
+        if let timeLimit, timeLimit <= .zero {
+            throw SolverInputError(field: "/timeout_ms", message: "must be positive")
+        }
         if let damping { try SolverInputError.requirePositive(damping, field: "/damping") }
         if let jointLimits {
             guard jointLimits.count == jointCount else {

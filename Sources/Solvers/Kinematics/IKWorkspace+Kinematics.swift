@@ -9,6 +9,7 @@ extension IKWorkspace {
     /// Jacobian. Levenberg–Marquardt evaluates trials without it and calls ``completeJacobian(_:)`` only for the
     /// trial it accepts, so rejected trials cost forward kinematics alone.
     func evaluate(_ e: IKEvaluation, withJacobian: Bool = true) {
+        evaluations += 1
         if isPlanar { planarKinematics(e) } else { denavitHartenbergKinematics(e) }
         taskError(e)
         if withJacobian { completeJacobian(e) }

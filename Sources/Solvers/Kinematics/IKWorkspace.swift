@@ -24,6 +24,8 @@ final class IKWorkspace {
     /// Step scratch: m×m system, m right-hand side, n step and n gradient.
     let system: UnsafeMutableBufferPointer<Double>, rhs: UnsafeMutableBufferPointer<Double>
     let step: UnsafeMutableBufferPointer<Double>, gradient: UnsafeMutableBufferPointer<Double>
+    /// Forward-kinematics evaluations so far (every attempt, rejected trials included): the work of a solve.
+    var evaluations = 0
     /// The accepted configuration's evaluation, and the one being tried.
     var current: IKEvaluation, trial: IKEvaluation
 

@@ -68,6 +68,23 @@ public enum KinematicChain: Hashable, Sendable {
         }
     }
 
+    /// Whether joint `i` moves along rather than about its axis.
+    func isPrismatic(_ i: Int) -> Bool {
+        switch self {
+        case .planar: false
+        case .denavitHartenberg(let joints): joints[i].type == .prismatic
+        }
+    }
+
+    /// The sum of the chain's fixed link dimensions (prismatic travel excluded): the scale over which restarts
+    /// draw a prismatic joint that has no limits.
+    var characteristicLength: Double {
+        switch self {
+        case .planar(let lengths): lengths.reduce(0) { $0 + abs($1) }
+        case .denavitHartenberg(let joints): joints.reduce(0) { $0 + abs($1.a) + abs($1.d) }
+        }
+    }
+
     /// For planar chains, the radius of the hole around the base no configuration reaches:
     /// max(0, 2·longest − total). Zero for other chains (not computed).
     var innerReach: Double {
