@@ -195,7 +195,7 @@ struct IKRun {
     /// Iterations between the stall checks of an attempt that may be abandoned.
     static let stallWindow = 10
     /// An attempt that may be abandoned is, when ½‖e‖² did not fall below this fraction over a window.
-    static let stallFactor = 0.8
+    static let stallFactor = 0.5
 
     let options: IKOptions
     var iterations = 0
