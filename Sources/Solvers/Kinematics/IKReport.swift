@@ -110,7 +110,7 @@ struct IKStatusDetails: Hashable, Sendable {
     private var attemptsNote: String {
         let restarts = search.attempts - 1
         let made = "\(search.attempts) attempt(s): 1 from joint_angles and \(restarts) restart(s) from seeded random "
-            + "configurations within the joint limits"
+            + "configurations"
         if case .withinTolerance = cause {
             return search.attempts > 1 ? " Found by attempt \(search.returnedAttempt) of \(made)." : ""
         }
