@@ -50,7 +50,7 @@ extension IKEndpoint {
     /// they sit under `arm` (`/arm/link_lengths/1`, `/arm/joints/2/alpha`).
     static func requestPointer(_ field: String) -> String {
         for (solverPrefix, requestPrefix) in [("/link_lengths", "/arm/link_lengths"), ("/dh_parameters", "/arm/joints"),
-                                              ("/urdf", "/arm/urdf")]
+                                              ("/urdf", "/arm/urdf"), ("/base", "/arm/base"), ("/tip", "/arm/tip")]
         where field == solverPrefix || field.hasPrefix(solverPrefix + "/") {
             return requestPrefix + field.dropFirst(solverPrefix.count)
         }

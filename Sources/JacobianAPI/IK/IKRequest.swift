@@ -1,3 +1,4 @@
+import JacobianEngine
 import Pictures
 import Solvers
 
@@ -79,7 +80,7 @@ struct IKRequest {
 
     /// The arm, and the joint limits it declares (URDF) for requests that give none.
     static func chain(_ value: JSONValue) throws(Problem) -> (chain: KinematicChain, limits: [[Double]]?) {
-        let kind = try FieldReader(value, at: "/arm", allowed: ["type", "link_lengths", "joints"]).string("type")
+        let kind = try FieldReader(value, at: "/arm", allowed: ["type", "link_lengths", "joints", "urdf", "base", "tip"]).string("type")
         switch kind {
         case "planar":
             let reader = try FieldReader(value, at: "/arm", allowed: ["type", "link_lengths"])
@@ -99,8 +100,22 @@ struct IKRequest {
                     type: try joint.choice("type", default: .revolute, among: [.revolute, .prismatic])))
             }
             return (.denavitHartenberg(joints), nil)
+        case "urdf":
+            let reader = try FieldReader(value, at: "/arm", allowed: ["type", "urdf", "base", "tip"])
+            let urdf = try reader.string("urdf"), base = try reader.string("base"), tip = try reader.string("tip")
+            do {
+                let arm = try URDFArm(urdf: urdf, base: base, tip: tip)
+                return (arm.chain, arm.limits)
+            } catch let error as SolverInputError {
+                let pointer = IKEndpoint.requestPointer(error.field)
+                throw Problem.invalid(pointer, "\(pointer): \(error.message)")
+            } catch {
+                throw Problem.invalid("/arm/urdf", "/arm/urdf: \(error)")
+            }
         default:
-            throw Problem.invalid("/arm/type", "unknown arm type '\(kind)'; expected 'planar' or 'dh'")
+            var message = "unknown arm type '\(kind)'; expected 'planar', 'dh' or 'urdf'"
+            if let suggestion = Suggestion.closest(to: kind, among: ["planar", "dh", "urdf"]) { message += " (did you mean '\(suggestion)'?)" }
+            throw Problem.invalid("/arm/type", message)
         }
     }
 

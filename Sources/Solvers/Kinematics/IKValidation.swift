@@ -60,15 +60,15 @@ func validateIK(chain: KinematicChain, jointAngles: [Double], target: IKTarget, 
         if let orientation, !(abs(orientation) <= SolverInputError.kinematicMagnitudeLimit) {
             throw SolverInputError(field: "/target/orientation", message: "must be a finite angle in radians")
         }
-    case (.denavitHartenberg, .spatial(let position, _)):
+    case (.denavitHartenberg, .spatial(let position, _)), (.frames, .spatial(let position, _)):
         guard position.count == 3 else {
             throw SolverInputError(field: "/target", message: "a spatial target has 3 coordinates, got \(position.count)")
         }
         try SolverInputError.requireBounded(position, field: "/target")
     case (.planar, .spatial):
         throw SolverInputError(field: "/target", message: "a planar chain needs a planar target [x, y]")
-    case (.denavitHartenberg, .planar):
-        throw SolverInputError(field: "/target", message: "a Denavit–Hartenberg chain needs a spatial target [x, y, z]")
+    case (.denavitHartenberg, .planar), (.frames, .planar):
+        throw SolverInputError(field: "/target", message: "a spatial chain needs a spatial target [x, y, z]")
     }
     try options.validate(jointCount: n, taskSize: target.taskSize)
 }

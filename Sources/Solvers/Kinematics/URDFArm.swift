@@ -1,0 +1,255 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// A serial chain read from a URDF (the Unified Robot Description Format of ROS, MoveIt, KDL and TRAC-IK): the
+/// joints from a base link to a tip link, with their origins, axes and limits.
+///
+/// Supported on the chain: `revolute`, `continuous` (a revolute joint without limits), `prismatic` and `fixed`
+/// joints (folded into the next joint's origin, or into the tip); `<origin xyz rpy>` (default zero), `<axis xyz>`
+/// (default 1 0 0, normalised), `<limit lower upper>` (required for revolute and prismatic joints, as the URDF
+/// specification says). Joints off the chain are read but not checked beyond their links. Everything else
+/// (visuals, collisions, inertia, transmissions, Gazebo tags) is ignored.
+///
+/// The XML goes through Foundation's `XMLParser` (libxml2); documents with a DTD are refused, so no entity is ever
+/// expanded.
+public struct URDFArm: Sendable {
+    /// The chain from the base link to the tip link.
+    public let chain: KinematicChain
+    /// The moving joints' names, in chain order.
+    public let jointNames: [String]
+    /// One [lower, upper] per moving joint; a continuous joint gets ±``SolverInputError/kinematicMagnitudeLimit``
+    /// (no limit). Nil when every moving joint is continuous.
+    public let limits: [[Double]]?
+
+    /// Reads the chain from `base` to `tip` in `urdf`.
+    /// - Throws: ``SolverInputError`` with field `/urdf`, `/base` or `/tip` and a message naming the element at fault
+    ///   (and its line): malformed XML, a DTD, a root other than `<robot>`, a missing or duplicate name, a joint
+    ///   without parent or child or naming an undeclared link, a link with two parent joints (not a tree), a base or
+    ///   tip that is not declared or not connected, an unsupported joint type on the chain, a missing or inverted
+    ///   limit, a malformed number list, a zero axis, or a chain without moving joints or with too many.
+    public init(urdf: String, base: String, tip: String) throws {
+        let model = try URDFModel(parsing: urdf)
+        guard model.links.contains(base) else {
+            throw SolverInputError(field: "/base", message: "link '\(base)' is not declared in the URDF\(Self.known(model))")
+        }
+        guard model.links.contains(tip) else {
+            throw SolverInputError(field: "/tip", message: "link '\(tip)' is not declared in the URDF\(Self.known(model))")
+        }
+        // Walk up from the tip to the base: in a tree the path is unique.
+        var path: [URDFModel.Joint] = []
+        var link = tip
+        while link != base {
+            guard let joint = model.parentJoint[link] else {
+                throw SolverInputError(field: "/tip", message: "link '\(tip)' is not connected to base link '\(base)': "
+                    + "walking up from it ends at the root link '\(link)'")
+            }
+            path.append(joint)
+            link = joint.parent
+            if path.count > model.joints.count {
+                throw SolverInputError(field: "/urdf", message: "the joints form a cycle through link '\(link)'")
+            }
+        }
+        path.reverse()
+        guard !path.isEmpty else {
+            throw SolverInputError(field: "/tip", message: "the base and the tip are the same link '\(base)': no joints between them")
+        }
+
+        var joints: [FrameJoint] = []
+        var names: [String] = []
+        var limits: [[Double]] = []
+        var pending = RigidTransform.identity  // fixed joints since the last moving one
+        for joint in path {
+            let origin = pending.then(joint.origin)
+            switch joint.type {
+            case "fixed":
+                pending = origin
+                continue
+            case "revolute", "continuous", "prismatic":
+                break
+            default:
+                throw SolverInputError(field: "/urdf", message: "\(joint.described) has type '\(joint.type)', which a serial "
+                    + "chain cannot use here; supported: revolute, continuous, prismatic, fixed")
+            }
+            let norm = LinearAlgebra.norm(joint.axis)
+            guard norm > 1e-12 else { throw SolverInputError(field: "/urdf", message: "\(joint.described) has a zero <axis>") }
+            joints.append(FrameJoint(name: joint.name, origin: origin, axis: joint.axis.map { $0 / norm },
+                                     type: joint.type == "prismatic" ? .prismatic : .revolute))
+            names.append(joint.name)
+            if joint.type == "continuous" {
+                limits.append([-SolverInputError.kinematicMagnitudeLimit, SolverInputError.kinematicMagnitudeLimit])
+            } else {
+                guard let range = joint.limit else {
+                    throw SolverInputError(field: "/urdf", message: "\(joint.described) of type \(joint.type) needs <limit lower=\"…\" upper=\"…\">")
+                }
+                guard range[0] <= range[1] else {
+                    throw SolverInputError(field: "/urdf", message: "\(joint.described): <limit> lower \(range[0]) is above upper \(range[1])")
+                }
+                limits.append(range)
+            }
+            pending = .identity
+        }
+        guard !joints.isEmpty else {
+            throw SolverInputError(field: "/urdf", message: "every joint between '\(base)' and '\(tip)' is fixed: nothing to move")
+        }
+        guard joints.count <= KinematicChain.maximumJointCount else {
+            throw SolverInputError(field: "/urdf", message: "at most \(KinematicChain.maximumJointCount) moving joints, got \(joints.count)")
+        }
+        chain = .frames(FrameChain(joints: joints, tip: pending))
+        jointNames = names
+        let allContinuous = zip(path.filter { $0.type != "fixed" }, limits).allSatisfy { $0.0.type == "continuous" }
+        self.limits = allContinuous ? nil : limits
+    }
+
+    /// ": it declares 'a', 'b', …" for a message, at most eight names.
+    private static func known(_ model: URDFModel) -> String {
+        let names = model.linkOrder.prefix(8).map { "'\($0)'" }.joined(separator: ", ")
+        return model.linkOrder.isEmpty ? " (it declares no links)" : "; it declares \(names)\(model.linkOrder.count > 8 ? ", …" : "")"
+    }
+}
+
+/// The links and joints of a URDF document, as read (no chain yet).
+struct URDFModel {
+    struct Joint {
+        var name: String
+        var type: String
+        var line: Int
+        var parent = ""
+        var child = ""
+        var origin = RigidTransform.identity
+        var axis = [1.0, 0, 0]
+        var limit: [Double]?
+
+        var described: String { "joint '\(name)' (line \(line))" }
+    }
+
+    var links: Set<String> = []
+    var linkOrder: [String] = []
+    var joints: [Joint] = []
+    /// The joint whose child each link is.
+    var parentJoint: [String: Joint] = [:]
+
+    init(parsing urdf: String) throws {
+        // A DTD could declare entities that expand without bound (the "billion laughs"); URDFs never need one.
+        if urdf.contains("<!DOCTYPE") || urdf.contains("<!ENTITY") {
+            throw SolverInputError(field: "/urdf", message: "a URDF with a DTD (<!DOCTYPE …>) is not accepted")
+        }
+        let reader = URDFReader()
+        let parser = XMLParser(data: Data(urdf.utf8))
+        parser.shouldResolveExternalEntities = false
+        parser.delegate = reader
+        let parsed = parser.parse()
+        if let error = reader.error { throw error }
+        guard parsed else {
+            let reason = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "unknown error"
+            throw SolverInputError(field: "/urdf", message: "malformed XML at line \(parser.lineNumber), column "
+                + "\(parser.columnNumber): \(reason)")
+        }
+        guard reader.sawRobot else { throw SolverInputError(field: "/urdf", message: "the document has no <robot> element") }
+        links = reader.links
+        linkOrder = reader.linkOrder
+        joints = reader.joints
+        for joint in joints {
+            for (role, link) in [("parent", joint.parent), ("child", joint.child)] {
+                if link.isEmpty {
+                    throw SolverInputError(field: "/urdf", message: "\(joint.described) has no <\(role) link=\"…\">")
+                }
+                if !links.contains(link) {
+                    throw SolverInputError(field: "/urdf", message: "\(joint.described): \(role) link '\(link)' is not declared")
+                }
+            }
+            if let other = parentJoint[joint.child] {
+                throw SolverInputError(field: "/urdf", message: "link '\(joint.child)' is the child of both \(other.described) and "
+                    + "\(joint.described): the joints branch into a graph, not a tree")
+            }
+            parentJoint[joint.child] = joint
+        }
+    }
+}
+
+/// The `XMLParser` delegate: collects `<link>` and `<joint>` elements directly under `<robot>` and the elements of
+/// each joint; stops at the first error.
+private final class URDFReader: NSObject, XMLParserDelegate {
+    var links: Set<String> = []
+    var linkOrder: [String] = []
+    var joints: [URDFModel.Joint] = []
+    var sawRobot = false
+    var error: SolverInputError?
+    private var stack: [String] = []
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        defer { stack.append(name) }
+        let line = parser.lineNumber
+        func fail(_ message: String) {
+            guard error == nil else { return }
+            error = SolverInputError(field: "/urdf", message: message)
+            parser.abortParsing()
+        }
+        if stack.isEmpty {
+            if name != "robot" { fail("the root element is <\(name)> (line \(line)), expected <robot>") }
+            sawRobot = true
+            return
+        }
+        // <joint> also appears inside <transmission> and Gazebo tags: only the robot's own joints count.
+        if stack == ["robot"] {
+            switch name {
+            case "link":
+                guard let linkName = attributes["name"], !linkName.isEmpty else { return fail("a <link> (line \(line)) has no name") }
+                guard links.insert(linkName).inserted else { return fail("link '\(linkName)' (line \(line)) is declared twice") }
+                linkOrder.append(linkName)
+            case "joint":
+                guard let jointName = attributes["name"], !jointName.isEmpty else { return fail("a <joint> (line \(line)) has no name") }
+                if joints.contains(where: { $0.name == jointName }) { return fail("joint '\(jointName)' (line \(line)) is declared twice") }
+                guard let type = attributes["type"] else { return fail("joint '\(jointName)' (line \(line)) has no type") }
+                joints.append(URDFModel.Joint(name: jointName, type: type, line: line))
+            default:
+                break
+            }
+            return
+        }
+        guard stack == ["robot", "joint"], !joints.isEmpty else { return }
+        let described = joints[joints.count - 1].described
+        do {
+            switch name {
+            case "parent": joints[joints.count - 1].parent = attributes["link"] ?? ""
+            case "child": joints[joints.count - 1].child = attributes["link"] ?? ""
+            case "origin":
+                let xyz = try Self.numbers(attributes["xyz"], default: [0, 0, 0], what: "<origin xyz>", in: described)
+                let rpy = try Self.numbers(attributes["rpy"], default: [0, 0, 0], what: "<origin rpy>", in: described)
+                joints[joints.count - 1].origin = RigidTransform(xyz: xyz, rpy: rpy)
+            case "axis":
+                joints[joints.count - 1].axis = try Self.numbers(attributes["xyz"], default: [1, 0, 0], what: "<axis xyz>", in: described)
+            case "limit":
+                let lower = try Self.numbers(attributes["lower"], default: [0], count: 1, what: "<limit lower>", in: described)
+                let upper = try Self.numbers(attributes["upper"], default: [0], count: 1, what: "<limit upper>", in: described)
+                joints[joints.count - 1].limit = [lower[0], upper[0]]
+            default:
+                break
+            }
+        } catch let failure as SolverInputError {
+            fail(failure.message)
+        } catch {
+            fail("\(error)")
+        }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        stack.removeLast()
+    }
+
+    /// Space-separated numbers, finite and of kinematic magnitude.
+    private static func numbers(_ text: String?, default fallback: [Double], count: Int = 3, what: String,
+                                in described: String) throws -> [Double] {
+        guard let text else { return fallback }
+        let parts = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
+        let values = parts.compactMap { Double($0) }
+        guard parts.count == count, values.count == count,
+              values.allSatisfy({ abs($0) <= SolverInputError.kinematicMagnitudeLimit }) else {
+            throw SolverInputError(field: "/urdf", message: "\(described): \(what)=\"\(text.prefix(80))\" must be \(count) finite "
+                + "number(s) of magnitude at most \(SolverInputError.kinematicMagnitudeLimit)")
+        }
+        return values
+    }
+}
