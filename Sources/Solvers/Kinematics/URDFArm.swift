@@ -141,10 +141,12 @@ struct URDFModel {
         parser.delegate = reader
         let parsed = parser.parse()
         if let error = reader.error { throw error }
-        guard parsed else {
-            let reason = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "unknown error"
-            throw SolverInputError(field: "/urdf", message: "malformed XML at line \(parser.lineNumber), column "
-                + "\(parser.columnNumber): \(reason)")
+        // swift-corelibs-foundation's parse() can return true after libxml2 reported an error (a mismatched or
+        // unclosed tag): the reader keeps the first error, where it happened.
+        if let failure = reader.syntaxError ?? (parsed ? nil : (parser.lineNumber, parser.columnNumber, parser.parserError)) {
+            let code = (failure.2 as? NSError).flatMap { XMLParser.ErrorCode(rawValue: $0.code) }
+            throw SolverInputError(field: "/urdf", message: "malformed XML at line \(failure.0), column \(failure.1)"
+                + (code.map { " (\($0))" } ?? ""))
         }
         guard reader.sawRobot else { throw SolverInputError(field: "/urdf", message: "the document has no <robot> element") }
         links = reader.links
@@ -176,7 +178,13 @@ private final class URDFReader: NSObject, XMLParserDelegate {
     var joints: [URDFModel.Joint] = []
     var sawRobot = false
     var error: SolverInputError?
+    /// The first syntax error libxml2 reported: line, column, error.
+    var syntaxError: (Int, Int, Error?)?
     private var stack: [String] = []
+
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
+        if syntaxError == nil { syntaxError = (parser.lineNumber, parser.columnNumber, parseError) }
+    }
 
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
                 attributes: [String: String] = [:]) {
