@@ -138,6 +138,13 @@ import Testing
         #expect(close(a["joint_angles"]?.doubles, b["joint_angles"]?.doubles, tolerance: 1e-5))
     }
 
+    @Test func theReadmeURDFExampleCarriesTheFixture() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/examples/ur5-urdf-path.json")
+        let body = try JSONParser().parse(Array(try Data(contentsOf: url)))
+        #expect(body["arm"]?["urdf"]?.string == Self.ur5URDF, "docs/examples/ur5-urdf-path.json drifted from Tests/Fixtures/ur5.urdf")
+    }
+
     @Test(arguments: [
         (#""urdf": "<robot><link name='a'/>", "base": "a", "tip": "a""#, "/arm/urdf", "malformed XML"),
         (#""urdf": "<robot><link name='a'/></robot>", "base": "b", "tip": "a""#, "/arm/base", "link 'b' is not declared"),
