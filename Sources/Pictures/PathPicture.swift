@@ -50,14 +50,14 @@ extension SVGPlot {
         for index in shown {
             let isLast = index == poses.count - 1
             let points = poses[index].filter(usable).map(pixels)
-            svg.polyline(points, attributes: [("class", isLast ? "pose final" : "pose"), ("fill", "none"),
+            svg.polyline(points, attributes: [("class", isLast ? "pose final" : "pose"),
                                               ("stroke", isLast ? "#08519c" : "#9ecae1"),
                                               ("stroke-width", isLast ? "3" : "1.5"), ("stroke-linejoin", "round")])
         }
         // The targets in order, and where the end effector got.
         let goalPixels = goals.filter(usable).map(pixels)
         if goalPixels.count > 1 {
-            svg.polyline(goalPixels, attributes: [("class", "target-path"), ("fill", "none"), ("stroke", "#cb181d"),
+            svg.polyline(goalPixels, attributes: [("class", "target-path"), ("stroke", "#cb181d"),
                                                   ("stroke-width", "1.5"), ("stroke-dasharray", "4 3")])
         }
         svg.open("g", [("class", "targets"), ("fill", "none"), ("stroke", "#cb181d"), ("stroke-width", "1.5")])

@@ -54,6 +54,22 @@ import Testing
         #expect(try nearest.json["attempts"]?.double == 21)
     }
 
+    @Test func timeoutMsIsHonoured() throws {
+        // 200 joints, the slow transpose method and tolerance 0: the search can only end at its time limit.
+        let lengths = Array(repeating: "0.01", count: 200).joined(separator: ", ")
+        let angles = Array(repeating: "0.01", count: 200).joined(separator: ", ")
+        let started = ContinuousClock.now
+        let response = try server.post("/v1/ik", """
+            {"arm": {"type": "planar", "link_lengths": [\(lengths)]}, "joint_angles": [\(angles)],
+             "target": {"position": [0.5, 0.5], "orientation": 0.3}, "method": "transpose", "max_iterations": 10000,
+             "tolerance": 0, "restarts": 1000, "timeout_ms": 100}
+            """)
+        let elapsed = ContinuousClock.now - started
+        #expect(response.status == 200, "\(response.text)")
+        #expect(try response.json["status"]?.string == "timeout")
+        #expect(elapsed < .seconds(3), "took \(elapsed)")
+    }
+
     @Test func anAbsurdStepSizeIsRefusedWithItsBound() throws {
         let json = try problem("""
             {"arm": {"type": "planar", "link_lengths": [1.0, 0.8]}, "joint_angles": [0.5, 0.5], "target": [1.5, 0.5],

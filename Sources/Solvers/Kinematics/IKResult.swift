@@ -31,7 +31,8 @@ public struct IKIterate: Hashable, Sendable {
 /// The outcome of ``solveIK(chain:jointAngles:target:options:)``.
 public struct IKResult: Hashable, Sendable {
     /// The first change applied to the given joint angles: step size, limits and the initial clamp included,
-    /// so `jointAngles + delta` is the first iterate (the clamped start when no step was taken).
+    /// so `jointAngles + delta` is the first iterate (the clamped start when no step was taken). When a restart is
+    /// returned, its first iterate minus the given joint angles.
     public let delta: [Double]
     /// The final configuration.
     public let jointAngles: [Double]
