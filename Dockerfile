@@ -19,7 +19,7 @@ FROM swift:${SWIFT_VERSION}-bookworm AS build
 # Versions are not pinned: the stage is thrown away and Debian stable only ships security fixes for these.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends liblapacke-dev libnghttp2-dev pkg-config \
+    && apt-get install -y --no-install-recommends liblapacke-dev libnghttp2-dev libxml2-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src

