@@ -78,6 +78,22 @@ struct URDFTests {
         }
     }
 
+    @Test("a long chain is read quickly and refused beyond 256 moving joints")
+    func longChain() throws {
+        let count = 5_000
+        var urdf = "<robot name='snake'>" + (0...count).map { "<link name='l\($0)'/>" }.joined()
+        urdf += (0..<count).map {
+            "<joint name='j\($0)' type='continuous'><parent link='l\($0)'/><child link='l\($0 + 1)'/><origin xyz='0 0 0.01'/></joint>"
+        }.joined() + "</robot>"
+        let clock = ContinuousClock()
+        let elapsed = clock.measure {
+            #expect(throws: SolverInputError.self) { try URDFArm(urdf: urdf, base: "l0", tip: "l\(count)") }
+        }
+        #expect(elapsed < .seconds(5), "took \(elapsed)")
+        let short = try URDFArm(urdf: urdf, base: "l10", tip: "l266")
+        #expect(short.chain.jointCount == 256 && short.limits == nil)
+    }
+
     static let badDocuments: [(String, String, String, String, String)] = [
         ("malformed XML", "<robot name='x'><link name='a'></robot>", "a", "a", "malformed XML at line 1"),
         ("a DTD", "<!DOCTYPE robot [<!ENTITY x 'y'>]><robot/>", "a", "b", "DTD"),
@@ -112,6 +128,10 @@ struct URDFTests {
          "<robot><link name='a'/><link name='b'/><joint name='f' type='fixed'><parent link='a'/><child link='b'/></joint></robot>",
          "a", "b", "every joint between 'a' and 'b' is fixed"),
         ("a duplicate link", "<robot><link name='a'/><link name='a'/></robot>", "a", "a", "link 'a' (line 1) is declared twice"),
+        ("a duplicate joint",
+         "<robot><link name='a'/><link name='b'/><joint name='j' type='fixed'><parent link='a'/><child link='b'/></joint>"
+            + "<joint name='j' type='fixed'><parent link='a'/><child link='b'/></joint></robot>",
+         "a", "b", "joint 'j' (line 1) is declared twice"),
     ]
 
     @Test("each malformed URDF or chain is refused with a message naming the element", arguments: 0..<badDocuments.count)

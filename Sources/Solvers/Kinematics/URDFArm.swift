@@ -176,6 +176,8 @@ private final class URDFReader: NSObject, XMLParserDelegate {
     var links: Set<String> = []
     var linkOrder: [String] = []
     var joints: [URDFModel.Joint] = []
+    /// The joint names seen, so that a duplicate is found in constant time (a body may declare thousands).
+    private var jointNames: Set<String> = []
     var sawRobot = false
     var error: SolverInputError?
     /// The first syntax error libxml2 reported: line, column, error.
@@ -209,7 +211,7 @@ private final class URDFReader: NSObject, XMLParserDelegate {
                 linkOrder.append(linkName)
             case "joint":
                 guard let jointName = attributes["name"], !jointName.isEmpty else { return fail("a <joint> (line \(line)) has no name") }
-                if joints.contains(where: { $0.name == jointName }) { return fail("joint '\(jointName)' (line \(line)) is declared twice") }
+                guard jointNames.insert(jointName).inserted else { return fail("joint '\(jointName)' (line \(line)) is declared twice") }
                 guard let type = attributes["type"] else { return fail("joint '\(jointName)' (line \(line)) has no type") }
                 joints.append(URDFModel.Joint(name: jointName, type: type, line: line))
             default:
