@@ -78,6 +78,22 @@ struct URDFTests {
         }
     }
 
+    @Test("URDFs are read concurrently, as parallel requests do, with the same result")
+    func concurrentReads() async throws {
+        let expected = try Self.ur5().chain
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    for _ in 0..<50 where try URDFArm(urdf: Self.ur5URDF, base: "base", tip: "tool0").chain != expected {
+                        return false
+                    }
+                    return true
+                }
+            }
+            for try await same in group { #expect(same) }
+        }
+    }
+
     @Test("a long chain is read quickly and refused beyond 256 moving joints")
     func longChain() throws {
         let count = 5_000
