@@ -52,7 +52,9 @@ public func solveIK(
             }
             continue
         }
-        let mayAbandon = search.attempts < allowedAttempts
+        // Only where measured: Levenberg–Marquardt at full steps divides the error far faster than the stall rule
+        // asks; the transpose method, heavy damping or short steps converge linearly and would be cut while sound.
+        let mayAbandon = search.attempts < allowedAttempts && options.method == .levenbergMarquardt && options.stepSize == 1
         let attempt = try runAttempt(workspace, options: options, stop: stop, index: search.attempts, mayAbandon: mayAbandon)
         if attempt.run.interrupted { search.interrupted = true }
         if attempt.converged {
@@ -81,7 +83,7 @@ public func solveIK(
 /// One attempt from the configuration loaded and evaluated in `workspace.current`; leaves its last configuration
 /// there.
 ///
-/// With `mayAbandon` (a restart remains), an attempt whose ½‖e‖² fell by less than ``IKRun/stallFactor`` over the
+/// With `mayAbandon` (a restart remains, Levenberg–Marquardt at step size 1), an attempt whose ½‖e‖² fell by less than ``IKRun/stallFactor`` over the
 /// last ``IKRun/stallWindow`` iterations is abandoned as stalled: crawling towards a singular configuration or a
 /// local minimum costs more than starting again.
 private func runAttempt(_ workspace: IKWorkspace, options: IKOptions, stop: IKStopCheck, index: Int,
