@@ -148,7 +148,7 @@ extension IKEndpoint.Outcome: EndpointOutcome {
 
     private func pathSVG(_ path: IKPathResult) -> String {
         let title = "Inverse kinematics path: \(path.solvedCount) of \(path.results.count) targets solved, "
-            + "largest joint change \(JSONWriter.format(path.largestJointChange))"
+            + "largest joint change \(JSONWriter.format((path.largestJointChange * 1e4).rounded() / 1e4))"
         let poses = path.results.compactMap { try? request.chain.jointPositions($0.jointAngles) }
         let isPlanar = if case .planar = request.chain { true } else { false }
         return SVGPlot.ikPath(jointPositions: poses, targets: request.targets.map(\.position),
