@@ -66,6 +66,8 @@ extension IKWorkspace {
             (status, cause) = (.singular, .singularJacobian(smallest: smallest, largest: largest))
         } else if run.noProgress {
             (status, cause) = (.unreachable, .noDescent)
+        } else if run.stalled {
+            (status, cause) = (.maxIterations, .stalled)
         } else {
             status = .maxIterations
         }
@@ -94,6 +96,7 @@ struct IKStatusDetails: Hashable, Sendable {
         case singularJacobian(smallest: Double, largest: Double)
         case noDescent
         case interrupted(limit: Duration?)
+        case stalled
         case budget
     }
 
@@ -138,6 +141,9 @@ struct IKStatusDetails: Hashable, Sendable {
         case .interrupted(let limit):
             let budget = limit.map { "the time limit (\($0))" } ?? "cancellation"
             return "Stopped by \(budget) before converging: \(errors) \(after)."
+        case .stalled:
+            return "Stopped while still progressing slowly: the attempt was cut as stalled (½‖e‖² fell by less than half "
+                + "over \(IKRun.stallWindow) iterations) to make room for a restart; \(errors) \(after)."
         case .noDescent:
             return "Unreachable from this start: no step lowers the error any more (a local minimum); \(errors) \(after)."
         case .budget:

@@ -14,7 +14,8 @@ public enum IKStatus: String, Codable, Hashable, Sendable, CaseIterable {
     case jointLimits = "joint_limits"
     /// The configuration is singular (σ_min ≤ 1e-6·σ_max of the task Jacobian) and the target was not reached.
     case singular
-    /// The iteration budget ran out while still making progress.
+    /// The iteration budget ran out, or the attempt was cut as stalled to make room for a restart, while still
+    /// making progress.
     case maxIterations = "max_iterations"
 }
 

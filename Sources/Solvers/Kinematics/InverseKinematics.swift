@@ -101,7 +101,7 @@ private func runAttempt(_ workspace: IKWorkspace, options: IKOptions, stop: IKSt
         }
         if mayAbandon, run.iterations > 0, run.iterations % IKRun.stallWindow == 0 {
             if workspace.current.cost > IKRun.stallFactor * windowCost {
-                run.noProgress = true
+                run.stalled = true
                 break
             }
             windowCost = workspace.current.cost
@@ -208,6 +208,8 @@ struct IKRun {
     var lastStepClipped = false
     /// The time limit or the caller's check stopped this attempt.
     var interrupted = false
+    /// The attempt was cut by the stall rule to make room for a restart, while still (slowly) lowering the error.
+    var stalled = false
 }
 
 extension IKWorkspace {
