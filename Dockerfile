@@ -19,7 +19,7 @@ FROM swift:${SWIFT_VERSION}-bookworm AS build
 # Versions are not pinned: the stage is thrown away and Debian stable only ships security fixes for these.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends liblapacke-dev libnghttp2-dev pkg-config \
+    && apt-get install -y --no-install-recommends liblapacke-dev libnghttp2-dev libxml2-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -42,11 +42,12 @@ RUN swift build -c release --static-swift-stdlib --product jacobian-server \
 FROM debian:bookworm-slim
 
 # Only the shared libraries the binary loads (`ldd jacobian-server`): LAPACK (liblapacke pulls liblapack3 and a BLAS),
-# nghttp2, and the C++ runtime the static Swift runtime still links dynamically (already in the base image; listed
+# nghttp2, libxml2 (FoundationXML parses URDF arms with it, and links it dynamically even with the static stdlib),
+# and the C++ runtime the static Swift runtime still links dynamically (already in the base image; listed
 # so that it stays). Not pinned for the same reason as above; rebuilding the image picks up security updates.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends liblapacke libnghttp2-14 libstdc++6 ca-certificates \
+    && apt-get install -y --no-install-recommends liblapacke libnghttp2-14 libxml2 libstdc++6 ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin jacobian
 

@@ -10,7 +10,8 @@ public struct APIConfiguration: Sendable {
     /// takes an SVD of the Jacobian, whose cost grows with the cube of its size.
     public var maxSolverDimension: Int
     /// Wall-clock time one Newton solve may take before it is stopped with a limit error. Default 10 s: a worker
-    /// is shared by everybody, and a client asking for more should ask for fewer iterations.
+    /// is shared by everybody, and a client asking for more should ask for fewer iterations. Also the largest
+    /// `timeout_ms` of an IK request and the most time an IK path may take.
     public var solveTimeLimit: Duration
     /// Deepest JSON nesting accepted in a body. Default 64; requests nest 4 levels at most.
     public var maxJSONDepth: Int
@@ -42,7 +43,7 @@ public struct JacobianAPI: Sendable {
         let parser = JSONParser(maxDepth: configuration.maxJSONDepth)
         let jacobian = JacobianEndpoint(engine: engine)
         let newton = NewtonEndpoint(engine: engine, configuration: configuration)
-        let ik = IKEndpoint(maxIterations: configuration.maxIterations)
+        let ik = IKEndpoint(maxIterations: configuration.maxIterations, timeLimit: configuration.solveTimeLimit)
         router.add("POST", "/v1/jacobian", inline: { request in jacobian.isCheap(request, parser: parser) },
                    Self.endpoint(parser) { body throws(Problem) in try jacobian.run(body) })
         router.add("POST", "/v1/newton", Self.endpoint(parser) { body throws(Problem) in try newton.run(body) })

@@ -1,100 +1,77 @@
 import Solvers
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// SplitMix64 (Steele, Lea & Flood 2014): a tiny seeded generator, so every run solves the same targets.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-/// Inverse kinematics of the UR5 (published standard DH parameters): 10,000 random 6D targets (position and
-/// orientation) made by forward kinematics from joint angles drawn uniformly in [−π, π], each solved with
-/// Levenberg–Marquardt from one fixed start, with joint limits ±2π as on the real arm. A solve that does not
-/// converge restarts from random configurations (same seeded generator) inside the measured time.
+/// Inverse kinematics of the UR5 as a user of `/v1/ik` gets it: 10,000 random 6-D targets (``IKWorkload``), each
+/// one call of the public `solveIK` from the fixed start with the request's settings (Levenberg–Marquardt,
+/// max_iterations 300, tolerance 1e-6, the arm's ±2π limits) and the request's defaults for everything else,
+/// restarts included. The benchmark adds no loop of its own.
 ///
-/// Run: `swift run -c release jacobian-bench ik`.
+/// Run: `swift run -c release jacobian-bench ik`. `ik-restarts` repeats it for several `restarts` values, the
+/// measurement behind ``IKOptions/defaultRestarts``.
 func runIKBenchmark() {
-    let ur5 = KinematicChain.denavitHartenberg([
-        DHJoint(a: 0, alpha: .pi / 2, d: 0.089159),
-        DHJoint(a: -0.425, alpha: 0, d: 0),
-        DHJoint(a: -0.39225, alpha: 0, d: 0),
-        DHJoint(a: 0, alpha: .pi / 2, d: 0.10915),
-        DHJoint(a: 0, alpha: -.pi / 2, d: 0.09465),
-        DHJoint(a: 0, alpha: 0, d: 0.0823),
-    ])
-    let targetCount = 10_000
-    let maximumRestarts = 20
-    let start = [0.0, -1.5, 1.5, 0.0, 1.5, 0.0]
-    let options = IKOptions(method: .levenbergMarquardt, maxIterations: 20, tolerance: 1e-6,
-                            jointLimits: Array(repeating: [-2 * .pi, 2 * .pi], count: 6), recordsTrajectory: false)
+    let targets = IKWorkload.targets(count: 10_000)
+    print("ik benchmark: UR5, \(targets.count) random 6-D targets, \(IKWorkload.method.rawValue), max_iterations "
+        + "\(IKWorkload.maxIterations), tolerance \(IKWorkload.tolerance), default restarts (\(IKOptions.defaultRestarts))")
+    let row = measureIK(targets: targets, options: IKWorkload.options())
+    print(row.report)
+    let verdict = row.solvedShare >= 0.999 && row.cpuMicroseconds <= 30 ? "met" : "NOT met"
+    print("  target ≥ 99.9% solved at ≤ 30 µs mean CPU per solve: \(verdict)")
+}
 
-    var generator = SplitMix64(state: 20_261_127)
-    func randomConfiguration() -> [Double] { (0..<6).map { _ in Double.random(in: -.pi ... .pi, using: &generator) } }
-    let targets: [IKTarget] = (0..<targetCount).map { _ in
-        let pose = try! ur5.forwardKinematics(randomConfiguration())
-        return .spatial(position: pose.position, orientation: pose.rotation)
+/// The same targets with `restarts` 0, 1, 2, 3, 5, 10, 20 and 50: how many are solved and at what cost.
+func runIKRestartSweep() {
+    let targets = IKWorkload.targets(count: 10_000)
+    print("ik restarts sweep: UR5, \(targets.count) random 6-D targets, \(IKWorkload.method.rawValue), "
+        + "max_iterations \(IKWorkload.maxIterations), tolerance \(IKWorkload.tolerance)")
+    for restarts in [0, 1, 2, 3, 5, 10, 20, 50] {
+        print("restarts \(restarts):")
+        print(measureIK(targets: targets, options: IKWorkload.options(restarts: restarts)).report)
     }
+}
 
-    var solved = 0, iterations = 0, restarts = 0, solvedFirstTry = 0
-    var restartGenerator = SplitMix64(state: 42)
-    func solve(_ target: IKTarget) -> Bool {
-        var result = try! solveIK(chain: ur5, jointAngles: start, target: target, options: options)
-        iterations += result.iterations
-        if result.converged { solvedFirstTry += 1 }
-        var attempt = 0
-        while !result.converged, attempt < maximumRestarts {
-            attempt += 1
-            restarts += 1
-            let seed = (0..<6).map { _ in Double.random(in: -.pi ... .pi, using: &restartGenerator) }
-            result = try! solveIK(chain: ur5, jointAngles: seed, target: target, options: options)
-            iterations += result.iterations
-        }
-        return result.converged
+private struct IKBenchmarkRow {
+    var solved = 0, count = 0, iterations = 0, evaluations = 0, attempts = 0, mostAttemptsNeeded = 0
+    var statuses: [IKStatus: Int] = [:]
+    var wallSeconds = 0.0, cpuSeconds = 0.0
+
+    var solvedShare: Double { Double(solved) / Double(count) }
+    var cpuMicroseconds: Double { cpuSeconds / Double(count) * 1e6 }
+
+    var report: String {
+        let failures = statuses.filter { $0.key != .converged }.map { "\($0.key.rawValue) \($0.value)" }.sorted()
+        return """
+              solved:           \(solved)/\(count) = \(IKWorkload.percent(solvedShare))\(failures.isEmpty ? "" : "  (others: \(failures.joined(separator: ", ")))")
+              CPU per solve:    \(IKWorkload.rounded(cpuMicroseconds)) µs  (process CPU time, every attempt included)
+              wall per solve:   \(IKWorkload.rounded(wallSeconds / Double(count) * 1e6)) µs  (includes waits on a shared machine)
+              attempts:         \(IKWorkload.rounded(Double(attempts) / Double(count))) per solve, at most \(mostAttemptsNeeded) for a solved one
+              iterations:       \(IKWorkload.rounded(Double(iterations) / Double(count))) per solve (the attempt returned)
+              evaluations:      \(IKWorkload.rounded(Double(evaluations) / Double(count))) per solve (every attempt, rejected trials included)
+            """
     }
+}
 
-    for target in targets.prefix(200) { _ = solve(target) }  // warm caches and LAPACK before measuring
-    (solved, iterations, restarts, solvedFirstTry) = (0, 0, 0, 0)
-
+private func measureIK(targets: [(position: [Double], rotation: Rotation)], options: IKOptions) -> IKBenchmarkRow {
+    let goals = targets.map { IKTarget.spatial(position: $0.position, orientation: $0.rotation) }
+    func solve(_ target: IKTarget) -> IKResult {
+        try! solveIK(chain: IKWorkload.ur5, jointAngles: IKWorkload.start, target: target, options: options)
+    }
+    for target in goals.prefix(200) { _ = solve(target) }  // warm caches and LAPACK before measuring
+    var row = IKBenchmarkRow(count: goals.count)
     let clock = ContinuousClock()
-    let cpuBefore = processCPUSeconds()
+    let cpuBefore = IKWorkload.processCPUSeconds()
     let elapsed = clock.measure {
-        for target in targets where solve(target) { solved += 1 }
+        for target in goals {
+            let result = solve(target)
+            row.statuses[result.status, default: 0] += 1
+            row.iterations += result.iterations
+            row.attempts += result.attempts
+            row.evaluations += result.evaluations
+            if result.converged {
+                row.solved += 1
+                row.mostAttemptsNeeded = max(row.mostAttemptsNeeded, result.attempts)
+            }
+        }
     }
-    let cpuSeconds = processCPUSeconds() - cpuBefore
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-    let share = Double(solved) / Double(targetCount)
-    print("ik benchmark: UR5, \(targetCount) random 6D targets, Levenberg–Marquardt, tolerance 1e-6, ≤ \(maximumRestarts) restarts")
-    print("  solved:           \(solved)/\(targetCount) = \(percent(share))  (first try: \(percent(Double(solvedFirstTry) / Double(targetCount))))")
-    print("  mean per target:  \(rounded(seconds / Double(targetCount) * 1e6)) µs  (total \(rounded(seconds)) s, restarts included)")
-    print("  CPU per target:   \(rounded(cpuSeconds / Double(targetCount) * 1e6)) µs  (process CPU time; wall time above includes waits on a shared machine)")
-    print("  iterations:       \(rounded(Double(iterations) / Double(targetCount))) per target, \(restarts) restarts in all")
-    let wallMean = seconds / Double(targetCount), cpuMean = cpuSeconds / Double(targetCount)
-    let verdict = { (mean: Double) in share >= 0.995 && mean < 40e-6 ? "met" : "NOT met" }
-    print("  target ≥ 99.5% at < 40 µs: \(verdict(wallMean)) on wall time, \(verdict(cpuMean)) on CPU time")
-}
-
-/// CPU time consumed by this process, which unlike wall time ignores other processes sharing the cores.
-private func processCPUSeconds() -> Double {
-    var spec = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
-    return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
-}
-
-private func rounded(_ value: Double) -> String {
-    String((value * 100).rounded() / 100)
-}
-
-private func percent(_ share: Double) -> String {
-    String((share * 10_000).rounded() / 100) + "%"
+    row.cpuSeconds = IKWorkload.processCPUSeconds() - cpuBefore
+    row.wallSeconds = IKWorkload.seconds(elapsed)
+    return row
 }

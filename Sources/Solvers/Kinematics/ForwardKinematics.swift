@@ -49,7 +49,7 @@ extension KinematicChain {
         try SolverInputError.requireBounded(jointAngles, field: "/joint_angles")
         let target: IKTarget = switch self {
         case .planar: .planar(position: [0, 0], orientation: 0)
-        case .denavitHartenberg: .spatial(position: [0, 0, 0], orientation: .identity)
+        case .denavitHartenberg, .frames: .spatial(position: [0, 0, 0], orientation: .identity)
         }
         let workspace = IKWorkspace(chain: self, target: target, weights: nil, limits: nil)
         for i in 0..<jointCount { workspace.current.joints[i] = jointAngles[i] }

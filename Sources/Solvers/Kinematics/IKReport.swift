@@ -35,8 +35,8 @@ extension IKWorkspace {
     }
 
     /// Classifies the finished run (precedence of ``IKStatus``) and assembles the answer.
-    func result(chain: KinematicChain, target: IKTarget, options: IKOptions, run: IKRun, delta: [Double],
-                finalIterate: IKIterate) throws -> IKResult {
+    func result(chain: KinematicChain, target: IKTarget, options: IKOptions, run: IKRun, search: IKSearch,
+                delta: [Double], finalIterate: IKIterate) throws -> IKResult {
         let e = current
         let sigma = try currentSingularValues()
         let largest = sigma.first ?? 0, smallest = sigma.last ?? 0
@@ -56,6 +56,8 @@ extension IKWorkspace {
             (status, cause) = (.unreachable, .beyondReach(distance: distance, reach: reach))
         } else if distance < inner - options.tolerance {
             (status, cause) = (.unreachable, .insideInnerRadius(distance: distance, radius: inner))
+        } else if search.interrupted {
+            (status, cause) = (.timeout, .interrupted(limit: options.timeLimit))
         } else if gradientVanishes, !singularConfiguration {
             (status, cause) = (.unreachable, .localMinimum)
         } else if run.lastStepClipped {
@@ -64,19 +66,21 @@ extension IKWorkspace {
             (status, cause) = (.singular, .singularJacobian(smallest: smallest, largest: largest))
         } else if run.noProgress {
             (status, cause) = (.unreachable, .noDescent)
+        } else if run.stalled {
+            (status, cause) = (.maxIterations, .stalled)
         } else {
             status = .maxIterations
         }
         let details = IKStatusDetails(
             cause: cause, positionError: e.positionError, orientationError: hasOrientation ? e.orientationError : nil,
-            tolerance: options.tolerance, iterations: run.iterations)
+            tolerance: options.tolerance, iterations: run.iterations, search: search)
         return IKResult(
             delta: delta, jointAngles: finalIterate.jointAngles, endEffector: finalIterate.endEffector,
             endEffectorRotation: isPlanar ? nil : Rotation(unchecked: Array(e.rotation)),
             error: Array(e.error), errorNorm: e.positionError, orientationError: details.orientationError,
             jacobian: Matrix(rows: taskSize, columns: jointCount, storage: Array(e.jacobian)),
             manipulability: manipulability, minSingularValue: smallest, iterations: run.iterations,
-            status: status, details: details, trajectory: run.trajectory)
+            attempts: search.attempts, evaluations: evaluations, status: status, details: details, trajectory: run.trajectory)
     }
 }
 
@@ -91,6 +95,8 @@ struct IKStatusDetails: Hashable, Sendable {
         case clippedStep
         case singularJacobian(smallest: Double, largest: Double)
         case noDescent
+        case interrupted(limit: Duration?)
+        case stalled
         case budget
     }
 
@@ -99,8 +105,23 @@ struct IKStatusDetails: Hashable, Sendable {
     let orientationError: Double?
     let tolerance: Double
     let iterations: Int
+    let search: IKSearch
 
-    var message: String {
+    var message: String { sentence + attemptsNote }
+
+    /// Says how many attempts were made when there was more than one (or more were allowed and none converged).
+    private var attemptsNote: String {
+        let restarts = search.attempts - 1
+        let made = "\(search.attempts) attempt(s): 1 from joint_angles and \(restarts) restart(s) from seeded random "
+            + "configurations"
+        if case .withinTolerance = cause {
+            return search.attempts > 1 ? " Found by attempt \(search.returnedAttempt) of \(made)." : ""
+        }
+        if search.allowedAttempts == 1 { return "" }
+        return " Closest of \(made) (attempt \(search.returnedAttempt) shown)."
+    }
+
+    private var sentence: String {
         let errors = "position error \(positionError)" + (orientationError.map { ", orientation error \($0) rad" } ?? "")
         let after = "after \(iterations) iteration(s)"
         switch cause {
@@ -117,6 +138,12 @@ struct IKStatusDetails: Hashable, Sendable {
             return "Joint limits stop progress: the last step was cut at a limit; \(errors) \(after)."
         case .singularJacobian(let smallest, let largest):
             return "Singular configuration: smallest singular value \(smallest) against largest \(largest); \(errors) \(after)."
+        case .interrupted(let limit):
+            let budget = limit.map { "the time limit (\($0))" } ?? "cancellation"
+            return "Stopped by \(budget) before converging: \(errors) \(after)."
+        case .stalled:
+            return "Stopped while still progressing slowly: the attempt was cut as stalled (½‖e‖² fell by less than half "
+                + "over \(IKRun.stallWindow) iterations) to make room for a restart; \(errors) \(after)."
         case .noDescent:
             return "Unreachable from this start: no step lowers the error any more (a local minimum); \(errors) \(after)."
         case .budget:

@@ -8,11 +8,14 @@ public enum IKStatus: String, Codable, Hashable, Sendable, CaseIterable {
     /// The target lies beyond the chain's reach (or inside a planar chain's inner hole), or the iteration settled
     /// at a nonzero error where Jᵀe vanishes at a regular configuration: no joint motion lowers the error from here.
     case unreachable
+    /// The time limit (or the caller's cancellation check) ended the search before any attempt converged.
+    case timeout
     /// The last step was cut short by a joint limit: the limits are what stop further progress.
     case jointLimits = "joint_limits"
     /// The configuration is singular (σ_min ≤ 1e-6·σ_max of the task Jacobian) and the target was not reached.
     case singular
-    /// The iteration budget ran out while still making progress.
+    /// The iteration budget ran out, or the attempt was cut as stalled to make room for a restart, while still
+    /// making progress.
     case maxIterations = "max_iterations"
 }
 
@@ -29,7 +32,8 @@ public struct IKIterate: Hashable, Sendable {
 /// The outcome of ``solveIK(chain:jointAngles:target:options:)``.
 public struct IKResult: Hashable, Sendable {
     /// The first change applied to the given joint angles: step size, limits and the initial clamp included,
-    /// so `jointAngles + delta` is the first iterate (the clamped start when no step was taken).
+    /// so `jointAngles + delta` is the first iterate (the clamped start when no step was taken). When a restart is
+    /// returned, its first iterate minus the given joint angles.
     public let delta: [Double]
     /// The final configuration.
     public let jointAngles: [Double]
@@ -52,8 +56,13 @@ public struct IKResult: Hashable, Sendable {
     public let manipulability: Double
     /// The smallest of J's min(rows, columns) singular values: distance to the nearest singular Jacobian.
     public let minSingularValue: Double
-    /// Accepted steps taken (rejected Levenberg–Marquardt trials do not count).
+    /// Accepted steps taken by the attempt returned (rejected Levenberg–Marquardt trials do not count).
     public let iterations: Int
+    /// Attempts made: 1 from the given joint angles, plus the restarts that ran.
+    public let attempts: Int
+    /// Forward-kinematics evaluations over every attempt, rejected Levenberg–Marquardt trials included: the work the
+    /// solve did, independent of the machine.
+    public let evaluations: Int
     /// `status == .converged`.
     public var converged: Bool { status == .converged }
     /// Why the solve stopped.
@@ -62,7 +71,7 @@ public struct IKResult: Hashable, Sendable {
     public var message: String { details.message }
     /// The numbers ``message`` is made from.
     let details: IKStatusDetails
-    /// The accepted configurations, the (clamped) start first; only the final one when
+    /// The accepted configurations of the attempt returned, its (clamped) start first; only the final one when
     /// ``IKOptions/recordsTrajectory`` is false.
     public let trajectory: [IKIterate]
 }

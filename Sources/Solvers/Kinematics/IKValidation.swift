@@ -5,6 +5,15 @@ extension IKOptions {
         try SolverInputError.requireIterationCount(maxIterations, limit: Self.iterationLimit, field: "/max_iterations")
         try SolverInputError.requireNonNegative(tolerance, field: "/tolerance")
         try SolverInputError.requirePositive(stepSize, field: "/step_size")
+        if stepSize > Self.maximumStepSize {
+            throw SolverInputError(field: "/step_size", message: "must be at most \(Self.maximumStepSize) (a larger step overshoots even a linear model), got \(stepSize)")
+        }
+        if let restarts {
+            try SolverInputError.requireIterationCount(restarts, limit: Self.restartLimit, field: "/restarts")
+        }
+        if let timeLimit, timeLimit <= .zero {
+            throw SolverInputError(field: "/timeout_ms", message: "must be positive")
+        }
         if let damping { try SolverInputError.requirePositive(damping, field: "/damping") }
         if let jointLimits {
             guard jointLimits.count == jointCount else {
@@ -51,15 +60,15 @@ func validateIK(chain: KinematicChain, jointAngles: [Double], target: IKTarget, 
         if let orientation, !(abs(orientation) <= SolverInputError.kinematicMagnitudeLimit) {
             throw SolverInputError(field: "/target/orientation", message: "must be a finite angle in radians")
         }
-    case (.denavitHartenberg, .spatial(let position, _)):
+    case (.denavitHartenberg, .spatial(let position, _)), (.frames, .spatial(let position, _)):
         guard position.count == 3 else {
             throw SolverInputError(field: "/target", message: "a spatial target has 3 coordinates, got \(position.count)")
         }
         try SolverInputError.requireBounded(position, field: "/target")
     case (.planar, .spatial):
         throw SolverInputError(field: "/target", message: "a planar chain needs a planar target [x, y]")
-    case (.denavitHartenberg, .planar):
-        throw SolverInputError(field: "/target", message: "a Denavit–Hartenberg chain needs a spatial target [x, y, z]")
+    case (.denavitHartenberg, .planar), (.frames, .planar):
+        throw SolverInputError(field: "/target", message: "a spatial chain needs a spatial target [x, y, z]")
     }
     try options.validate(jointCount: n, taskSize: target.taskSize)
 }

@@ -9,7 +9,8 @@ extension IKWorkspace {
     /// Jacobian. Levenberg–Marquardt evaluates trials without it and calls ``completeJacobian(_:)`` only for the
     /// trial it accepts, so rejected trials cost forward kinematics alone.
     func evaluate(_ e: IKEvaluation, withJacobian: Bool = true) {
-        if isPlanar { planarKinematics(e) } else { denavitHartenbergKinematics(e) }
+        evaluations += 1
+        if isPlanar { planarKinematics(e) } else if isFrames { frameKinematics(e) } else { denavitHartenbergKinematics(e) }
         taskError(e)
         if withJacobian { completeJacobian(e) }
         var cost = 0.0
@@ -33,6 +34,7 @@ extension IKWorkspace {
     /// Fills the task Jacobian (and its weighted copy) of `e`, which must be the evaluation computed last: the
     /// frame origins and axes it reads are those of the latest forward kinematics.
     func completeJacobian(_ e: IKEvaluation) {
+        // Frame chains fill `origins` and `axes` like DH chains, so their geometric Jacobian is the same.
         if isPlanar { planarJacobian(e) } else { denavitHartenbergJacobian(e) }
         guard isWeighted else { return }
         let n = jointCount
@@ -99,6 +101,53 @@ extension IKWorkspace {
         e.rotation[0] = r.0; e.rotation[1] = r.1; e.rotation[2] = r.2
         e.rotation[3] = r.3; e.rotation[4] = r.4; e.rotation[5] = r.5
         e.rotation[6] = r.6; e.rotation[7] = r.7; e.rotation[8] = r.8
+    }
+
+    /// Frame chains (URDF): T = origin₁·motion₁(q₁)·…·originₙ·motionₙ(qₙ)·tip. The geometric Jacobian is the DH one's,
+    /// with each joint's origin and world axis R·axis taken after its fixed origin transform and before its motion.
+    private func frameKinematics(_ e: IKEvaluation) {
+        var r = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0)
+        var px = 0.0, py = 0.0, pz = 0.0
+        /// (r, p) ← (r, p)·(rotation b, translation t).
+        func compose(_ b: UnsafeMutableBufferPointer<Double>, _ bOffset: Int, _ t: UnsafeMutableBufferPointer<Double>, _ tOffset: Int) {
+            let (tx, ty, tz) = (t[tOffset], t[tOffset + 1], t[tOffset + 2])
+            px += r.0 * tx + r.1 * ty + r.2 * tz
+            py += r.3 * tx + r.4 * ty + r.5 * tz
+            pz += r.6 * tx + r.7 * ty + r.8 * tz
+            r = rotate(r, (b[bOffset], b[bOffset + 1], b[bOffset + 2], b[bOffset + 3], b[bOffset + 4], b[bOffset + 5],
+                           b[bOffset + 6], b[bOffset + 7], b[bOffset + 8]))
+        }
+        for i in 0..<jointCount {
+            compose(frameRotation, 9 * i, frameTranslation, 3 * i)
+            origins[3 * i] = px; origins[3 * i + 1] = py; origins[3 * i + 2] = pz
+            let (ax, ay, az) = (frameAxis[3 * i], frameAxis[3 * i + 1], frameAxis[3 * i + 2])
+            let wx = r.0 * ax + r.1 * ay + r.2 * az, wy = r.3 * ax + r.4 * ay + r.5 * az, wz = r.6 * ax + r.7 * ay + r.8 * az
+            axes[3 * i] = wx; axes[3 * i + 1] = wy; axes[3 * i + 2] = wz
+            let q = e.joints[i]
+            if prismatic[i] != 0 {
+                px += wx * q; py += wy * q; pz += wz * q
+            } else {
+                // Rodrigues: R(axis, q) = cos q·I + sin q·[a]× + (1 − cos q)·a·aᵀ.
+                let c = cos(q), s = sin(q), v = 1 - c
+                r = rotate(r, (c + ax * ax * v, ax * ay * v - az * s, ax * az * v + ay * s,
+                               ay * ax * v + az * s, c + ay * ay * v, ay * az * v - ax * s,
+                               az * ax * v - ay * s, az * ay * v + ax * s, c + az * az * v))
+            }
+        }
+        compose(tipRotation, 0, tipTranslation, 0)
+        e.position[0] = px; e.position[1] = py; e.position[2] = pz
+        e.rotation[0] = r.0; e.rotation[1] = r.1; e.rotation[2] = r.2
+        e.rotation[3] = r.3; e.rotation[4] = r.4; e.rotation[5] = r.5
+        e.rotation[6] = r.6; e.rotation[7] = r.7; e.rotation[8] = r.8
+    }
+
+    private typealias Matrix3 = (Double, Double, Double, Double, Double, Double, Double, Double, Double)
+
+    /// a·b for row-major 3×3 matrices.
+    private func rotate(_ a: Matrix3, _ b: Matrix3) -> Matrix3 {
+        (a.0 * b.0 + a.1 * b.3 + a.2 * b.6, a.0 * b.1 + a.1 * b.4 + a.2 * b.7, a.0 * b.2 + a.1 * b.5 + a.2 * b.8,
+         a.3 * b.0 + a.4 * b.3 + a.5 * b.6, a.3 * b.1 + a.4 * b.4 + a.5 * b.7, a.3 * b.2 + a.4 * b.5 + a.5 * b.8,
+         a.6 * b.0 + a.7 * b.3 + a.8 * b.6, a.6 * b.1 + a.7 * b.4 + a.8 * b.7, a.6 * b.2 + a.7 * b.5 + a.8 * b.8)
     }
 
     private func denavitHartenbergJacobian(_ e: IKEvaluation) {

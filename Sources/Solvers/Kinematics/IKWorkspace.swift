@@ -3,6 +3,13 @@
 final class IKWorkspace {
     let jointCount: Int, taskSize: Int, positionSize: Int
     let isPlanar: Bool
+    /// Whether the chain is a ``FrameChain`` (URDF) rather than Denavit–Hartenberg (when not planar).
+    let isFrames: Bool
+    /// Frame chains: each joint's origin rotation (9n, row-major) and translation (3n), its unit axis (3n), and the
+    /// tip's fixed rotation (9) and translation (3).
+    let frameRotation: UnsafeMutableBufferPointer<Double>, frameTranslation: UnsafeMutableBufferPointer<Double>
+    let frameAxis: UnsafeMutableBufferPointer<Double>
+    let tipRotation: UnsafeMutableBufferPointer<Double>, tipTranslation: UnsafeMutableBufferPointer<Double>
     let hasOrientation: Bool
     /// Planar link lengths, or DH a (n).
     let linkA: UnsafeMutableBufferPointer<Double>
@@ -24,6 +31,8 @@ final class IKWorkspace {
     /// Step scratch: m×m system, m right-hand side, n step and n gradient.
     let system: UnsafeMutableBufferPointer<Double>, rhs: UnsafeMutableBufferPointer<Double>
     let step: UnsafeMutableBufferPointer<Double>, gradient: UnsafeMutableBufferPointer<Double>
+    /// Forward-kinematics evaluations so far (every attempt, rejected trials included): the work of a solve.
+    var evaluations = 0
     /// The accepted configuration's evaluation, and the one being tried.
     var current: IKEvaluation, trial: IKEvaluation
 
@@ -31,7 +40,10 @@ final class IKWorkspace {
     init(chain: KinematicChain, target: IKTarget, weights: [Double]?, limits: [[Double]]?) {
         let n = chain.jointCount
         let m = target.taskSize
-        var arena = DoubleArena(capacity: 16 * n + 12 + m * m + 2 * m)
+        let isFrames = if case .frames = chain { true } else { false }
+        let frameSize = isFrames ? 15 * n + 12 : 0
+        var arena = DoubleArena(capacity: 16 * n + 12 + m * m + 2 * m + frameSize)
+        self.isFrames = isFrames
         jointCount = n
         taskSize = m
         positionSize = target.positionSize
@@ -42,6 +54,11 @@ final class IKWorkspace {
         cosAlpha = arena.take(n)
         sinAlpha = arena.take(n)
         prismatic = arena.take(n)
+        frameRotation = arena.take(isFrames ? 9 * n : 0)
+        frameTranslation = arena.take(isFrames ? 3 * n : 0)
+        frameAxis = arena.take(isFrames ? 3 * n : 0)
+        tipRotation = arena.take(isFrames ? 9 : 0)
+        tipTranslation = arena.take(isFrames ? 3 : 0)
         switch chain {
         case .planar(let lengths):
             isPlanar = true
@@ -56,6 +73,18 @@ final class IKWorkspace {
                 sinAlpha[i] = sin(joint.alpha)
                 prismatic[i] = joint.type == .prismatic ? 1 : 0
             }
+        case .frames(let frames):
+            isPlanar = false
+            for (i, joint) in frames.joints.enumerated() {
+                for k in 0..<9 { frameRotation[9 * i + k] = joint.origin.rotation.entries[k] }
+                for k in 0..<3 {
+                    frameTranslation[3 * i + k] = joint.origin.translation[k]
+                    frameAxis[3 * i + k] = joint.axis[k]
+                }
+                prismatic[i] = joint.type == .prismatic ? 1 : 0
+            }
+            for k in 0..<9 { tipRotation[k] = frames.tip.rotation.entries[k] }
+            for k in 0..<3 { tipTranslation[k] = frames.tip.translation[k] }
         }
         targetPosition = arena.take(3)
         targetRotation = arena.take(9)

@@ -6,6 +6,8 @@ public enum KinematicChain: Hashable, Sendable {
     case planar(linkLengths: [Double])
     /// Joints described by standard Denavit–Hartenberg parameters, base frame at the origin.
     case denavitHartenberg([DHJoint])
+    /// Joints described by general frames and axes, as in a URDF (see ``URDFArm``), base frame at the origin.
+    case frames(FrameChain)
 
     /// The most joints a chain may have: bounds the work and memory of one request.
     public static let maximumJointCount = 256
@@ -15,6 +17,7 @@ public enum KinematicChain: Hashable, Sendable {
         switch self {
         case .planar(let lengths): lengths.count
         case .denavitHartenberg(let joints): joints.count
+        case .frames(let chain): chain.joints.count
         }
     }
 
@@ -36,6 +39,17 @@ public enum KinematicChain: Hashable, Sendable {
                 let name = !usable(joint.a) ? "a" : !usable(joint.alpha) ? "alpha" : !usable(joint.d) ? "d" : "offset"
                 throw SolverInputError(field: "/dh_parameters/\(i)/\(name)",
                                        message: "must be a finite number of magnitude at most \(limit)")
+            }
+        case .frames(let chain):
+            try Self.validateCount(chain.joints.count, field: "/urdf")
+            for joint in chain.joints {
+                let numbers = joint.origin.translation + joint.origin.rotation.entries + joint.axis
+                if numbers.contains(where: { !(abs($0) <= SolverInputError.kinematicMagnitudeLimit) }) {
+                    throw SolverInputError(field: "/urdf", message: "joint '\(joint.name)' has a non-finite or huge origin or axis")
+                }
+            }
+            if (chain.tip.translation + chain.tip.rotation.entries).contains(where: { !(abs($0) <= SolverInputError.kinematicMagnitudeLimit) }) {
+                throw SolverInputError(field: "/urdf", message: "the tip's fixed transform is non-finite or huge")
             }
         }
     }
@@ -65,6 +79,37 @@ public enum KinematicChain: Hashable, Sendable {
                 total += (joint.a * joint.a + d * d).squareRoot()
             }
             return total
+        case .frames(let chain):
+            // Each origin moves the next joint by its translation; a prismatic joint adds its travel.
+            var total = LinearAlgebra.norm(chain.tip.translation)
+            for (i, joint) in chain.joints.enumerated() {
+                total += LinearAlgebra.norm(joint.origin.translation)
+                if joint.type == .prismatic {
+                    guard let range = limits?[i] else { return nil }
+                    total += max(abs(range[0]), abs(range[1]))
+                }
+            }
+            return total
+        }
+    }
+
+    /// Whether joint `i` moves along rather than about its axis.
+    func isPrismatic(_ i: Int) -> Bool {
+        switch self {
+        case .planar: false
+        case .denavitHartenberg(let joints): joints[i].type == .prismatic
+        case .frames(let chain): chain.joints[i].type == .prismatic
+        }
+    }
+
+    /// The sum of the chain's fixed link dimensions (prismatic travel excluded): the scale over which restarts
+    /// draw a prismatic joint that has no limits.
+    var characteristicLength: Double {
+        switch self {
+        case .planar(let lengths): lengths.reduce(0) { $0 + abs($1) }
+        case .denavitHartenberg(let joints): joints.reduce(0) { $0 + abs($1.a) + abs($1.d) }
+        case .frames(let chain):
+            chain.joints.reduce(LinearAlgebra.norm(chain.tip.translation)) { $0 + LinearAlgebra.norm($1.origin.translation) }
         }
     }
 

@@ -47,7 +47,8 @@ public struct Rotation: Hashable, Sendable {
         self.entries = flat
     }
 
-    /// The rotation of a unit quaternion [w, x, y, z]; the quaternion is normalized first.
+    /// The rotation of a unit quaternion [w, x, y, z]; the quaternion is normalized first (any finite nonzero
+    /// quaternion, however large or small its entries).
     /// - Throws: ``SolverInputError`` (field `/target/orientation`) unless it has four finite entries, not all zero.
     public init(quaternion: [Double]) throws {
         let field = "/target/orientation"
@@ -55,9 +56,13 @@ public struct Rotation: Hashable, Sendable {
             throw SolverInputError(field: field, message: "a quaternion has four entries [w, x, y, z], got \(quaternion.count)")
         }
         try SolverInputError.requireFinite(quaternion, field: field)
-        let norm = LinearAlgebra.norm(quaternion)
-        guard norm > 0 else { throw SolverInputError(field: field, message: "the zero quaternion is not a rotation") }
-        let (w, x, y, z) = (quaternion[0] / norm, quaternion[1] / norm, quaternion[2] / norm, quaternion[3] / norm)
+        // Divide by the largest magnitude first: the sum of squares of [1e308, 1e308, 1e308, 1e308] overflows to
+        // infinity (and of [1e-200, …] underflows to 0), and q/∞ would be the zero quaternion, read as the identity.
+        let largest = quaternion.reduce(0) { max($0, abs($1)) }
+        guard largest > 0 else { throw SolverInputError(field: field, message: "the zero quaternion is not a rotation") }
+        let scaled = quaternion.map { $0 / largest }
+        let norm = LinearAlgebra.norm(scaled)
+        let (w, x, y, z) = (scaled[0] / norm, scaled[1] / norm, scaled[2] / norm, scaled[3] / norm)
         entries = [
             1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y),
             2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x),
