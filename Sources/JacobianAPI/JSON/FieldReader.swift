@@ -125,21 +125,28 @@ struct FieldReader {
         try FieldReader.numbers(try value(key), at: path(key))
     }
 
-    static func number(_ value: JSONValue, at pointer: String) throws(Problem) -> Double {
+    /// The pointers are built only for an error: a batch holds hundreds of thousands of numbers.
+    static func number(_ value: JSONValue, at pointer: @autoclosure () -> String) throws(Problem) -> Double {
         guard case .number(let number) = value else {
+            let pointer = pointer()
             throw Problem.invalid(pointer, "\(name(pointer)) must be a number, found \(value.typeName)")
         }
         return number
     }
 
-    static func numbers(_ value: JSONValue, at pointer: String) throws(Problem) -> [Double] {
+    static func numbers(_ value: JSONValue, at pointer: @autoclosure () -> String) throws(Problem) -> [Double] {
         guard case .array(let elements) = value else {
+            let pointer = pointer()
             throw Problem.invalid(pointer, "\(name(pointer)) must be an array of numbers, found \(value.typeName)")
         }
         var result: [Double] = []
         result.reserveCapacity(elements.count)
         for (index, element) in elements.enumerated() {
-            result.append(try number(element, at: JSONPointer.appending(pointer, index)))
+            guard case .number(let number) = element else {
+                _ = try self.number(element, at: JSONPointer.appending(pointer(), index))
+                continue
+            }
+            result.append(number)
         }
         return result
     }
