@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the reference LAPACK/BLAS and OpenBLAS side by side, so that the tests can run on each by pointing
-# LD_LIBRARY_PATH at its directory (the Makefile's test-swift target), and leaves the system's choice of LAPACK as it was.
+# LD_LIBRARY_PATH at its directory (the Makefile's test-swift target), and leaves the system's choice as it was.
 #
 # Installing OpenBLAS would otherwise make it the system's liblapack.so.3 and libblas.so.3: Debian chooses between
 # them with update-alternatives, and OpenBLAS has the higher priority. The selection before the install is put back
