@@ -69,7 +69,9 @@ make_debian_image() {
   say "no registry answered: making $DEBIAN_IMAGE with mmdebstrap"
   rm -f "$WORK/debian.tar"
   write_docker_apt_settings
-  mmdebstrap --quiet --variant=minbase "${APT_OPTS[@]}" \
+  # merged-usr: /usr merged as in the official image, without the usrmerge package (and the perl it pulls in).
+  mmdebstrap --quiet --variant=minbase "${APT_OPTS[@]}" --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
+    --customize-hook='rm -f "$1"/var/cache/apt/*.bin' \
     --customize-hook="copy-in $WORK/apt.conf.d/docker-clean $WORK/apt.conf.d/docker-gzip-indexes $WORK/apt.conf.d/docker-no-languages $WORK/apt.conf.d/docker-autoremove-suggests /etc/apt/apt.conf.d" \
     bookworm "$WORK/debian.tar"
   podman import --quiet --change "LABEL $LOCAL_LABEL=true" --change 'CMD ["bash"]' \
