@@ -46,6 +46,7 @@ test: deps lapacks tools test-swift
 	PYTHON=$(PYTHON) scripts/conformance.sh .build/debug/jacobian-server
 	$(MAKE) lint
 
+## test-swift: the Swift tests alone, on both LAPACKs.
 test-swift: deps lapacks
 	$(SWIFT) build --build-tests
 	@scripts/check-lapack.sh .build/debug/jacobian-server $(LAPACK_REFERENCE)

@@ -12,4 +12,4 @@ for lib in liblapack.so.3 libblas.so.3; do
     *) echo "check-lapack: $binary loads $lib from '${path:-nowhere}', not from $dirs" >&2; exit 1 ;;
   esac
 done
-echo "== Swift tests with $(printf '%s\n' "$loaded" | awk '$1 == "liblapack.so.3" { print $3 }') (LD_LIBRARY_PATH=$dirs)"
+echo "check-lapack: with LD_LIBRARY_PATH=$dirs, $binary loads $(printf '%s\n' "$loaded" | awk '$1 == "liblapack.so.3" { print $3 }')"
