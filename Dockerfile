@@ -49,7 +49,7 @@ FROM debian:bookworm-slim
 RUN apt-get update \
     && apt-get install -y --no-install-recommends liblapacke libnghttp2-14 libxml2 libstdc++6 ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin jacobian
+    && useradd --uid 10001 --user-group --no-create-home --no-log-init --shell /usr/sbin/nologin jacobian
 
 # One self-contained binary: the OpenAPI document it serves is compiled in.
 COPY --from=build /staging/jacobian-server /usr/local/bin/

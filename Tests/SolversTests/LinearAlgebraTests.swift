@@ -127,8 +127,42 @@ struct LinearAlgebraTests {
     @Test("condition number: σmax/σmin, infinity when singular")
     func conditionNumber() throws {
         #expect(abs(try LinearAlgebra.conditionNumber(Matrix([[2, 0], [0, 0.5]])) - 4) < 1e-14)
+        // σ_min comes out as 0 with the reference LAPACK and near 1e-17 with OpenBLAS: infinity on both.
         #expect(try LinearAlgebra.conditionNumber(Matrix([[1, 1], [1, 1]])) == .infinity)
         #expect(throws: LinearAlgebraError.self) { try LinearAlgebra.conditionNumber(Matrix(rows: 0, columns: 3)) }
+    }
+
+    @Test("rank-deficient matrices whose rounding leaves tiny singular values get the same rank on any LAPACK")
+    func rankDeficientWithRounding() throws {
+        // Rank one in exact arithmetic, but 0.1, 0.2, 0.3 are not representable: the two small singular values
+        // are rounding (zero or ~1e-17 depending on the LAPACK), below the tolerance 3·ε·σ_max.
+        let outer = Matrix([[0.1, 0.2, 0.3], [0.2, 0.4, 0.6], [0.3, 0.6, 0.9], [0.7, 1.4, 2.1]])
+        let spectrum = try LinearAlgebra.spectrum(outer)
+        #expect(spectrum.rank == 1)
+        #expect(!spectrum.isFullRank)
+        #expect(spectrum.conditionNumber == .infinity)
+        let largest = try #require(spectrum.singularValues.first)
+        #expect(abs(spectrum.tolerance - 4 * Double.ulpOfOne * largest) <= 1e-12 * spectrum.tolerance)
+        #expect(spectrum.singularValues.dropFirst().allSatisfy { $0 <= spectrum.tolerance })
+        #expect(try LinearAlgebra.rank(outer) == 1)
+        #expect(try LinearAlgebra.conditionNumber(outer) == .infinity)
+    }
+
+    @Test("the spectrum's tolerance decides rank and condition number, not exact zeros")
+    func spectrumRule() {
+        let eps = Double.ulpOfOne
+        // Just below and just above the tolerance 2·ε·σ_max of a 2×2 matrix with σ_max = 1.
+        let below = SingularSpectrum(singularValues: [1, 1.9 * eps], rows: 2, columns: 2)
+        #expect(below.rank == 1 && below.conditionNumber == .infinity && below.tolerance == 2 * eps)
+        let above = SingularSpectrum(singularValues: [1, 2.1 * eps], rows: 2, columns: 2)
+        #expect(above.rank == 2 && above.isFullRank)
+        #expect(abs(above.conditionNumber! - 1 / (2.1 * eps)) <= 1e-12 / (2.1 * eps))
+        // The zero matrix: tolerance 0, rank 0, infinite condition number.
+        let zero = SingularSpectrum(singularValues: [0, 0, 0], rows: 3, columns: 5)
+        #expect(zero.rank == 0 && zero.tolerance == 0 && zero.conditionNumber == .infinity)
+        // An empty matrix has no singular value and no condition number.
+        let empty = SingularSpectrum(singularValues: [], rows: 0, columns: 3)
+        #expect(empty.rank == 0 && empty.conditionNumber == nil)
     }
 
     @Test("non-finite entries are refused before LAPACK sees them")

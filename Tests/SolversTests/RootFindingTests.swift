@@ -110,6 +110,37 @@ struct RootFindingTests {
         #expect(result.message.contains("rank 0"))
     }
 
+    @Test("x − 1, x − 2, x − 3 stop at their least-squares minimum x = 2, where J has full rank",
+          arguments: RootFindingMethod.allCases)
+    func leastSquaresMinimum(method: RootFindingMethod) throws {
+        // Three equations, one unknown, no root: ‖F‖ is least at the mean, 2, with ‖F‖ = √2 and J = [1, 1, 1]ᵀ of
+        // rank 1 = full column rank. Not singular: the Jacobian is as good as it gets.
+        let problem = RootFindingProblem(dimension: 1) { x in
+            ([x[0] - 1, x[0] - 2, x[0] - 3], Matrix([[1], [1], [1]]))
+        }
+        let result = try solveRoots(problem, from: [0], options: NewtonOptions(method: method, maxIterations: 200))
+        #expect(result.status == .leastSquaresMinimum, "\(result.message)")
+        #expect(!result.converged)
+        #expect(abs(result.point[0] - 2) <= 1e-12)
+        #expect(abs(result.residualNorm - 2.0.squareRoot()) <= 1e-12)
+        #expect(result.message.hasPrefix("Least-squares minimum"))
+        #expect(result.message.contains("full column rank 1"))
+        #expect(!result.message.contains("ingular"))
+    }
+
+    @Test("a nonlinear overdetermined system stops at its least-squares minimum too", arguments: RootFindingMethod.allCases)
+    func nonlinearLeastSquaresMinimum(method: RootFindingMethod) throws {
+        // eˣ = 1 and eˣ = 4 at once: ½‖F‖² = ½((u − 1)² + (u − 4)²) with u = eˣ is least at u = 2.5, x = ln 2.5.
+        let problem = RootFindingProblem(dimension: 1) { x in
+            let u = exp(x[0])
+            return ([u - 1, u - 4], Matrix([[u], [u]]))
+        }
+        let result = try solveRoots(problem, from: [0], options: NewtonOptions(method: method, maxIterations: 500))
+        #expect(result.status == .leastSquaresMinimum, "\(result.message)")
+        #expect(abs(result.point[0] - log(2.5)) <= 1e-10)
+        #expect(abs(result.residualNorm - 4.5.squareRoot()) <= 1e-10)
+    }
+
     @Test("a residual overflowing to infinity is reported diverged")
     func diverged() throws {
         // Newton on eˣ − 1 from −10 jumps to x ≈ 22026, where eˣ overflows.
@@ -150,7 +181,7 @@ struct RootFindingTests {
 
     @Test("status raw values are the API's snake_case strings")
     func statusNames() {
-        #expect(RootFindingStatus.allCases.map(\.rawValue) == ["converged", "max_iterations", "stalled", "singular", "diverged"])
+        #expect(RootFindingStatus.allCases.map(\.rawValue) == ["converged", "max_iterations", "stalled", "singular", "least_squares_minimum", "diverged"])
         #expect(RootFindingMethod.levenbergMarquardt.rawValue == "levenberg_marquardt")
         #expect(RootFindingMethod.gradientDescent.rawValue == "gradient_descent")
     }

@@ -81,13 +81,18 @@ extension JacobianEndpoint.Outcome: EndpointOutcome {
             } catch {
                 throw Problem(.internalError, detail: "the singular value decomposition failed: \(error)")
             }
-            let spectrum = Spectrum(singularValues: values, shape: (result.jacobian.rows, result.jacobian.columns))
+            let spectrum = SingularSpectrum(
+                singularValues: values, rows: result.jacobian.rows, columns: result.jacobian.columns)
             writer.key("singular_values")
             writer.numbers(values)
+            // Rank-deficient: σ_max/σ_min is infinite, which JSON cannot say.
+            let condition = spectrum.conditionNumber.flatMap { $0.isFinite ? $0 : nil }
             writer.key("condition_number")
-            writer.value(spectrum.conditionNumber.map(JSONValue.number) ?? .null)
+            writer.value(condition.map(JSONValue.number) ?? .null)
             writer.key("rank")
             writer.number(Double(spectrum.rank))
+            writer.key("rank_tolerance")
+            writer.number(spectrum.tolerance)
         }
     }
 }
@@ -119,25 +124,6 @@ struct Sensitivity {
             "max_abs_at": .numbers([Double(maxAbsAt.row), Double(maxAbsAt.column)]),
             "column_norms": .numbers(columnNorms),
         ])
-    }
-}
-
-/// Rank and condition number from one set of singular values (descending), with the same cutoff as
-/// `LinearAlgebra.rank` (numpy's `matrix_rank` rule).
-struct Spectrum {
-    var rank: Int
-    /// σ_max / σ_min, or nil when σ_min is exactly zero (the ratio is infinite; JSON has no infinity).
-    var conditionNumber: Double?
-
-    init(singularValues: [Double], shape: (rows: Int, columns: Int)) {
-        let largest = singularValues.first ?? 0
-        let cutoff = LinearAlgebra.defaultRelativeCutoff(rows: shape.rows, columns: shape.columns) * largest
-        rank = singularValues.filter { $0 > cutoff }.count
-        if let smallest = singularValues.last, smallest > 0 {
-            conditionNumber = largest / smallest
-        } else {
-            conditionNumber = nil
-        }
     }
 }
 

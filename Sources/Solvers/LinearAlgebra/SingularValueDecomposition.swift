@@ -64,27 +64,6 @@ public enum LinearAlgebra {
         if info > 0 { throw LinearAlgebraError("singular value decomposition did not converge") }
         return s
     }
-
-    /// The numerical rank: singular values above max(m, n)·ε·σ_max, numpy's `matrix_rank` rule.
-    public static func rank(_ a: Matrix) throws -> Int {
-        let s = try singularValues(a)
-        guard let largest = s.first else { return 0 }
-        let cutoff = defaultRelativeCutoff(rows: a.rows, columns: a.columns) * largest
-        return s.filter { $0 > cutoff }.count
-    }
-
-    /// The 2-norm condition number σ_max/σ_min over the min(m, n) singular values.
-    ///
-    /// Returns `Double.infinity` when σ_min is exactly zero (a rank-deficient matrix, or the zero matrix);
-    /// JSON has no infinity, so an API prints that as `null`.
-    /// - Throws: ``LinearAlgebraError`` for an empty matrix, which has no condition number.
-    public static func conditionNumber(_ a: Matrix) throws -> Double {
-        let s = try singularValues(a)
-        guard let largest = s.first, let smallest = s.last else {
-            throw LinearAlgebraError("an empty matrix has no condition number")
-        }
-        return smallest == 0 ? .infinity : largest / smallest
-    }
 }
 
 extension LinearAlgebra {

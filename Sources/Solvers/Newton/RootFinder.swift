@@ -71,8 +71,17 @@ struct RootEvaluation {
     let valueIsFinite: Bool
     let jacobianIsFinite: Bool
 
-    /// ½‖F‖², the merit function Levenberg–Marquardt and gradient descent decrease.
-    var cost: Double { 0.5 * residualNorm * residualNorm }
+    /// ½‖F(trial)‖² − ½‖F(x)‖², the change of the merit function Levenberg–Marquardt and gradient descent
+    /// decrease, computed as ½·Σ(tᵢ − fᵢ)(tᵢ + fᵢ) so that it keeps its digits.
+    ///
+    /// Near a minimum with a nonzero residual the two costs agree to rounding once x is within about √ε of it, so
+    /// comparing them would judge steps by rounding noise: accept steps that do not descend and wander at
+    /// ‖x − x*‖ ≈ 1e-8, or reject every step and stall there, differently with each BLAS.
+    func costChange(to trial: RootEvaluation) -> Double {
+        var sum = 0.0
+        for (t, f) in zip(trial.value, value) { sum += (t - f) * (t + f) }
+        return 0.5 * sum
+    }
 
     var isDivergent: Bool {
         !valueIsFinite || !jacobianIsFinite || !(residualNorm <= RootFindingStatus.divergenceThreshold)

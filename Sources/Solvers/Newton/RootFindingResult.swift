@@ -7,9 +7,13 @@ public enum RootFindingStatus: String, Codable, Hashable, Sendable, CaseIterable
     /// A step became shorter than stepTolerance·(1 + ‖x‖), or Levenberg–Marquardt / the line search could not
     /// find any step lowering ½‖F‖²: the iteration no longer moves.
     case stalled
-    /// The step is exactly zero while the residual is not small: JᵀF = 0 (J of rank 0, or F orthogonal to
-    /// J's range), so no Newton-type or gradient method can move from here.
+    /// JᵀF vanishes to rounding while the residual is not small and J is rank-deficient (J of rank 0, or F
+    /// orthogonal to the range of a J that has lost rank), so no Newton-type or gradient method can move from here.
     case singular
+    /// JᵀF vanishes to rounding while the residual is not small and J has full column rank: a least-squares
+    /// minimum of an overdetermined F (more equations than unknowns, no exact root near x), such as x − 1, x − 2,
+    /// x − 3 at x = 2. Not a failure of the Jacobian; no method lowers ‖F‖ from here.
+    case leastSquaresMinimum = "least_squares_minimum"
     /// The residual became non-finite or exceeded ``divergenceThreshold`` (1e100).
     case diverged
 

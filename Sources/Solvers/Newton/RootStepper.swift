@@ -51,25 +51,15 @@ struct RootStepper {
     }
 
     /// The shortest step that still counts as moving from x.
-    private func minimumStep(at x: [Double]) -> Double {
+    func minimumStep(at x: [Double]) -> Double {
         options.stepTolerance * (1 + LinearAlgebra.norm(x))
-    }
-
-    private func stalled(_ current: RootEvaluation, stepLength: Double, why: String) -> Outcome {
-        .stopped(.stalled, "Stalled at ‖F(x)‖ = \(current.residualNorm): \(why) (step length \(stepLength), "
-            + "below step_tolerance·(1 + ‖x‖) = \(minimumStep(at: current.point))).")
-    }
-
-    private func singular(_ current: RootEvaluation) -> Outcome {
-        let rank = (try? LinearAlgebra.rank(current.jacobian)).map(String.init) ?? "unknown"
-        return .stopped(.singular, "Singular: the step is zero at ‖F(x)‖ = \(current.residualNorm) because JᵀF(x) = 0 "
-            + "(the Jacobian has rank \(rank)), so no Newton-type step can lower the residual from here.")
     }
 
     /// x ← x − step_size·pinv(J)·F, always accepted: the tutorial's update.
     private mutating func newtonStep(from current: RootEvaluation) throws -> Outcome {
+        let gradient = LinearAlgebra.multiplyTransposed(current.jacobian, current.value)
+        if let stop = stationaryStop(current, gradient: gradient) { return stop }
         let direction = LinearAlgebra.multiply(try LinearAlgebra.pseudoInverse(current.jacobian), current.value)
-        if direction.allSatisfy({ $0 == 0 }) { return singular(current) }
         let step = direction.map { -options.stepSize * $0 }
         let length = LinearAlgebra.norm(step)
         if length < minimumStep(at: current.point) {
@@ -81,7 +71,7 @@ struct RootStepper {
     /// Solves (JᵀJ + λI)·δ = −JᵀF by Cholesky and retries with 10·λ until ½‖F‖² decreases.
     private mutating func levenbergMarquardtStep(from current: RootEvaluation) throws -> Outcome {
         let gradient = LinearAlgebra.multiplyTransposed(current.jacobian, current.value)
-        if gradient.allSatisfy({ $0 == 0 }) { return singular(current) }
+        if let stop = stationaryStop(current, gradient: gradient) { return stop }
         let normal = LinearAlgebra.multiply(current.jacobian.transposed, current.jacobian)
         let negativeGradient = gradient.map { -$0 }
         while lambda <= Self.maximumLambda {
@@ -97,20 +87,19 @@ struct RootStepper {
                 return stalled(current, stepLength: length, why: "no damped step lowers ½‖F‖² (λ = \(lambda))")
             }
             let trial = try evaluate(zip(current.point, step).map { $0 + $1 })
-            if !trial.isDivergent, trial.cost < current.cost {
+            if !trial.isDivergent, current.costChange(to: trial) < 0 {
                 lambda = max(lambda / 10, Double.leastNormalMagnitude)
                 return .moved(trial)
             }
             lambda *= 10
         }
-        return .stopped(.stalled, "Stalled at ‖F(x)‖ = \(current.residualNorm): no step lowered ½‖F‖² even with "
-            + "damping λ = \(Self.maximumLambda).")
+        return stalled(current, why: "no step lowered ½‖F‖² even with damping λ = \(Self.maximumLambda)")
     }
 
     /// x ← x − t·JᵀF with t halved from step_size until Armijo's sufficient decrease holds.
     private mutating func gradientDescentStep(from current: RootEvaluation) throws -> Outcome {
         let gradient = LinearAlgebra.multiplyTransposed(current.jacobian, current.value)
-        if gradient.allSatisfy({ $0 == 0 }) { return singular(current) }
+        if let stop = stationaryStop(current, gradient: gradient) { return stop }
         let gradientSquared = LinearAlgebra.dot(gradient, gradient)
         var t = options.stepSize
         for _ in 0...Self.maximumHalvings {
@@ -120,12 +109,11 @@ struct RootStepper {
                 return stalled(current, stepLength: length, why: "the line search found no sufficient decrease")
             }
             let trial = try evaluate(zip(current.point, step).map { $0 + $1 })
-            if !trial.isDivergent, trial.cost <= current.cost - Self.armijoConstant * t * gradientSquared {
+            if !trial.isDivergent, current.costChange(to: trial) <= -Self.armijoConstant * t * gradientSquared {
                 return .moved(trial)
             }
             t /= 2
         }
-        return .stopped(.stalled, "Stalled at ‖F(x)‖ = \(current.residualNorm): \(Self.maximumHalvings) halvings of "
-            + "the step found no sufficient decrease of ½‖F‖².")
+        return stalled(current, why: "\(Self.maximumHalvings) halvings of the step found no sufficient decrease of ½‖F‖²")
     }
 }
