@@ -175,7 +175,7 @@ struct IKRestartTests {
         let unit = try Rotation(quaternion: [0.5, 0.5, 0.5, 0.5])
         #expect(zip(huge.entries, unit.entries).allSatisfy { abs($0 - $1) < 1e-15 })
         #expect(zip(huge.entries, [0.0, 0, 1, 1, 0, 0, 0, 1, 0]).allSatisfy { abs($0 - $1) < 1e-15 })
-        let tiny = try Rotation(quaternion: [0, 1e-320, 0, 0])
+        let tiny = try Rotation(quaternion: [0, Double(sign: .plus, exponent: -1063, significand: 1), 0, 0])
         #expect(zip(tiny.entries, [1.0, 0, 0, 0, -1, 0, 0, 0, -1]).allSatisfy { abs($0 - $1) < 1e-15 })
         // The UR5 at its zero pose is not at that orientation: the solve must not report converged at once.
         let zero = try Robots.ur5.forwardKinematics([0, 0, 0, 0, 0, 0])
