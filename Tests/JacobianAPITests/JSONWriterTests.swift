@@ -38,4 +38,28 @@ import TestSupport
         writer.endObject()
         #expect(String(decoding: writer.bytes, as: UTF8.self) == #"{"a":[1,2.5],"b":[{},"x\"y",{"k":null}]}"#)
     }
+
+    /// A long array written on every core is the array written in order, byte for byte.
+    @Test func parallelWritingKeepsTheOrder() throws {
+        let items = (0..<20_000).map { Double($0) / 7 }
+        var sequential = JSONWriter()
+        sequential.beginArray()
+        for item in items { sequential.number(item) }
+        sequential.endArray()
+        var parallel = JSONWriter()
+        parallel.beginArray()
+        try writeInParallel(items, into: &parallel, bytesPerItem: 20) { item, writer in writer.number(item) }
+        parallel.endArray()
+        #expect(parallel.bytes == sequential.bytes)
+    }
+
+    @Test func parallelWritingReportsAFailure() {
+        var writer = JSONWriter()
+        #expect(throws: Problem.self) {
+            try writeInParallel(Array(0..<20_000), into: &writer, bytesPerItem: 8) { item, writer throws(Problem) in
+                if item == 15_000 { throw Problem.invalid("/x", "fails") }
+                writer.number(Double(item))
+            }
+        }
+    }
 }

@@ -3,7 +3,7 @@
 ///
 /// Numbers print in the shortest form that parses back to the same double (Swift's own shortest round-trip
 /// conversion; a trailing ".0" is dropped, so 13.0 prints as `13`).
-public struct JSONWriter {
+public struct JSONWriter: Sendable {
     /// What has been written so far.
     public private(set) var bytes: [UInt8] = []
     /// Whether the next member or element needs a comma before it, one flag per open object or array.
@@ -12,6 +12,21 @@ public struct JSONWriter {
     /// An empty writer with room for `capacity` bytes.
     public init(capacity: Int = 256) {
         bytes.reserveCapacity(capacity)
+    }
+
+    /// A writer for the elements of an array whose brackets another writer writes: the elements are separated
+    /// by commas, and `appendElements(of:)` adds them to that writer. How a long array is written in parallel.
+    public static func elements(capacity: Int) -> JSONWriter {
+        var writer = JSONWriter(capacity: capacity)
+        writer.needsComma = [false]
+        return writer
+    }
+
+    /// Appends the elements written into `other` (made by `elements(capacity:)`) inside the open array.
+    public mutating func appendElements(of other: JSONWriter) {
+        guard !other.bytes.isEmpty else { return }
+        separate()
+        bytes.append(contentsOf: other.bytes)
     }
 
     /// Makes room for `count` more bytes, when the caller can estimate the size of what it writes.

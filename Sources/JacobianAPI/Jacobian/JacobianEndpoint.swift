@@ -41,7 +41,7 @@ extension JacobianEndpoint.Outcome: EndpointOutcome {
         if isBatch {
             writer.key("results")
             writer.beginArray()
-            for result in results {
+            try writeInParallel(results, into: &writer, bytesPerItem: entries * 20) { result, writer throws(Problem) in
                 writer.beginObject()
                 try writeMembers(of: result, into: &writer)
                 writer.endObject()
