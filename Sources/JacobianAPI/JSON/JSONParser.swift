@@ -246,6 +246,14 @@ private struct Cursor {
             guard !atEnd else { throw error("unterminated string") }
             let byte = current
             if byte == UInt8(ascii: "\"") {
+                if scalars.isEmpty {
+                    // No escape seen (keys, names, most formulas): the bytes are the string, once validated.
+                    guard let string = String(validating: UnsafeBufferPointer(rebasing: bytes[runStart..<position]),
+                                               as: UTF8.self)
+                    else { throw error("invalid UTF-8 in string", at: runStart) }
+                    position += 1
+                    return string
+                }
                 guard flushRun(self, position, into: &scalars) else { throw error("invalid UTF-8 in string", at: runStart) }
                 position += 1
                 return String(scalars)
