@@ -50,9 +50,13 @@ public struct JSONWriter: Sendable {
 
     // MARK: Structure
 
+    /// Opens an object (as a value or an element); members follow as `key(_:)` and a value each.
     public mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
+    /// Closes the innermost open object.
     public mutating func endObject() { needsComma.removeLast(); bytes.append(UInt8(ascii: "}")) }
+    /// Opens an array; its elements are separated by commas as they are written.
     public mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
+    /// Closes the innermost open array.
     public mutating func endArray() { needsComma.removeLast(); bytes.append(UInt8(ascii: "]")) }
 
     /// A member's key inside an object; its value is written next.
@@ -112,11 +116,13 @@ public struct JSONWriter: Sendable {
         endArray()
     }
 
+    /// A string, escaped per RFC 8259 §7 (DEL too, so logs and terminals stay clean).
     public mutating func string(_ string: String) {
         separate()
         writeString(string)
     }
 
+    /// Any parsed or built JSON value.
     public mutating func value(_ value: JSONValue) {
         switch value {
         case .null: separate(); bytes.append(contentsOf: "null".utf8)
