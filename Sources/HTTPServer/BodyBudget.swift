@@ -5,8 +5,8 @@ import Synchronization
 ///
 /// Each limit on a request or a connection bounds memory only per client; bodies are buffered whole until they
 /// are complete, so without this shared budget the process could hold `maxConnections` × `maxBodyBytes`. A
-/// connection reserves a body's bytes before it buffers them (the declared Content-Length, each chunk's declared
-/// size, each HTTP/2 DATA frame) and releases exactly what it reserved once the request is answered or the
+/// connection reserves a body's bytes as they arrive (what one socket read or one HTTP/2 DATA frame delivered,
+/// never a declared length, which would let a client fill the budget with declarations) and releases exactly what it reserved once the request is answered or the
 /// connection or stream goes away. A reservation that does not fit is refused, and the request answered 503.
 ///
 /// Thread safety: a `Mutex`-guarded counter; the gauge is recorded under the lock so that it never shows a

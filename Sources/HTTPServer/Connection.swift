@@ -145,14 +145,15 @@ final class Connection: @unchecked Sendable {
             case .head(let head):
                 currentHead = head
                 state.headComplete(now: Self.now())
-                // Reserved before any body byte is read, so a refused client is not told to send it.
-                if case .length(let length) = head.framing, !reserveBody(length) { continue }
+                // The declared length was checked against maxBodyBytes by the parser (an early 413); the
+                // shared budget is charged only as the bytes arrive (`.bodyData`), so that declaring a body
+                // and never sending it costs the client its per-request timeout, not everyone else's POSTs.
                 if head.expectsContinue && parser.bufferedByteCount == 0 {
                     enqueue(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
                     flush()
                 }
-            case .chunk(let size):
-                _ = reserveBody(size)  // On refusal the error response ends the loop.
+            case .bodyData(let count):
+                _ = reserveBody(count)  // On refusal the error response ends the loop.
             case .request(let request):
                 state.requestComplete()
                 dispatch(request)

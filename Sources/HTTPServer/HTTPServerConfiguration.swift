@@ -91,8 +91,8 @@ public struct HTTPLimits: Sendable, Hashable {
     public var maxBodyBytes: Int
     /// Request-body bytes the whole process may hold at once, across every connection and both protocols
     /// (HTTP/2 included); a request whose body would pass it is answered 503 with Retry-After and its
-    /// connection (HTTP/2: its stream) closed. Reserved before buffering: the declared Content-Length, each
-    /// chunk's declared size, each HTTP/2 DATA frame; released once the response is queued or the connection
+    /// connection (HTTP/2: its stream) closed. Reserved as bytes arrive (never from a declared Content-Length or
+    /// chunk size, which cost a client nothing to send); released once the response is queued or the connection
     /// or stream goes away. Default 256 MiB: far above what the worker pool can consume at once (a few cores
     /// on 1 MiB bodies), far below a container's memory, so only a flood of slow or oversized uploads meets it;
     /// without it the bound would be `maxConnections` × `maxBodyBytes` (16 GiB by default).
