@@ -24,6 +24,11 @@ final class Connection: @unchecked Sendable {
     let isRefusal: Bool
     /// When `state.nextTimeout()` passes, in monotonic nanoseconds; 0 for none. Read by the sweep timer.
     let deadline = Atomic<UInt64>(0)
+    /// Since when the connection holds nothing of a request (`state.idleSince`), in monotonic nanoseconds; 0
+    /// while it does. Read by the accept loop, which closes the longest-idle connection when the table is full.
+    let idleSince: Atomic<UInt64>
+    /// Set once the accept loop chose this connection to close, so that it is not chosen twice.
+    let evicting = Atomic<Bool>(false)
 
     var state: ConnectionStateMachine
     var parser: HTTPRequestParser
@@ -59,7 +64,10 @@ final class Connection: @unchecked Sendable {
         self.context = context
         self.isRefusal = isRefusal
         queue = DispatchQueue(label: "http.connection", target: context.ioQueue)
-        state = ConnectionStateMachine(timeouts: context.configuration.timeouts, now: Self.now())
+        let accepted = Self.now()
+        state = ConnectionStateMachine(timeouts: context.configuration.timeouts, now: accepted)
+        // Evictable from the start: a burst of silent sockets must not look busy until their queues run.
+        idleSince = Atomic(isRefusal ? 0 : accepted)
         parser = HTTPRequestParser(limits: context.configuration.limits)
         detectingPreface = context.hasPrefaces
     }
@@ -257,9 +265,20 @@ final class Connection: @unchecked Sendable {
 
     // MARK: Timeouts and shutdown
 
-    /// Publishes the deadline in force for the sweep timer.
+    /// Publishes the deadline in force for the sweep timer, and whether the connection may be evicted.
     func updateDeadline() {
         deadline.store(closed ? 0 : state.nextTimeout()?.deadline ?? 0, ordering: .relaxed)
+        let idle = closed || takeover != nil || !pending.isEmpty || parser.bufferedByteCount > 0 ? nil : state.idleSince
+        idleSince.store(idle ?? 0, ordering: .relaxed)
+    }
+
+    /// Closes the connection to make room for a new one, if it is still idle (it may have received a request
+    /// since it was chosen; then it stays, and the table is one over its size until a connection closes).
+    func evictIfIdle() {
+        guard !closed, takeover == nil, pending.isEmpty, parser.bufferedByteCount == 0, state.idleSince != nil
+        else { return evicting.store(false, ordering: .relaxed) }
+        context.metrics.evictedConnections.increment()
+        close(.immediate)
     }
 
     /// Called on `queue` by the sweep timer when `deadline` may have passed.
@@ -280,7 +299,7 @@ final class Connection: @unchecked Sendable {
         shuttingDown = true
         if let takeover {
             takeover.beginGracefulShutdown()
-        } else if case .idle = state.phase, parser.bufferedByteCount == 0 {
+        } else if state.isBetweenRequests, parser.bufferedByteCount == 0 {
             if pending.isEmpty { close(.immediate) } else { closeAfterFlush = closeAfterFlush ?? .lingering }
         }
     }

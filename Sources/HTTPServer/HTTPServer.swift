@@ -45,6 +45,11 @@ public final class HTTPServer: Sendable {
     /// Connections currently open (refused ones excluded).
     public var openConnectionCount: Int { context.registry.openCount }
 
+    /// Connections a full table could evict now (idle or silent); for tests.
+    var idleConnectionCount: Int {
+        context.registry.all.filter { $0.idleSince.load(ordering: .relaxed) != 0 }.count
+    }
+
     /// The request-body budget all connections share; tests read its `reserved` bytes.
     var bodyBudget: BodyBudget { context.bodyBudget }
 
@@ -146,6 +151,7 @@ public final class HTTPServer: Sendable {
                 return
             case .success(let fd):
                 let refusing = context.registry.openCount >= configuration.maxConnections
+                    && !context.registry.evictLongestIdle()
                 let context = context
                 let connection = context.registry.add(refusing: refusing) { id in
                     Connection(id: id, fd: fd, context: context, isRefusal: refusing)

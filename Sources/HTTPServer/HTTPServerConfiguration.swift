@@ -23,8 +23,10 @@ public struct HTTPServerConfiguration: Sendable {
     /// Requests that may wait for a worker when all are busy. Default 1024: a short burst is absorbed, a
     /// sustained overload is answered 503 + Retry-After instead of queueing without bound.
     public var queueDepth: Int
-    /// Open connections allowed at once; further ones get a 503 and are closed. Default 16384, above the
-    /// 10,000 idle keep-alive connections the server is sized for, below common `ulimit -n` settings.
+    /// Open connections allowed at once. Default 16384, above the 10,000 idle keep-alive connections the server
+    /// is sized for, below common `ulimit -n` settings. When the table is full, the connection idle the longest
+    /// (between requests, or silent since accept) is closed to admit the new one; only when every connection
+    /// is busy does the new one get a 503 and close.
     public var maxConnections: Int
     /// Seconds sent in `Retry-After` with 503 responses. Default 1: overload is usually brief.
     public var retryAfterSeconds: Int
@@ -116,8 +118,9 @@ public struct HTTPLimits: Sendable, Hashable {
 
 /// Timeouts, all measured on the monotonic clock.
 public struct HTTPTimeouts: Sendable, Hashable {
-    /// Time allowed from the first byte of a request to the end of its header section; beyond it the client
-    /// gets 408 and the connection closes. Default 10 s: defeats slow-header (Slowloris) clients.
+    /// Time allowed from the first byte of a request to the end of its header section (for a connection's
+    /// first request: from accept, so a socket that sends nothing is closed silently after it); beyond it the
+    /// client gets 408 and the connection closes. Default 10 s: defeats slow-header (Slowloris) clients.
     public var requestHead: Duration
     /// Time allowed to receive a request body once its header section is complete; beyond it, 408 and close.
     /// Default 30 s, for a 1 MiB body on a slow link; a total, not per read, so trickling does not extend it.

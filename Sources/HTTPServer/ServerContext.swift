@@ -84,6 +84,28 @@ final class ConnectionRegistry: Sendable {
         onEmpty?()
     }
 
+    /// Chooses the connection idle the longest (an idle keep-alive connection, or one that has sent nothing
+    /// since accept) and asks it to close, to admit a new connection into a full table; false when every
+    /// connection is busy. One client opening sockets and sending nothing then only displaces its own oldest
+    /// sockets, and new clients, health probes included, still get in. O(open connections), paid only when
+    /// the table is full.
+    func evictLongestIdle() -> Bool {
+        let candidates = all
+        var chosen: Connection?
+        var oldest = UInt64.max
+        for connection in candidates where !connection.isRefusal {
+            let since = connection.idleSince.load(ordering: .relaxed)
+            if since != 0 && since < oldest && !connection.evicting.load(ordering: .relaxed) {
+                oldest = since
+                chosen = connection
+            }
+        }
+        guard let chosen, chosen.evicting.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged
+        else { return false }
+        chosen.queue.async { chosen.evictIfIdle() }
+        return true
+    }
+
     /// A snapshot of every connection.
     var all: [Connection] { state.withLock { Array($0.connections.values) } }
 

@@ -18,4 +18,7 @@ struct ServerMetrics: Sendable {
     /// `http_requests_rejected_total{reason="body_budget"}`: requests answered 503 because their body did not
     /// fit in `HTTPLimits.maxBufferedBodyBytes`.
     let rejectedBodyBudget = Counter(label: "http_requests_rejected_total", dimensions: [("reason", "body_budget")])
+    /// `http_connections_evicted_total`: idle or silent connections closed, longest idle first, to admit new
+    /// ones when the table was full (`maxConnections`).
+    let evictedConnections = Counter(label: "http_connections_evicted_total")
 }
