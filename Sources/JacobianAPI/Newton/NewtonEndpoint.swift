@@ -59,8 +59,15 @@ struct NewtonEndpoint {
                 + "ask for fewer iterations or a smaller function"
             throw Problem(.limitExceeded, detail: message, errors: [.init(pointer: "/max_iterations", detail: message)],
                           extensions: [("limit", .string("solveTimeLimit"))])
+        } catch let error as IterateOutsideDomain {
+            // The start was fine (it is evaluated first); the solver stepped out of the function's domain.
+            var problem = EngineProblems.problem(from: error.cause, functionPointer: "/function", pointPointer: { _ in "/function" })
+            problem.detail = "\(error)"
+            problem.errors = [.init(pointer: "/function", detail: problem.detail)]
+            problem.extensions += [("iteration", .number(Double(error.iteration))), ("iterate", .numbers(error.point))]
+            throw problem
         } catch let error as EngineError {
-            // An iterate other than the start produced a non-finite residual: say where the solver was.
+            // The start itself produced a non-finite residual.
             throw EngineProblems.problem(from: error, functionPointer: "/function", pointPointer: { _ in "/point" })
         } catch {
             throw Problem(.internalError, detail: "the solver failed: \(error)")
