@@ -37,7 +37,7 @@ extension HTTP2Session {
         streams[id]?.answered = true
         guard Router.knownMethods.contains(request.method) else {
             return respond(to: id, method: request.method, with: io.configuration.errorResponder(
-                .notImplemented, "The method \(request.method) is not implemented."))
+                .notImplemented, Echo.methodNotImplemented(request.method)))
         }
         let responder = io.responder
         if io.configuration.inlinePaths.contains(request.path) {

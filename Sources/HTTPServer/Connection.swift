@@ -185,7 +185,7 @@ final class Connection: @unchecked Sendable {
         guard let head = currentHead else { preconditionFailure("request without a head") }
         let keepAlive = head.keepAlive
         guard Router.knownMethods.contains(request.method) else {
-            deliver(context.errorResponse(.notImplemented, "The method \(request.method) is not implemented."),
+            deliver(context.errorResponse(.notImplemented, Echo.methodNotImplemented(request.method)),
                     to: head, keepAlive: keepAlive)
             return
         }
