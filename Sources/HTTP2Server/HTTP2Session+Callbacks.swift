@@ -80,6 +80,11 @@ extension HTTP2Session {
     private func streamClosed(_ id: Int32) {
         guard var stream = streams.removeValue(forKey: id) else { return }
         stream.releaseBody(to: io.bodyBudget)
+        // Closed before its response was submitted (reset by the client): the work is for nobody.
+        if let stage = stream.cancellation?.cancel() {
+            io.recordCancellation(stage)
+            abandonedWork(at: DispatchTime.now().uptimeNanoseconds)
+        }
     }
 
     private func frameReceived(_ frame: UnsafePointer<nghttp2_frame>) {

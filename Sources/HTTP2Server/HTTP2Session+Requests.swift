@@ -43,12 +43,29 @@ extension HTTP2Session {
         if io.configuration.inlinePaths.contains(request.path) {
             return respond(to: id, method: request.method, with: responder(request))
         }
+        guard queuedWork < configuration.maxQueuedWork else {
+            var response = io.configuration.errorResponder(.serviceUnavailable,
+                "The connection has too many requests being computed (maxQueuedWork = \(configuration.maxQueuedWork)); retry later.")
+            response.headers.replaceOrAdd("Retry-After", String(io.configuration.retryAfterSeconds))
+            return respond(to: id, method: request.method, with: response)
+        }
         let queue = io.queue
+        let token = request.cancellation
+        streams[id]?.cancellation = token
+        queuedWork += 1
         let accepted = io.submit { [self] in
+            // Dropped when the stream was reset (or the connection lost) while the job waited.
+            guard token.start() else { return queue.async { self.queuedWork -= 1 } }
             let response = responder(request)
-            queue.async { self.deliver(response, to: id, method: request.method) }
+            token.finish()
+            queue.async {
+                self.queuedWork -= 1
+                self.deliver(response, to: id, method: request.method)
+            }
         }
         if !accepted {
+            queuedWork -= 1
+            streams[id]?.cancellation = nil
             var response = io.configuration.errorResponder(.serviceUnavailable, "The server is overloaded; retry later.")
             response.headers.replaceOrAdd("Retry-After", String(io.configuration.retryAfterSeconds))
             respond(to: id, method: request.method, with: response)
@@ -58,6 +75,7 @@ extension HTTP2Session {
     /// A worker's response, back on the connection's queue. The stream may have been reset meanwhile.
     private func deliver(_ response: HTTPResponse, to id: Int32, method: String) {
         guard !closed, streams[id] != nil else { return }
+        streams[id]!.cancellation = nil
         respond(to: id, method: method, with: response)
         sendPending()
     }

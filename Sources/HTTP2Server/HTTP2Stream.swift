@@ -35,6 +35,9 @@ struct HTTP2Stream {
     /// When the response was submitted, in monotonic nanoseconds; nil before, and once the stream is reset
     /// for not reading it. The write timeout counts from here.
     var respondedAt: UInt64?
+    /// The token of the request while a worker has it (queued or running); cancelled if the stream is reset
+    /// or the connection lost before the response.
+    var cancellation: CancellationToken?
     /// The response body, read by nghttp2's data provider from `responseOffset` on.
     var responseBody: [UInt8] = []
     var responseOffset = 0

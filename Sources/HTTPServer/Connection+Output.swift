@@ -121,6 +121,8 @@ extension Connection {
             return
         }
         closed = true
+        context.metrics.recordCancellation(inFlight?.cancel())  // Nobody will read the answer now.
+        inFlight = nil
         state.close()
         deadline.store(0, ordering: .relaxed)
         takeover = nil  // Breaks the handler -> ConnectionIO -> connection cycle.

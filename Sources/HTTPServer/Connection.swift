@@ -51,6 +51,8 @@ final class Connection: @unchecked Sendable {
     var currentHead: RequestHead?
     /// Bytes this connection holds in the server's `BodyBudget` for the request being read or handled.
     var reservedBodyBytes = 0
+    /// The token of the request with the worker pool, cancelled if the client goes before the answer.
+    var inFlight: CancellationToken?
     var takeover: (any ConnectionProtocolHandler)?
     lazy var io = ConnectionIO(connection: self)
 
@@ -123,9 +125,16 @@ final class Connection: @unchecked Sendable {
 
     private func peerDidClose() {
         peerClosed = true
+        // A client that closes while its request is queued or running has given up on it (as nginx's 499):
+        // queued work is dropped, running work stops at its next check. A client that only half-closed still
+        // gets the answer of work that finishes, as before.
+        let stage = inFlight?.cancel()
+        context.metrics.recordCancellation(stage)
         if let takeover {
             takeover.peerClosed()
             close(.immediate)
+        } else if stage == .queued {
+            close(.immediate)  // The worker will drop the job; nothing will be delivered.
         } else if state.phase == .processing || !pending.isEmpty {
             suspendReading()  // EOF stays readable; answer what is in flight, then close.
         } else {
@@ -199,8 +208,12 @@ final class Connection: @unchecked Sendable {
         let budget = context.bodyBudget
         let held = reservedBodyBytes
         reservedBodyBytes = 0
+        let token = request.cancellation
+        inFlight = token
         let accepted = context.pool.submit { [self] in
+            guard token.start() else { return budget.release(held) }  // The client left while it waited.
             let response = responder(request)
+            token.finish()
             budget.release(held)
             queue.async { self.deliver(response, to: head, keepAlive: keepAlive) }
         }
@@ -216,6 +229,7 @@ final class Connection: @unchecked Sendable {
     /// Queues `response` to the request `head` and goes on with any pipelined request.
     func deliver(_ response: HTTPResponse, to head: RequestHead, keepAlive: Bool) {
         guard !closed else { return }
+        inFlight = nil
         releaseBody()  // Answered without a worker (inline route, error): the body is no longer needed.
         let keepAlive = keepAlive && !shuttingDown && !peerClosed
             && !response.headers.contains(token: "close", in: "Connection")

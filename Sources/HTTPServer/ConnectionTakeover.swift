@@ -60,6 +60,12 @@ public final class ConnectionIO: Sendable {
         connection.queue.async { connection.close(.lingering) }
     }
 
+    /// Counts a request cancelled because its client went away, at the stage `CancellationToken.cancel()`
+    /// reported (`http_requests_cancelled_total`).
+    public func recordCancellation(_ stage: CancellationToken.Stage?) {
+        connection.context.metrics.recordCancellation(stage)
+    }
+
     /// Runs `work` on the server's worker pool; false, without running it, when the pool and its queue
     /// are full (answer 503 or the protocol's equivalent).
     public func submit(_ work: @escaping @Sendable () -> Void) -> Bool {

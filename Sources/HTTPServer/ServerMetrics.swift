@@ -21,4 +21,19 @@ struct ServerMetrics: Sendable {
     /// `http_connections_evicted_total`: idle or silent connections closed, longest idle first, to admit new
     /// ones when the table was full (`maxConnections`).
     let evictedConnections = Counter(label: "http_connections_evicted_total")
+    /// `http_requests_cancelled_total{stage="queued"}`: requests whose client left while they waited for a
+    /// worker; they were dropped without running.
+    let cancelledQueued = Counter(label: "http_requests_cancelled_total", dimensions: [("stage", "queued")])
+    /// `http_requests_cancelled_total{stage="running"}`: requests whose client left while a worker ran them;
+    /// the work stops at its next check.
+    let cancelledRunning = Counter(label: "http_requests_cancelled_total", dimensions: [("stage", "running")])
+
+    /// Counts a cancellation at the stage `cancel()` reported (nothing when the work had finished).
+    func recordCancellation(_ stage: CancellationToken.Stage?) {
+        switch stage {
+        case .queued: cancelledQueued.increment()
+        case .running: cancelledRunning.increment()
+        case nil: break
+        }
+    }
 }

@@ -97,8 +97,9 @@ struct ServerOptions: ParsableCommand {
                        "\(defaults.maxSolverDimension)"))
     var maxSolverDimension: String?
 
-    @Option(help: help("Seconds one Newton solve may take.", .solveTimeLimit, seconds(defaults.solveTimeLimit)))
-    var solveTimeLimit: String?
+    @Option(help: help("Seconds one computation (a Jacobian batch, a Newton solve) may take.", .computeTimeLimit,
+                       seconds(defaults.computeTimeLimit)))
+    var computeTimeLimit: String?
 
     @Option(help: help("Cleartext HTTP/2 on the same port: on or off.", .http2, defaults.http2.rawValue))
     var http2: String?
@@ -165,7 +166,7 @@ enum EnvironmentVariable: String, CaseIterable {
     case maxBatchSize = "JACOBIAN_MAX_BATCH_SIZE"
     case maxIterations = "JACOBIAN_MAX_ITERATIONS"
     case maxSolverDimension = "JACOBIAN_MAX_SOLVER_DIMENSION"
-    case solveTimeLimit = "JACOBIAN_SOLVE_TIME_LIMIT"
+    case computeTimeLimit = "JACOBIAN_COMPUTE_TIME_LIMIT"
     case cacheSize = "JACOBIAN_CACHE_SIZE"
     case http2 = "JACOBIAN_HTTP2"
     case http2MaxConcurrentStreams = "JACOBIAN_HTTP2_MAX_CONCURRENT_STREAMS"

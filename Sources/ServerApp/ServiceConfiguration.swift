@@ -76,8 +76,9 @@ public struct ServiceConfiguration: Sendable, Hashable {
     /// Largest number of inputs or outputs of a function given to /v1/newton. Default 1,000 (`APIConfiguration`):
     /// each iteration takes an SVD, whose cost grows with the cube of the size.
     public var maxSolverDimension: Int = 1_000
-    /// Time one Newton solve may take. Default 10 s (`APIConfiguration`): workers are shared by everybody.
-    public var solveTimeLimit: Duration = .seconds(10)
+    /// Time one computation (a Jacobian batch, a Newton solve) may take. Default 10 s (`APIConfiguration`):
+    /// workers are shared by everybody.
+    public var computeTimeLimit: Duration = .seconds(10)
 
     // MARK: HTTP/2
 
@@ -129,7 +130,7 @@ public struct ServiceConfiguration: Sendable, Hashable {
     /// The JSON API's settings.
     public var apiConfiguration: APIConfiguration {
         APIConfiguration(
-            maxIterations: maxIterations, maxSolverDimension: maxSolverDimension, solveTimeLimit: solveTimeLimit)
+            maxIterations: maxIterations, maxSolverDimension: maxSolverDimension, computeTimeLimit: computeTimeLimit)
     }
 
     /// The engine's limits: the configured ones, the engine's defaults for the rest.

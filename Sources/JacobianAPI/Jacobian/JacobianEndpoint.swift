@@ -15,7 +15,7 @@ struct JacobianEndpoint {
         var extras: Set<JacobianRequest.Extra>
     }
 
-    func run(_ body: JSONValue) throws(Problem) -> Outcome {
+    func run(_ body: JSONValue, interruption: Interruption = .none) throws(Problem) -> Outcome {
         let request = try JacobianRequest(body, maxBatchSize: engine.limits.maxBatchSize)
         let function: CompiledFunction
         do {
@@ -25,7 +25,8 @@ struct JacobianEndpoint {
         }
         do {
             let results = request.isBatch
-                ? try function.jacobians(at: request.points, mode: request.mode, limits: engine.limits)
+                ? try function.jacobians(at: request.points, mode: request.mode, limits: engine.limits,
+                                         interruption: interruption)
                 : [try function.jacobian(at: request.points[0], mode: request.mode)]
             return Outcome(function: function, mode: function.resolvedMode(request.mode), results: results,
                            isBatch: request.isBatch, extras: request.extras)

@@ -16,7 +16,7 @@ struct NewtonEndpoint {
         var result: RootFindingResult
     }
 
-    func run(_ body: JSONValue) throws(Problem) -> Outcome {
+    func run(_ body: JSONValue, interruption: Interruption = .none) throws(Problem) -> Outcome {
         let reader = try FieldReader(body, at: "", allowed: Self.fields)
         let spec = try EngineProblems.functionSpec(try reader.value("function"), at: "/function")
         let point = try reader.numbers("point")
@@ -46,19 +46,17 @@ struct NewtonEndpoint {
             throw Problem(.limitExceeded, detail: message, errors: [.init(pointer: "/function", detail: message)],
                           extensions: [("limit", .string("maxSolverDimension"))])
         }
-        let deadline = ContinuousClock.now + configuration.solveTimeLimit
         let problem = RootFindingProblem(dimension: function.inputCount) { x in
-            guard ContinuousClock.now < deadline else { throw SolveTimeLimitExceeded() }
+            try interruption.check()  // Once per iteration (and per line-search trial).
             let result = try function.jacobian(at: x)
             return (result.value, result.jacobian)
         }
         do {
             return Outcome(function: function, result: try solveRoots(problem, from: point, options: options))
-        } catch is SolveTimeLimitExceeded {
-            let message = "the solve did not finish within the limit solveTimeLimit (\(configuration.solveTimeLimit)); "
-                + "ask for fewer iterations or a smaller function"
+        } catch let error as EngineError where error.kind == .limitExceeded && error.limit == interruption.limitName {
+            let message = "\(error.message); ask for fewer iterations or a smaller function"
             throw Problem(.limitExceeded, detail: message, errors: [.init(pointer: "/max_iterations", detail: message)],
-                          extensions: [("limit", .string("solveTimeLimit"))])
+                          extensions: [("limit", .string(interruption.limitName))])
         } catch let error as IterateOutsideDomain {
             // The start was fine (it is evaluated first); the solver stepped out of the function's domain.
             var problem = EngineProblems.problem(from: error.cause, functionPointer: "/function", pointPointer: { _ in "/function" })
@@ -74,9 +72,6 @@ struct NewtonEndpoint {
         }
     }
 }
-
-/// Thrown from inside the solver's evaluation once the time budget is spent, to unwind the iteration.
-private struct SolveTimeLimitExceeded: Error {}
 
 extension NewtonEndpoint.Outcome: EndpointOutcome {
     func json() -> JSONValue {
