@@ -87,7 +87,7 @@ extension HTTP2Session {
         streams[id]!.answered = true
         streams[id]!.respondedAt = DispatchTime.now().uptimeNanoseconds
         var response = response
-        let fields: HTTP2ResponseFields
+        var fields: HTTP2ResponseFields
         do {
             fields = try HTTP2ResponseFields(response, date: io.date)
         } catch {
@@ -96,7 +96,16 @@ extension HTTP2Session {
             guard let fallback = try? HTTP2ResponseFields(response, date: io.date) else { return }
             fields = fallback
         }
-        let sendsBody = method != "HEAD" && !response.status.forbidsContent && !response.body.isEmpty
+        var sendsBody = method != "HEAD" && !response.status.forbidsContent && !response.body.isEmpty
+        if sendsBody && !io.responseBudget.reserve(response.body.count) {
+            // The budget of unread responses is full: this body is dropped and a short 503 goes instead.
+            response = io.responseBudgetExceeded()
+            guard let refusal = try? HTTP2ResponseFields(response, date: io.date) else { return }
+            fields = refusal
+            sendsBody = !response.body.isEmpty
+        } else if sendsBody {
+            streams[id]!.reservedResponseBytes = response.body.count
+        }
         streams[id]!.responseBody = sendsBody ? response.body : []
         streams[id]!.responseOffset = 0
         let provider = nghttp2_data_provider(source: nghttp2_data_source(ptr: nil),

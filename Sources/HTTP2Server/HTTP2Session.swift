@@ -77,6 +77,7 @@ final class HTTP2Session: ConnectionProtocolHandler, @unchecked Sendable {
         // request of this connection: their bodies' reservations are given back here.
         for var stream in streams.values {
             stream.releaseBody(to: io.bodyBudget)
+            io.responseBudget.release(stream.reservedResponseBytes)
             io.recordCancellation(stream.cancellation?.cancel())
         }
         nghttp2_session_del(session)

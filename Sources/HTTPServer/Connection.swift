@@ -49,8 +49,11 @@ final class Connection: @unchecked Sendable {
     var isProcessingInput = false
     /// The head of the request being read or handled: method, version and keep-alive.
     var currentHead: RequestHead?
-    /// Bytes this connection holds in the server's `BodyBudget` for the request being read or handled.
+    /// Bytes this connection holds in the server's `ByteBudget` for the request being read or handled.
     var reservedBodyBytes = 0
+    /// Bytes of queued response bodies this connection holds in the server's response budget; released as
+    /// they are written.
+    var reservedResponseBytes = 0
     /// The token of the request with the worker pool, cancelled if the client goes before the answer.
     var inFlight: CancellationToken?
     var takeover: (any ConnectionProtocolHandler)?
@@ -234,7 +237,7 @@ final class Connection: @unchecked Sendable {
         let keepAlive = keepAlive && !shuttingDown && !peerClosed
             && !response.headers.contains(token: "close", in: "Connection")
         var response = response
-        let encoded: (head: [UInt8], sendBody: Bool)
+        var encoded: (head: [UInt8], sendBody: Bool)
         do {
             encoded = try context.encoder.encodeHead(response, requestMethod: head.method, keepAlive: keepAlive,
                                                      clientVersion: head.version)
@@ -244,8 +247,22 @@ final class Connection: @unchecked Sendable {
             encoded = (try? context.encoder.encodeHead(response, requestMethod: head.method, keepAlive: keepAlive,
                                                        clientVersion: head.version)) ?? ([], false)
         }
-        enqueue(encoded.head)
-        if encoded.sendBody && !response.body.isEmpty { enqueue(response.body) }
+        if encoded.sendBody && !response.body.isEmpty && !context.responseBudget.reserve(response.body.count) {
+            // The budget of unread responses is full: this body is dropped and a short 503 goes instead.
+            context.logger.debug("response refused: the response budget is full",
+                                 metadata: ["bytes": "\(response.body.count)"])
+            response = context.responseBudgetExceeded()
+            encoded = (try? context.encoder.encodeHead(response, requestMethod: head.method, keepAlive: keepAlive,
+                                                       clientVersion: head.version)) ?? ([], false)
+            enqueue(encoded.head)
+            enqueue(response.body)
+        } else {
+            enqueue(encoded.head)
+            if encoded.sendBody && !response.body.isEmpty {
+                reservedResponseBytes += response.body.count
+                enqueue(response.body)
+            }
+        }
         state.responseQueued(now: Self.now())
         if parser.bufferedByteCount > 0 { state.requestBytesBuffered(now: Self.now()) }
         if !keepAlive { closeAfterFlush = closeAfterFlush ?? .lingering }

@@ -44,7 +44,12 @@ public final class ConnectionIO: Sendable {
     /// The request-body bytes the whole process may buffer, shared with HTTP/1.1 connections: reserve a
     /// body's bytes before buffering them, release them once the request is done with or its stream is gone,
     /// and answer 503 when a reservation is refused.
-    public var bodyBudget: BodyBudget { connection.context.bodyBudget }
+    public var bodyBudget: ByteBudget { connection.context.bodyBudget }
+    /// The response bytes the whole process may hold unread, shared with HTTP/1.1 connections: reserve a
+    /// response body's bytes before keeping it, release them as the client reads them or when its stream goes.
+    public var responseBudget: ByteBudget { connection.context.responseBudget }
+    /// The response that replaces one whose body does not fit in `responseBudget` (503 + Retry-After).
+    public func responseBudgetExceeded() -> HTTPResponse { connection.context.responseBudgetExceeded() }
     /// The current `Date` header value (IMF-fixdate), from the cache HTTP/1.1 responses use.
     public var date: String { String(decoding: connection.context.encoder.dateCache.current(), as: UTF8.self) }
 

@@ -50,8 +50,11 @@ public final class HTTPServer: Sendable {
         context.registry.all.filter { $0.idleSince.load(ordering: .relaxed) != 0 }.count
     }
 
+    /// The response budget all connections share; tests read its `reserved` bytes.
+    var responseBudget: ByteBudget { context.responseBudget }
+
     /// The request-body budget all connections share; tests read its `reserved` bytes.
-    var bodyBudget: BodyBudget { context.bodyBudget }
+    var bodyBudget: ByteBudget { context.bodyBudget }
 
     /// Binds, listens and starts accepting. Returns the bound port (useful with port 0).
     /// Throws `SocketError` if the address cannot be bound; traps if called twice.

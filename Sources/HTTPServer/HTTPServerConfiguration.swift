@@ -99,6 +99,12 @@ public struct HTTPLimits: Sendable, Hashable {
     /// on 1 MiB bodies), far below a container's memory, so only a flood of slow or oversized uploads meets it;
     /// without it the bound would be `maxConnections` × `maxBodyBytes` (16 GiB by default).
     public var maxBufferedBodyBytes: Int
+    /// Response-body bytes the whole process may hold for clients that have not read them yet, across every
+    /// connection and both protocols. A response that would pass it is replaced by a 503 with Retry-After, and
+    /// its memory freed at once. Released as clients read. Default 256 MiB: well above what clients that read
+    /// keep in flight, so only clients that stop reading meet it; without it 40 such clients asking for 80 MB
+    /// answers held 3.4 GB (issue #19).
+    public var maxBufferedResponseBytes: Int
 
     /// Creates limits; every parameter has the default documented on its property.
     public init(
@@ -106,13 +112,15 @@ public struct HTTPLimits: Sendable, Hashable {
         maxHeaderSectionBytes: Int = 16384,
         maxHeaderCount: Int = 100,
         maxBodyBytes: Int = 1 << 20,
-        maxBufferedBodyBytes: Int = 256 << 20
+        maxBufferedBodyBytes: Int = 256 << 20,
+        maxBufferedResponseBytes: Int = 256 << 20
     ) {
         self.maxRequestTargetLength = maxRequestTargetLength
         self.maxHeaderSectionBytes = maxHeaderSectionBytes
         self.maxHeaderCount = maxHeaderCount
         self.maxBodyBytes = maxBodyBytes
         self.maxBufferedBodyBytes = maxBufferedBodyBytes
+        self.maxBufferedResponseBytes = maxBufferedResponseBytes
     }
 }
 

@@ -14,7 +14,9 @@ final class ServerContext: Sendable {
     let encoder: ResponseEncoder
     let registry: ConnectionRegistry
     /// Request-body bytes all connections together may hold (`HTTPLimits.maxBufferedBodyBytes`).
-    let bodyBudget: BodyBudget
+    let bodyBudget: ByteBudget
+    /// Response-body bytes all connections together may hold unread (`HTTPLimits.maxBufferedResponseBytes`).
+    let responseBudget: ByteBudget
     /// The queue every connection's serial queue targets; Dispatch sizes its thread pool to the cores.
     let ioQueue = DispatchQueue(label: "http.io", qos: .userInitiated, attributes: .concurrent)
     /// Whether any protocol is recognised by its first bytes, so connections must look before parsing.
@@ -29,14 +31,25 @@ final class ServerContext: Sendable {
                           metrics: metrics)
         encoder = ResponseEncoder(dateCache: DateCache())
         registry = ConnectionRegistry(metrics: metrics)
-        bodyBudget = BodyBudget(limit: configuration.limits.maxBufferedBodyBytes, gauge: metrics.bufferedBodyBytes,
+        bodyBudget = ByteBudget(limit: configuration.limits.maxBufferedBodyBytes, gauge: metrics.bufferedBodyBytes,
                                 rejections: metrics.rejectedBodyBudget)
+        responseBudget = ByteBudget(limit: configuration.limits.maxBufferedResponseBytes,
+                                    gauge: metrics.bufferedResponseBytes, rejections: metrics.rejectedResponseBudget)
         hasPrefaces = configuration.protocols.contains { $0.preface != nil }
     }
 
     /// The server's own error response, as configured (problem+json by default).
     func errorResponse(_ status: HTTPStatus, _ detail: String) -> HTTPResponse {
         configuration.errorResponder(status, detail)
+    }
+
+    /// What to send instead of a response whose body does not fit in the response budget (one rule for both
+    /// protocols): a 503 with Retry-After. The large body is dropped with it, so its memory goes at once.
+    func responseBudgetExceeded() -> HTTPResponse {
+        var response = errorResponse(.serviceUnavailable, "The server holds too many unread responses (the limit "
+            + "maxBufferedResponseBytes = \(responseBudget.limit) bytes); retry later.")
+        response.headers.replaceOrAdd("Retry-After", String(configuration.retryAfterSeconds))
+        return response
     }
 }
 

@@ -13,8 +13,15 @@ struct ServerMetrics: Sendable {
     /// `http_requests_rejected_total{reason="connection_limit"}`: connections refused past `maxConnections`.
     let rejectedConnectionLimit = Counter(
         label: "http_requests_rejected_total", dimensions: [("reason", "connection_limit")])
-    /// `http_buffered_body_bytes`: request-body bytes reserved in the process-wide `BodyBudget`.
+    /// `http_buffered_body_bytes`: request-body bytes reserved in the process-wide `ByteBudget`.
     let bufferedBodyBytes = Gauge(label: "http_buffered_body_bytes")
+    /// `http_buffered_response_bytes`: response-body bytes reserved in the process-wide response budget, not yet
+    /// read by their clients.
+    let bufferedResponseBytes = Gauge(label: "http_buffered_response_bytes")
+    /// `http_requests_rejected_total{reason="response_budget"}`: responses replaced by a 503 because they did not
+    /// fit in `HTTPLimits.maxBufferedResponseBytes`.
+    let rejectedResponseBudget = Counter(
+        label: "http_requests_rejected_total", dimensions: [("reason", "response_budget")])
     /// `http_requests_rejected_total{reason="body_budget"}`: requests answered 503 because their body did not
     /// fit in `HTTPLimits.maxBufferedBodyBytes`.
     let rejectedBodyBudget = Counter(label: "http_requests_rejected_total", dimensions: [("reason", "body_budget")])

@@ -13,17 +13,23 @@ public struct APIConfiguration: Sendable {
     /// naming `computeTimeLimit`. Default 10 s: the largest legitimate requests (a full 10,000-point batch, a
     /// 1,000-dimension solve of a few iterations) fit, and one request cannot hold a core for minutes.
     public var computeTimeLimit: Duration
+    /// Largest response an endpoint computes, estimated from the request before any work (a batch's values and
+    /// Jacobians, a Newton trajectory) at `ResponseSize.bytesPerNumber` per number; 422 naming `maxResponseBytes`
+    /// beyond. Default 64 MiB: a 100,000-point batch of 3 × 3 Jacobians (30 MB) fits; an 80 MB answer to an
+    /// 80 KB request does not (issue #19).
+    public var maxResponseBytes: Int
     /// Deepest JSON nesting accepted in a body. Default 64; requests nest 4 levels at most.
     public var maxJSONDepth: Int
 
     public init(
         maxIterations: Int = 10_000, maxSolverDimension: Int = 1_000, computeTimeLimit: Duration = .seconds(10),
-        maxJSONDepth: Int = 64
+        maxJSONDepth: Int = 64, maxResponseBytes: Int = 64 << 20
     ) {
         self.maxIterations = maxIterations
         self.maxSolverDimension = maxSolverDimension
         self.computeTimeLimit = computeTimeLimit
         self.maxJSONDepth = maxJSONDepth
+        self.maxResponseBytes = maxResponseBytes
     }
 }
 
@@ -41,7 +47,7 @@ public struct JacobianAPI: Sendable {
     /// Adds the API's routes to `router`.
     public func register(in router: inout Router) {
         let parser = JSONParser(maxDepth: configuration.maxJSONDepth)
-        let jacobian = JacobianEndpoint(engine: engine)
+        let jacobian = JacobianEndpoint(engine: engine, maxResponseBytes: configuration.maxResponseBytes)
         let newton = NewtonEndpoint(engine: engine, configuration: configuration)
         let ik = IKEndpoint(maxIterations: configuration.maxIterations)
         let limit = configuration.computeTimeLimit

@@ -72,6 +72,14 @@ struct ServerOptions: ParsableCommand {
                        "\(defaults.maxBufferedBodyBytes)"))
     var maxBufferedBodyBytes: String?
 
+    @Option(help: help("Response bytes all connections together may hold unread (503 beyond).",
+                       .maxBufferedResponseBytes, "\(defaults.maxBufferedResponseBytes)"))
+    var maxBufferedResponseBytes: String?
+
+    @Option(help: help("Largest response the API computes, estimated before the work (422 beyond).",
+                       .maxResponseBytes, "\(defaults.maxResponseBytes)"))
+    var maxResponseBytes: String?
+
     @Option(help: help("Largest request header section in bytes.", .maxHeaderBytes, "\(defaults.maxHeaderBytes)"))
     var maxHeaderBytes: String?
 
@@ -158,6 +166,8 @@ enum EnvironmentVariable: String, CaseIterable {
     case drainTimeout = "JACOBIAN_DRAIN_TIMEOUT"
     case maxBodyBytes = "JACOBIAN_MAX_BODY_BYTES"
     case maxBufferedBodyBytes = "JACOBIAN_MAX_BUFFERED_BODY_BYTES"
+    case maxBufferedResponseBytes = "JACOBIAN_MAX_BUFFERED_RESPONSE_BYTES"
+    case maxResponseBytes = "JACOBIAN_MAX_RESPONSE_BYTES"
     case maxHeaderBytes = "JACOBIAN_MAX_HEADER_BYTES"
     case maxExpressionLength = "JACOBIAN_MAX_EXPRESSION_LENGTH"
     case maxNodes = "JACOBIAN_MAX_NODES"

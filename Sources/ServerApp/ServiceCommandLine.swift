@@ -64,6 +64,9 @@ public enum ServiceCommandLine {
         resolver.set(&c.maxBodyBytes, options.maxBodyBytes, .maxBodyBytes, .integer(in: 1...(1 << 30)))
         resolver.set(&c.maxBufferedBodyBytes, options.maxBufferedBodyBytes, .maxBufferedBodyBytes,
                      .integer(in: 1...(1 << 40)))
+        resolver.set(&c.maxBufferedResponseBytes, options.maxBufferedResponseBytes, .maxBufferedResponseBytes,
+                     .integer(in: 1...(1 << 40)))
+        resolver.set(&c.maxResponseBytes, options.maxResponseBytes, .maxResponseBytes, .integer(in: 1024...(1 << 40)))
         resolver.set(&c.maxHeaderBytes, options.maxHeaderBytes, .maxHeaderBytes, .integer(in: 1024...(1 << 20)))
         let count = SettingParser<Int>.integer(in: 1...100_000_000)
         resolver.set(&c.maxExpressionLength, options.maxExpressionLength, .maxExpressionLength, count)

@@ -131,7 +131,7 @@ import Testing
     }
 
     @Test func reservationsFitUnderTheLimitAndAreGivenBack() {
-        let budget = BodyBudget(limit: 1000)
+        let budget = ByteBudget(limit: 1000)
         #expect(budget.reserve(600))
         #expect(!budget.reserve(401))
         #expect(budget.reserved == 600)
@@ -146,7 +146,7 @@ import Testing
     }
 
     @Test func concurrentReservationsNeverPassTheLimitAndAllComeBack() {
-        let budget = BodyBudget(limit: 1000)
+        let budget = ByteBudget(limit: 1000)
         // 16 threads each take 100 bytes and hold them: exactly 10 fit, whatever the interleaving.
         let granted = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: 16) { _ in

@@ -5,6 +5,8 @@ import Solvers
 /// POST /v1/jacobian: the Jacobian of a function at a point or a batch of points, with optional extras.
 struct JacobianEndpoint {
     let engine: JacobianEngine
+    /// `APIConfiguration.maxResponseBytes`, checked before the work.
+    var maxResponseBytes = Int.max
 
     /// What the endpoint computed, before it is rendered as JSON or SVG.
     struct Outcome {
@@ -23,6 +25,9 @@ struct JacobianEndpoint {
         } catch {
             throw EngineProblems.problem(from: error, functionPointer: "/function", pointPointer: request.pointPointer)
         }
+        // Each point's value and Jacobian: outputs × (columns + 1) numbers.
+        try ResponseSize.check([request.points.count, function.outputCount, function.columnCount + 1],
+                               of: "the answer", at: request.isBatch ? "/points" : "/function", limit: maxResponseBytes)
         do {
             let results = request.isBatch
                 ? try function.jacobians(at: request.points, mode: request.mode, limits: engine.limits,

@@ -46,6 +46,9 @@ struct NewtonEndpoint {
             throw Problem(.limitExceeded, detail: message, errors: [.init(pointer: "/function", detail: message)],
                           extensions: [("limit", .string("maxSolverDimension"))])
         }
+        // The trajectory: up to max_iterations + 1 iterates of inputs + outputs + 1 numbers each.
+        try ResponseSize.check([options.maxIterations + 1, function.inputCount + function.outputCount + 1],
+                               of: "the trajectory", at: "/max_iterations", limit: configuration.maxResponseBytes)
         let problem = RootFindingProblem(dimension: function.inputCount) { x in
             try interruption.check()  // Once per iteration (and per line-search trial).
             let result = try function.jacobian(at: x)
