@@ -22,6 +22,8 @@ final class Connection: @unchecked Sendable {
     let context: ServerContext
     /// True for a connection accepted past `maxConnections` only to be answered 503 and closed.
     let isRefusal: Bool
+    /// The client's address (without port): whose jobs these are, for the pool's fair scheduling.
+    let client: String
     /// When `state.nextTimeout()` passes, in monotonic nanoseconds; 0 for none. Read by the sweep timer.
     let deadline = Atomic<UInt64>(0)
     /// Since when the connection holds nothing of a request (`state.idleSince`), in monotonic nanoseconds; 0
@@ -63,11 +65,12 @@ final class Connection: @unchecked Sendable {
     /// so a client that pipelines without reading cannot make the server buffer without bound.
     static let highWaterMark = 256 * 1024
 
-    init(id: Int, fd: Int32, context: ServerContext, isRefusal: Bool) {
+    init(id: Int, fd: Int32, context: ServerContext, isRefusal: Bool, client: String = "") {
         self.id = id
         self.fd = fd
         self.context = context
         self.isRefusal = isRefusal
+        self.client = client
         queue = DispatchQueue(label: "http.connection", target: context.ioQueue)
         let accepted = Self.now()
         state = ConnectionStateMachine(timeouts: context.configuration.timeouts, now: accepted)
@@ -213,7 +216,7 @@ final class Connection: @unchecked Sendable {
         reservedBodyBytes = 0
         let token = request.cancellation
         inFlight = token
-        let accepted = context.pool.submit { [self] in
+        let accepted = context.pool.submit(client: client) { [self] in
             guard token.start() else { return budget.release(held) }  // The client left while it waited.
             let response = responder(request)
             token.finish()

@@ -74,7 +74,7 @@ public final class ConnectionIO: Sendable {
     /// Runs `work` on the server's worker pool; false, without running it, when the pool and its queue
     /// are full (answer 503 or the protocol's equivalent).
     public func submit(_ work: @escaping @Sendable () -> Void) -> Bool {
-        let accepted = connection.context.pool.submit(work)
+        let accepted = connection.context.pool.submit(client: connection.client, work)
         if !accepted { connection.context.metrics.rejectedOverloaded.increment() }
         return accepted
     }

@@ -156,8 +156,9 @@ public final class HTTPServer: Sendable {
                 let refusing = context.registry.openCount >= configuration.maxConnections
                     && !context.registry.evictLongestIdle()
                 let context = context
+                let client = refusing ? "" : Socket.peerAddress(fd)  // Outside the registry's lock.
                 let connection = context.registry.add(refusing: refusing) { id in
-                    Connection(id: id, fd: fd, context: context, isRefusal: refusing)
+                    Connection(id: id, fd: fd, context: context, isRefusal: refusing, client: client)
                 }
                 connection.start()
             }

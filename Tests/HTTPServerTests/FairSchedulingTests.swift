@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import Synchronization
+import TestSupport
+import Testing
+
+@testable import HTTPServer
+
+/// Issue #19: one client's queued heavy requests made everyone else's small ones wait behind them (six heavy
+/// batches, a trivial request waited 51 s). A free worker now takes the job of the client with the fewest running.
+@Suite struct FairSchedulingTests {
+    @Test func aFreeWorkerTakesTheClientWithTheFewestJobsRunning() {
+        let pool = WorkerPool(workerCount: 1, queueDepth: 16, metrics: ServerMetrics())
+        defer { pool.stop() }
+        let order = Mutex<[String]>([])
+        let gate = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
+        #expect(pool.submit(client: "a") { gate.wait() })  // Client a holds the only worker.
+        for name in ["a1", "a2", "a3"] {
+            #expect(pool.submit(client: "a") { order.withLock { $0.append(name) }; done.signal() })
+        }
+        #expect(pool.submit(client: "b") { order.withLock { $0.append("b1") }; done.signal() })
+        gate.signal()
+        for _ in 0..<4 { done.wait() }
+        // Once a1 runs, b (nothing running) goes before a's older jobs; each client's jobs keep their order.
+        #expect(order.withLock { $0 } == ["a1", "b1", "a2", "a3"])
+    }
+
+    @Test func aLoneClientStillGetsEveryWorker() {
+        let pool = WorkerPool(workerCount: 3, queueDepth: 16, metrics: ServerMetrics())
+        defer { pool.stop() }
+        let concurrent = Atomic<Int>(0), peak = Atomic<Int>(0)
+        let done = DispatchSemaphore(value: 0)
+        for _ in 0..<6 {
+            _ = pool.submit(client: "a") {
+                let now = concurrent.add(1, ordering: .relaxed).newValue
+                peak.max(now, ordering: .relaxed)
+                usleep(50_000)
+                concurrent.subtract(1, ordering: .relaxed)
+                done.signal()
+            }
+        }
+        for _ in 0..<6 { done.wait() }
+        #expect(peak.load(ordering: .relaxed) == 3)
+    }
+
+    @Test func anotherClientsRequestDoesNotWaitBehindOneClientsQueue() throws {
+        try withServer({ $0.workerCount = 2 }) { _, port in
+            // Client 127.0.0.1 queues eight 400 ms computations: 1.6 s of work on two workers.
+            let heavy = try (0..<8).map { n in
+                let client = try RawClient(port: port, timeout: 10)
+                try client.send("GET /spin?ms=400&id=fair-\(n)-\(UInt64.random(in: 0...UInt64.max)) HTTP/1.1\r\nHost: h\r\n\r\n")
+                return client
+            }
+            usleep(100_000)
+            let started = ContinuousClock.now
+            let other = try RawClient(port: port, timeout: 10, source: "127.0.0.2")
+            #expect(try other.request("GET", "/hello").status == 200)
+            let waited = ContinuousClock.now - started
+            // FIFO it would wait for the whole queue (about 1.5 s); fairly, for one worker to free up (≤ 0.4 s).
+            #expect(waited < .milliseconds(900), "the other client waited \(waited)")
+            for client in heavy { #expect(try client.readResponse().status == 200) }
+        }
+    }
+}
