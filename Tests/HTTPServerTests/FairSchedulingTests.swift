@@ -12,20 +12,27 @@ import Testing
 /// batches, a trivial request waited 51 s). A free worker now takes the job of the client with the fewest running.
 @Suite struct FairSchedulingTests {
     @Test func aFreeWorkerTakesTheClientWithTheFewestJobsRunning() {
-        let pool = WorkerPool(workerCount: 1, queueDepth: 16, metrics: ServerMetrics())
+        let pool = WorkerPool(workerCount: 2, queueDepth: 16, metrics: ServerMetrics())
         defer { pool.stop() }
         let order = Mutex<[String]>([])
-        let gate = DispatchSemaphore(value: 0)
+        let (gateA, gateC) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
+        let started = DispatchSemaphore(value: 0)
         let done = DispatchSemaphore(value: 0)
-        #expect(pool.submit(client: "a") { gate.wait() })  // Client a holds the only worker.
+        // Client a holds one worker, client c the other.
+        #expect(pool.submit(client: "a") { started.signal(); gateA.wait() })
+        #expect(pool.submit(client: "c") { started.signal(); gateC.wait() })
+        started.wait()
+        started.wait()
         for name in ["a1", "a2", "a3"] {
             #expect(pool.submit(client: "a") { order.withLock { $0.append(name) }; done.signal() })
         }
         #expect(pool.submit(client: "b") { order.withLock { $0.append("b1") }; done.signal() })
-        gate.signal()
-        for _ in 0..<4 { done.wait() }
-        // Once a1 runs, b (nothing running) goes before a's older jobs; each client's jobs keep their order.
-        #expect(order.withLock { $0 } == ["a1", "b1", "a2", "a3"])
+        gateC.signal()  // The freed worker takes b1, the newest job: a already has a worker, b has none.
+        done.wait()
+        #expect(order.withLock { $0 }.first == "b1")
+        gateA.signal()
+        for _ in 0..<3 { done.wait() }
+        #expect(order.withLock { $0 }.filter { $0.hasPrefix("a") } == ["a1", "a2", "a3"])  // Each client in order.
     }
 
     @Test func aLoneClientStillGetsEveryWorker() {
