@@ -168,17 +168,17 @@ def attack_body(binary):
 
 
 def attack_abandon_h1(binary):
-    """20 Newton requests (300 inputs, 1,000 iterations) sent and closed at once; server CPU over the next 15 s."""
+    """100 Newton requests (300 inputs, 1,000 iterations) sent and closed at once; server CPU over the next 15 s."""
     with Server(binary) as server:
         body = newton_body().encode()
         head = (f"POST /v1/newton HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\n"
                 f"Content-Length: {len(body)}\r\n\r\n").encode()
-        for _ in range(20):
+        for _ in range(100):
             with socket.create_connection(("127.0.0.1", server.port)) as s:
                 s.sendall(head + body)
         cpu = cpu_after(server, 15)
         cancelled = server.metric("http_requests_cancelled_total")
-        return f"abandon-h1: 20 Newton requests sent and closed: server CPU in the next 15 s = {cpu:.1f} s; " \
+        return f"abandon-h1: 100 Newton requests sent and closed: server CPU in the next 15 s = {cpu:.1f} s; " \
                f"cancelled_total={cancelled:.0f}"
 
 
