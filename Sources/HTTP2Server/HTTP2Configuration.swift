@@ -39,8 +39,8 @@ public struct HTTP2Configuration: Sendable, Hashable {
     public var abandonedWorkRate: StreamResetRate
     /// Requests of one connection that may be queued or running on the workers at once, counting those whose
     /// stream was reset but whose work has not yet stopped; beyond it a new request is answered 503 +
-    /// Retry-After. Default 100, `maxConcurrentStreams`' default: resetting streams frees stream slots at
-    /// once, so without this bound one connection could queue work without limit.
+    /// Retry-After. Default `maxConcurrentStreams` (100): a client using every stream it may open is never
+    /// refused, while resetting streams (which frees their slots at once) cannot queue work without limit.
     public var maxQueuedWork: Int
     /// How long a connection may have no open stream before it is closed with GOAWAY. Default 60 s, as
     /// the HTTP/1.1 idle timeout, so an idle client holds a connection no longer over either protocol.
@@ -61,7 +61,7 @@ public struct HTTP2Configuration: Sendable, Hashable {
         idleTimeout: Duration = .seconds(60),
         maxBufferedRequestBytes: Int = 4 << 20,
         abandonedWorkRate: StreamResetRate = StreamResetRate(burst: 100, perSecond: 10),
-        maxQueuedWork: Int = 100
+        maxQueuedWork: Int? = nil
     ) {
         self.maxConcurrentStreams = min(max(1, maxConcurrentStreams), Int(Int32.max))
         self.maxHeaderListSize = min(max(1024, maxHeaderListSize), Int(Int32.max))
@@ -71,6 +71,6 @@ public struct HTTP2Configuration: Sendable, Hashable {
         self.idleTimeout = idleTimeout
         self.maxBufferedRequestBytes = max(0, maxBufferedRequestBytes)
         self.abandonedWorkRate = abandonedWorkRate
-        self.maxQueuedWork = max(1, maxQueuedWork)
+        self.maxQueuedWork = max(1, maxQueuedWork ?? self.maxConcurrentStreams)
     }
 }
