@@ -97,14 +97,15 @@ extension HTTP2Session {
             fields = fallback
         }
         var sendsBody = method != "HEAD" && !response.status.forbidsContent && !response.body.isEmpty
-        if sendsBody && !io.responseBudget.reserve(response.body.count) {
+        let reserved = sendsBody ? io.reserveResponse(response.body.count) : 0
+        if reserved == nil {
             // The budget of unread responses is full: this body is dropped and a short 503 goes instead.
             response = io.responseBudgetExceeded()
             guard let refusal = try? HTTP2ResponseFields(response, date: io.date) else { return }
             fields = refusal
             sendsBody = !response.body.isEmpty
-        } else if sendsBody {
-            streams[id]!.reservedResponseBytes = response.body.count
+        } else {
+            streams[id]!.reservedResponseBytes = reserved ?? 0
         }
         streams[id]!.responseBody = sendsBody ? response.body : []
         streams[id]!.responseOffset = 0

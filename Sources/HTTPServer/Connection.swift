@@ -250,7 +250,8 @@ final class Connection: @unchecked Sendable {
             encoded = (try? context.encoder.encodeHead(response, requestMethod: head.method, keepAlive: keepAlive,
                                                        clientVersion: head.version)) ?? ([], false)
         }
-        if encoded.sendBody && !response.body.isEmpty && !context.responseBudget.reserve(response.body.count) {
+        let reserved = encoded.sendBody ? context.reserveResponse(response.body.count) : 0
+        if reserved == nil {
             // The budget of unread responses is full: this body is dropped and a short 503 goes instead.
             context.logger.debug("response refused: the response budget is full",
                                  metadata: ["bytes": "\(response.body.count)"])
@@ -262,7 +263,7 @@ final class Connection: @unchecked Sendable {
         } else {
             enqueue(encoded.head)
             if encoded.sendBody && !response.body.isEmpty {
-                reservedResponseBytes += response.body.count
+                reservedResponseBytes += reserved ?? 0
                 enqueue(response.body)
             }
         }

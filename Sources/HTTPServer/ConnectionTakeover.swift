@@ -48,6 +48,10 @@ public final class ConnectionIO: Sendable {
     /// The response bytes the whole process may hold unread, shared with HTTP/1.1 connections: reserve a
     /// response body's bytes before keeping it, release them as the client reads them or when its stream goes.
     public var responseBudget: ByteBudget { connection.context.responseBudget }
+    /// Reserves a response body of `bytes` in `responseBudget`: the bytes reserved (0 for a small body, which is
+    /// not counted, so probes and errors always get through), or nil when it does not fit. Release what was
+    /// reserved as the body is sent, or when the stream goes.
+    public func reserveResponse(_ bytes: Int) -> Int? { connection.context.reserveResponse(bytes) }
     /// The response that replaces one whose body does not fit in `responseBudget` (503 + Retry-After).
     public func responseBudgetExceeded() -> HTTPResponse { connection.context.responseBudgetExceeded() }
     /// The current `Date` header value (IMF-fixdate), from the cache HTTP/1.1 responses use.

@@ -101,7 +101,7 @@ public struct HTTPLimits: Sendable, Hashable {
     public var maxBufferedBodyBytes: Int
     /// Response-body bytes the whole process may hold for clients that have not read them yet, across every
     /// connection and both protocols. A response that would pass it is replaced by a 503 with Retry-After, and
-    /// its memory freed at once. Released as clients read. Default 256 MiB: well above what clients that read
+    /// its memory freed at once; bodies of 64 KiB or less are not counted, so probes and errors always get out. Released as clients read. Default 256 MiB: well above what clients that read
     /// keep in flight, so only clients that stop reading meet it; without it 40 such clients asking for 80 MB
     /// answers held 3.4 GB (issue #19).
     public var maxBufferedResponseBytes: Int

@@ -43,6 +43,18 @@ final class ServerContext: Sendable {
         configuration.errorResponder(status, detail)
     }
 
+    /// Response bodies up to this size are not counted in the response budget: health probes, metrics and error
+    /// answers must get through even when unread answers fill it, and what one connection holds of them is
+    /// bounded by its high-water mark (HTTP/2: by its streams and their flow-control windows).
+    static let uncountedResponseBytes = 64 << 10
+
+    /// Reserves a response body of `bytes` in the response budget: the bytes reserved (0 for a small body, which
+    /// is not counted), or nil when it does not fit and the response must be replaced (`responseBudgetExceeded`).
+    func reserveResponse(_ bytes: Int) -> Int? {
+        guard bytes > Self.uncountedResponseBytes else { return 0 }
+        return responseBudget.reserve(bytes) ? bytes : nil
+    }
+
     /// What to send instead of a response whose body does not fit in the response budget (one rule for both
     /// protocols): a 503 with Retry-After. The large body is dropped with it, so its memory goes at once.
     func responseBudgetExceeded() -> HTTPResponse {
