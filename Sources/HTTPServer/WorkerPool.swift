@@ -17,6 +17,10 @@ import Synchronization
 /// heavy requests gets one worker while another client's request waits only for the next worker to free up,
 /// not behind the whole queue (issue #19: six heavy batches made a trivial request wait 51 s). A lone client
 /// still gets every worker: the rule only orders waiting jobs, it never leaves a worker idle.
+///
+/// Beyond the `workerCount` workers there are `spareWorkers` more threads, which only start jobs of clients with
+/// nothing running: when one client's heavy requests hold every worker, another client's request starts at once
+/// and shares the cores (the kernel time-slices them) instead of waiting up to a time limit for a worker.
 final class WorkerPool: Sendable {
     typealias Job = @Sendable () -> Void
 
@@ -34,9 +38,10 @@ final class WorkerPool: Sendable {
         var stopped = false
         var waiting: Int { jobs.count }
 
-        /// Takes the oldest job of the client with the fewest jobs running. O(waiting), at most `queueDepth`
-        /// plus the workers, and stops early at a client with none running (no one can have fewer).
-        mutating func takeFairest() -> Entry? {
+        /// Takes the oldest job of the client with the fewest jobs running, if it may start: beyond
+        /// `workerCount` jobs running, only a client with none running may start one (on a spare thread).
+        /// O(waiting), at most `queueDepth` plus the workers, stopping early at a client with none running.
+        mutating func takeFairest(workerCount: Int) -> Entry? {
             guard !jobs.isEmpty else { return nil }
             var best = 0
             var bestRunning = Int.max
@@ -48,21 +53,25 @@ final class WorkerPool: Sendable {
                     if running == 0 { break }
                 }
             }
+            guard running < workerCount || bestRunning == 0 else { return nil }
             return jobs.remove(at: best)
         }
     }
 
     let workerCount: Int
+    /// Extra threads for clients with nothing running (see the type's documentation).
+    let spareWorkers: Int
     let queueDepth: Int
     private let state = Mutex(State())
     private let available = DispatchSemaphore(value: 0)
     private let metrics: ServerMetrics
 
-    init(workerCount: Int, queueDepth: Int, metrics: ServerMetrics) {
+    init(workerCount: Int, queueDepth: Int, metrics: ServerMetrics, spareWorkers: Int = 1) {
         self.workerCount = workerCount
+        self.spareWorkers = max(0, spareWorkers)
         self.queueDepth = queueDepth
         self.metrics = metrics
-        for _ in 0..<workerCount {
+        for _ in 0..<(workerCount + self.spareWorkers) {
             startThread { [self] in work() }
         }
     }
@@ -83,19 +92,30 @@ final class WorkerPool: Sendable {
     /// Lets the threads exit once the queue is empty.
     func stop() {
         state.withLock { $0.stopped = true }
-        for _ in 0..<workerCount { available.signal() }
+        for _ in 0..<(workerCount + spareWorkers) { available.signal() }
     }
 
+    /// Waits for a signal, then runs jobs as long as one may start. A signal may find no job it may start (the
+    /// job waits for a running one to finish, whose thread then takes it), so a job never depends on a signal
+    /// of its own; spare signals only cause an extra look at the queue.
     private func work() {
+        var mayWait = true
         while true {
-            available.wait()
-            let next: (Entry, Int, Int)? = state.withLock { state in
-                guard let entry = state.takeFairest() else { return nil }
+            if mayWait { available.wait() }
+            let next: (Entry, Int, Int)?? = state.withLock { state in
+                guard let entry = state.takeFairest(workerCount: workerCount) else {
+                    return state.stopped && state.jobs.isEmpty ? .some(nil) : nil
+                }
                 state.running += 1
                 state.runningByClient[entry.client, default: 0] += 1
                 return (entry, state.waiting, state.running)
             }
-            guard let (entry, depth, running) = next else { return }  // Only `stop` signals without a job.
+            guard let taken = next else {
+                mayWait = true
+                continue
+            }
+            guard let (entry, depth, running) = taken else { return }  // Stopped with nothing left.
+            mayWait = false
             metrics.workerQueueDepth.record(depth)
             metrics.requestsInFlight.record(running)
             entry.job()
