@@ -18,7 +18,8 @@ public struct HTTPServerConfiguration: Sendable {
     /// enough for bursts at thousands of connections per second (the kernel caps it at `somaxconn`).
     public var backlog: Int
     /// Threads that run responders. Default: the number of active cores, because handlers are CPU-bound
-    /// computations; more threads would only contend for the same cores.
+    /// computations; more threads would only contend for the same cores. One spare thread beyond them only runs
+    /// requests of clients with nothing running, so one client holding every worker cannot make others wait.
     public var workerCount: Int
     /// Requests that may wait for a worker when all are busy. Default 1024: a short burst is absorbed, a
     /// sustained overload is answered 503 + Retry-After instead of queueing without bound.
