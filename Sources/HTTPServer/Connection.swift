@@ -133,7 +133,7 @@ final class Connection: @unchecked Sendable {
         peerClosed = true
         // A client that closes while its request is queued or running has given up on it (as nginx's 499):
         // queued work is dropped, running work stops at its next check. A client that only half-closed still
-        // gets the answer of work that finishes, as before.
+        // gets the answer of running work that finishes (or of its cancellation).
         let stage = inFlight?.cancel()
         context.metrics.recordCancellation(stage)
         if let takeover {
