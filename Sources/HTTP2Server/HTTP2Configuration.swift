@@ -31,6 +31,17 @@ public struct HTTP2Configuration: Sendable, Hashable {
     public var initialWindowSize: Int
     /// Rapid-reset protection. Default nghttp2's (burst 1000, 33 per second).
     public var streamResetRate: StreamResetRate
+    /// Rapid-reset protection extended to work: streams reset (or abandoned) while their request was queued
+    /// or running on a worker. Each one costs the server work it did for nobody, so past this rate the
+    /// connection gets GOAWAY (ENHANCE_YOUR_CALM) and is closed. Default burst 100, 10 per second: a client
+    /// cancelling a page's worth of requests is fine, one that opens and resets streams to get work queued
+    /// without the concurrent-stream limit is stopped after 100.
+    public var abandonedWorkRate: StreamResetRate
+    /// Requests of one connection that may be queued or running on the workers at once, counting those whose
+    /// stream was reset but whose work has not yet stopped; beyond it a new request is answered 503 +
+    /// Retry-After. Default `maxConcurrentStreams` (100): a client using every stream it may open is never
+    /// refused, while resetting streams (which frees their slots at once) cannot queue work without limit.
+    public var maxQueuedWork: Int
     /// How long a connection may have no open stream before it is closed with GOAWAY. Default 60 s, as
     /// the HTTP/1.1 idle timeout, so an idle client holds a connection no longer over either protocol.
     public var idleTimeout: Duration
@@ -48,7 +59,9 @@ public struct HTTP2Configuration: Sendable, Hashable {
         initialWindowSize: Int = 65535,
         streamResetRate: StreamResetRate = StreamResetRate(),
         idleTimeout: Duration = .seconds(60),
-        maxBufferedRequestBytes: Int = 32 << 20
+        maxBufferedRequestBytes: Int = 32 << 20,
+        abandonedWorkRate: StreamResetRate = StreamResetRate(burst: 100, perSecond: 10),
+        maxQueuedWork: Int? = nil
     ) {
         self.maxConcurrentStreams = min(max(1, maxConcurrentStreams), Int(Int32.max))
         self.maxHeaderListSize = min(max(1024, maxHeaderListSize), Int(Int32.max))
@@ -57,5 +70,7 @@ public struct HTTP2Configuration: Sendable, Hashable {
         self.streamResetRate = streamResetRate
         self.idleTimeout = idleTimeout
         self.maxBufferedRequestBytes = max(0, maxBufferedRequestBytes)
+        self.abandonedWorkRate = abandonedWorkRate
+        self.maxQueuedWork = max(1, maxQueuedWork ?? self.maxConcurrentStreams)
     }
 }

@@ -80,6 +80,12 @@ extension HTTP2Session {
     private func streamClosed(_ id: Int32) {
         guard var stream = streams.removeValue(forKey: id) else { return }
         stream.releaseBody(to: io.bodyBudget)
+        io.responseBudget.release(stream.reservedResponseBytes)
+        // Closed before its response was submitted (reset by the client): the work is for nobody.
+        if let stage = stream.cancellation?.cancel() {
+            io.recordCancellation(stage)
+            abandonedWork(at: DispatchTime.now().uptimeNanoseconds)
+        }
     }
 
     private func frameReceived(_ frame: UnsafePointer<nghttp2_frame>) {
@@ -122,6 +128,9 @@ extension HTTP2Session {
             buffer.update(from: body.baseAddress! + start, count: count)
         }
         streams[id]!.responseOffset += count
+        let released = min(count, stream.reservedResponseBytes)
+        io.responseBudget.release(released)
+        streams[id]!.reservedResponseBytes -= released
         if start + count == stream.responseBody.count {
             flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue
             streams[id]!.responseBody = []  // Sent: the buffer need not live as long as the stream.

@@ -37,18 +37,35 @@ extension HTTP2Session {
         streams[id]?.answered = true
         guard Router.knownMethods.contains(request.method) else {
             return respond(to: id, method: request.method, with: io.configuration.errorResponder(
-                .notImplemented, "The method \(request.method) is not implemented."))
+                .notImplemented, Echo.methodNotImplemented(request.method)))
         }
         let responder = io.responder
         if io.configuration.runsInline(request) {
             return respond(to: id, method: request.method, with: responder(request))
         }
+        guard queuedWork < configuration.maxQueuedWork else {
+            var response = io.configuration.errorResponder(.serviceUnavailable,
+                "The connection has too many requests being computed (maxQueuedWork = \(configuration.maxQueuedWork)); retry later.")
+            response.headers.replaceOrAdd("Retry-After", String(io.configuration.retryAfterSeconds))
+            return respond(to: id, method: request.method, with: response)
+        }
         let queue = io.queue
+        let token = request.cancellation
+        streams[id]?.cancellation = token
+        queuedWork += 1
         let accepted = io.submit { [self] in
+            // Dropped when the stream was reset (or the connection lost) while the job waited.
+            guard token.start() else { return queue.async { self.queuedWork -= 1 } }
             let response = responder(request)
-            queue.async { self.deliver(response, to: id, method: request.method) }
+            token.finish()
+            queue.async {
+                self.queuedWork -= 1
+                self.deliver(response, to: id, method: request.method)
+            }
         }
         if !accepted {
+            queuedWork -= 1
+            streams[id]?.cancellation = nil
             var response = io.configuration.errorResponder(.serviceUnavailable, "The server is overloaded; retry later.")
             response.headers.replaceOrAdd("Retry-After", String(io.configuration.retryAfterSeconds))
             respond(to: id, method: request.method, with: response)
@@ -58,6 +75,7 @@ extension HTTP2Session {
     /// A worker's response, back on the connection's queue. The stream may have been reset meanwhile.
     private func deliver(_ response: HTTPResponse, to id: Int32, method: String) {
         guard !closed, streams[id] != nil else { return }
+        streams[id]!.cancellation = nil
         respond(to: id, method: method, with: response)
         sendPending()
     }
@@ -69,7 +87,7 @@ extension HTTP2Session {
         streams[id]!.answered = true
         streams[id]!.respondedAt = DispatchTime.now().uptimeNanoseconds
         var response = response
-        let fields: HTTP2ResponseFields
+        var fields: HTTP2ResponseFields
         do {
             fields = try HTTP2ResponseFields(response, date: io.date)
         } catch {
@@ -78,7 +96,17 @@ extension HTTP2Session {
             guard let fallback = try? HTTP2ResponseFields(response, date: io.date) else { return }
             fields = fallback
         }
-        let sendsBody = method != "HEAD" && !response.status.forbidsContent && !response.body.isEmpty
+        var sendsBody = method != "HEAD" && !response.status.forbidsContent && !response.body.isEmpty
+        let reserved = sendsBody ? io.reserveResponse(response.body.count) : 0
+        if reserved == nil {
+            // The budget of unread responses is full: this body is dropped and a short 503 goes instead.
+            response = io.responseBudgetExceeded()
+            guard let refusal = try? HTTP2ResponseFields(response, date: io.date) else { return }
+            fields = refusal
+            sendsBody = !response.body.isEmpty
+        } else {
+            streams[id]!.reservedResponseBytes = reserved ?? 0
+        }
         streams[id]!.responseBody = sendsBody ? response.body : []
         streams[id]!.responseOffset = 0
         let provider = nghttp2_data_provider(source: nghttp2_data_source(ptr: nil),

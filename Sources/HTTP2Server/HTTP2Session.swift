@@ -35,6 +35,14 @@ final class HTTP2Session: ConnectionProtocolHandler, @unchecked Sendable {
     /// When the next check of stream deadlines is scheduled, if one is; an earlier deadline schedules an
     /// earlier check (the later one then finds nothing to do).
     var nextStreamCheck: UInt64?
+    /// Requests of this connection with the worker pool (queued or running), reset streams' included until
+    /// their job is dropped or done; at most `configuration.maxQueuedWork`.
+    var queuedWork = 0
+    /// The abandoned-work token bucket (`configuration.abandonedWorkRate`): tokens left, and when last refilled.
+    var abandonTokens: Double
+    var abandonRefilledAt = DispatchTime.now().uptimeNanoseconds
+    /// Set inside a callback when the bucket ran out; acted on once nghttp2 has returned.
+    var tooMuchAbandonedWork = false
 
     private let counter: SessionCounter
 
@@ -44,6 +52,7 @@ final class HTTP2Session: ConnectionProtocolHandler, @unchecked Sendable {
         self.configuration = configuration
         self.limits = io.configuration.limits
         self.logger = logger
+        abandonTokens = Double(configuration.abandonedWorkRate.burst)
 
         var callbacks: OpaquePointer?
         guard nghttp2_session_callbacks_new(&callbacks) == 0 else { fatalError("nghttp2: out of memory") }
@@ -66,7 +75,11 @@ final class HTTP2Session: ConnectionProtocolHandler, @unchecked Sendable {
     deinit {
         // nghttp2 frees the streams still open without calling back, and only now is no worker holding a
         // request of this connection: their bodies' reservations are given back here.
-        for var stream in streams.values { stream.releaseBody(to: io.bodyBudget) }
+        for var stream in streams.values {
+            stream.releaseBody(to: io.bodyBudget)
+            io.responseBudget.release(stream.reservedResponseBytes)
+            io.recordCancellation(stream.cancellation?.cancel())
+        }
         nghttp2_session_del(session)
         counter.count.subtract(1, ordering: .relaxed)
     }
@@ -110,12 +123,42 @@ final class HTTP2Session: ConnectionProtocolHandler, @unchecked Sendable {
             closeConnection()
             return
         }
+        if tooMuchAbandonedWork {
+            logger.debug("HTTP/2 connection closed: too many streams reset while their work was queued or running")
+            nghttp2_session_terminate_session(session, NGHTTP2_ENHANCE_YOUR_CALM.rawValue)
+            sendPending()
+            closeConnection()
+            return
+        }
         sendPending()
     }
 
     func peerClosed() {
         closed = true
         idleTimerArmed = false
+        cancelAllWork()
+    }
+
+    /// The connection is going: no stream's answer will be read.
+    private func cancelAllWork() {
+        for id in streams.keys {
+            io.recordCancellation(streams[id]!.cancellation?.cancel())
+            streams[id]!.cancellation = nil
+        }
+    }
+
+    /// One more stream was reset while its work was queued or running: takes a token from the bucket, and
+    /// marks the connection for GOAWAY when none is left.
+    func abandonedWork(at now: UInt64) {
+        let rate = configuration.abandonedWorkRate
+        let elapsed = Double(now &- abandonRefilledAt) / 1e9
+        abandonRefilledAt = now
+        abandonTokens = min(Double(rate.burst), abandonTokens + elapsed * Double(rate.perSecond))
+        if abandonTokens >= 1 {
+            abandonTokens -= 1
+        } else {
+            tooMuchAbandonedWork = true
+        }
     }
 
     func beginGracefulShutdown() {
@@ -166,6 +209,7 @@ final class HTTP2Session: ConnectionProtocolHandler, @unchecked Sendable {
         guard !closed else { return }
         closed = true
         idleTimerArmed = false
+        cancelAllWork()
         io.close()
     }
 

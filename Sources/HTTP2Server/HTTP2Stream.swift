@@ -22,7 +22,7 @@ struct HTTP2Stream {
     var authority: String?
     var headers = HTTPHeaders()
     var body: [UInt8] = []
-    /// Bytes of `body` reserved in the server-wide `BodyBudget`; given back when the stream closes.
+    /// Bytes of `body` reserved in the server-wide `ByteBudget`; given back when the stream closes.
     private(set) var reservedBodyBytes = 0
     /// Header list size so far, counted as SETTINGS_MAX_HEADER_LIST_SIZE is (RFC 9113 §6.5.2).
     private var headerListSize = 0
@@ -35,9 +35,14 @@ struct HTTP2Stream {
     /// When the response was submitted, in monotonic nanoseconds; nil before, and once the stream is reset
     /// for not reading it. The write timeout counts from here.
     var respondedAt: UInt64?
+    /// The token of the request while a worker has it (queued or running); cancelled if the stream is reset
+    /// or the connection lost before the response.
+    var cancellation: CancellationToken?
     /// The response body, read by nghttp2's data provider from `responseOffset` on.
     var responseBody: [UInt8] = []
     var responseOffset = 0
+    /// Bytes of `responseBody` not yet sent that are reserved in the server-wide response budget.
+    var reservedResponseBytes = 0
 
     init(id: Int32, startedAt: UInt64) {
         self.id = id
@@ -75,7 +80,7 @@ struct HTTP2Stream {
     /// streams (`connectionRoom`: bytes the others leave free) would hold more than the connection may, or
     /// when the server-wide `budget` has no room for them. A refused stream gives its reservation back.
     mutating func appendBody(_ bytes: UnsafeBufferPointer<UInt8>, limits: HTTPLimits, connectionRoom: Int,
-                             budget: BodyBudget) {
+                             budget: ByteBudget) {
         guard rejection == nil else { return }
         guard body.count + bytes.count <= limits.maxBodyBytes else {
             releaseBody(to: budget)
@@ -96,7 +101,7 @@ struct HTTP2Stream {
     }
 
     /// Drops the body and gives back its reservation; safe to call more than once.
-    mutating func releaseBody(to budget: BodyBudget) {
+    mutating func releaseBody(to budget: ByteBudget) {
         budget.release(reservedBodyBytes)
         reservedBodyBytes = 0
         body = []

@@ -1,13 +1,14 @@
 /// The connection's share of the server-wide request-body budget (`HTTPLimits.maxBufferedBodyBytes`).
 ///
-/// A request's body is reserved before it is read: the declared Content-Length once the head is parsed, each
-/// chunk's declared size before its data. `reservedBodyBytes` holds what the current request reserved; it is
+/// A request's body is reserved as its bytes arrive (the parser's `.bodyData` events), whatever the framing: a
+/// declared Content-Length or chunk size costs nothing until its bytes exist, so a client cannot fill the budget
+/// with declarations. `reservedBodyBytes` holds what the current request reserved; it is
 /// released when the response is queued (`deliver`), handed to the worker job that runs the request (which
 /// releases it when the responder is done), released on a takeover, and released by `close`, so every way a
 /// request ends gives back exactly what it took. Everything here runs on the connection's queue.
 extension Connection {
     /// Reserves `bytes` of the body being read in the server-wide budget; when they do not fit, answers 503 +
-    /// Retry-After and closes, as for any request the server refuses before reading it.
+    /// Retry-After and closes (the rest of the body is not read).
     func reserveBody(_ bytes: Int) -> Bool {
         if context.bodyBudget.reserve(bytes) {
             reservedBodyBytes += bytes

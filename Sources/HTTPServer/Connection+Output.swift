@@ -42,6 +42,11 @@ extension Connection {
     private func advance(by written: Int) {
         var remaining = written
         pendingBytes -= written
+        // Heads are not reserved; counting them as body bytes releases a response's reservation a few hundred
+        // bytes early, never late, and needs no per-buffer bookkeeping.
+        let released = min(written, reservedResponseBytes)
+        context.responseBudget.release(released)
+        reservedResponseBytes -= released
         while remaining > 0 {
             let available = pending[0].count - pendingOffset
             if remaining >= available {
@@ -121,12 +126,16 @@ extension Connection {
             return
         }
         closed = true
+        context.metrics.recordCancellation(inFlight?.cancel())  // Nobody will read the answer now.
+        inFlight = nil
         state.close()
         deadline.store(0, ordering: .relaxed)
         takeover = nil  // Breaks the handler -> ConnectionIO -> connection cycle.
         releaseBody()  // Mid-body (timeout, reset, shutdown): the parser's body goes now.
         pending = []
         pendingBytes = 0
+        context.responseBudget.release(reservedResponseBytes)
+        reservedResponseBytes = 0
         parser = HTTPRequestParser(limits: context.configuration.limits)
         // A suspended source never delivers its cancellation, so resume before cancelling.
         resumeReading()

@@ -22,8 +22,15 @@ final class Connection: @unchecked Sendable {
     let context: ServerContext
     /// True for a connection accepted past `maxConnections` only to be answered 503 and closed.
     let isRefusal: Bool
+    /// The client's address (without port): whose jobs these are, for the pool's fair scheduling.
+    let client: String
     /// When `state.nextTimeout()` passes, in monotonic nanoseconds; 0 for none. Read by the sweep timer.
     let deadline = Atomic<UInt64>(0)
+    /// Since when the connection holds nothing of a request (`state.idleSince`), in monotonic nanoseconds; 0
+    /// while it does. Read by the accept loop, which closes the longest-idle connection when the table is full.
+    let idleSince: Atomic<UInt64>
+    /// Set once the accept loop chose this connection to close, so that it is not chosen twice.
+    let evicting = Atomic<Bool>(false)
 
     var state: ConnectionStateMachine
     var parser: HTTPRequestParser
@@ -44,8 +51,13 @@ final class Connection: @unchecked Sendable {
     var isProcessingInput = false
     /// The head of the request being read or handled: method, version and keep-alive.
     var currentHead: RequestHead?
-    /// Bytes this connection holds in the server's `BodyBudget` for the request being read or handled.
+    /// Bytes this connection holds in the server's `ByteBudget` for the request being read or handled.
     var reservedBodyBytes = 0
+    /// Bytes of queued response bodies this connection holds in the server's response budget; released as
+    /// they are written.
+    var reservedResponseBytes = 0
+    /// The token of the request with the worker pool, cancelled if the client goes before the answer.
+    var inFlight: CancellationToken?
     var takeover: (any ConnectionProtocolHandler)?
     lazy var io = ConnectionIO(connection: self)
 
@@ -53,13 +65,17 @@ final class Connection: @unchecked Sendable {
     /// so a client that pipelines without reading cannot make the server buffer without bound.
     static let highWaterMark = 256 * 1024
 
-    init(id: Int, fd: Int32, context: ServerContext, isRefusal: Bool) {
+    init(id: Int, fd: Int32, context: ServerContext, isRefusal: Bool, client: String = "") {
         self.id = id
         self.fd = fd
         self.context = context
         self.isRefusal = isRefusal
+        self.client = client
         queue = DispatchQueue(label: "http.connection", target: context.ioQueue)
-        state = ConnectionStateMachine(timeouts: context.configuration.timeouts, now: Self.now())
+        let accepted = Self.now()
+        state = ConnectionStateMachine(timeouts: context.configuration.timeouts, now: accepted)
+        // Evictable from the start: a burst of silent sockets must not look busy until their queues run.
+        idleSince = Atomic(isRefusal ? 0 : accepted)
         parser = HTTPRequestParser(limits: context.configuration.limits)
         detectingPreface = context.hasPrefaces
     }
@@ -115,9 +131,16 @@ final class Connection: @unchecked Sendable {
 
     private func peerDidClose() {
         peerClosed = true
+        // A client that closes while its request is queued or running has given up on it (as nginx's 499):
+        // queued work is dropped, running work stops at its next check. A client that only half-closed still
+        // gets the answer of running work that finishes (or of its cancellation).
+        let stage = inFlight?.cancel()
+        context.metrics.recordCancellation(stage)
         if let takeover {
             takeover.peerClosed()
             close(.immediate)
+        } else if stage == .queued {
+            close(.immediate)  // The worker will drop the job; nothing will be delivered.
         } else if state.phase == .processing || !pending.isEmpty {
             suspendReading()  // EOF stays readable; answer what is in flight, then close.
         } else {
@@ -145,14 +168,15 @@ final class Connection: @unchecked Sendable {
             case .head(let head):
                 currentHead = head
                 state.headComplete(now: Self.now())
-                // Reserved before any body byte is read, so a refused client is not told to send it.
-                if case .length(let length) = head.framing, !reserveBody(length) { continue }
+                // The declared length was checked against maxBodyBytes by the parser (an early 413); the
+                // shared budget is charged only as the bytes arrive (`.bodyData`), so that declaring a body
+                // and never sending it costs the client its per-request timeout, not everyone else's POSTs.
                 if head.expectsContinue && parser.bufferedByteCount == 0 {
                     enqueue(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
                     flush()
                 }
-            case .chunk(let size):
-                _ = reserveBody(size)  // On refusal the error response ends the loop.
+            case .bodyData(let count):
+                _ = reserveBody(count)  // On refusal the error response ends the loop.
             case .request(let request):
                 state.requestComplete()
                 dispatch(request)
@@ -176,7 +200,7 @@ final class Connection: @unchecked Sendable {
         guard let head = currentHead else { preconditionFailure("request without a head") }
         let keepAlive = head.keepAlive
         guard Router.knownMethods.contains(request.method) else {
-            deliver(context.errorResponse(.notImplemented, "The method \(request.method) is not implemented."),
+            deliver(context.errorResponse(.notImplemented, Echo.methodNotImplemented(request.method)),
                     to: head, keepAlive: keepAlive)
             return
         }
@@ -190,8 +214,12 @@ final class Connection: @unchecked Sendable {
         let budget = context.bodyBudget
         let held = reservedBodyBytes
         reservedBodyBytes = 0
-        let accepted = context.pool.submit { [self] in
+        let token = request.cancellation
+        inFlight = token
+        let accepted = context.pool.submit(client: client) { [self] in
+            guard token.start() else { return budget.release(held) }  // The client left while it waited.
             let response = responder(request)
+            token.finish()
             budget.release(held)
             queue.async { self.deliver(response, to: head, keepAlive: keepAlive) }
         }
@@ -207,11 +235,12 @@ final class Connection: @unchecked Sendable {
     /// Queues `response` to the request `head` and goes on with any pipelined request.
     func deliver(_ response: HTTPResponse, to head: RequestHead, keepAlive: Bool) {
         guard !closed else { return }
+        inFlight = nil
         releaseBody()  // Answered without a worker (inline route, error): the body is no longer needed.
         let keepAlive = keepAlive && !shuttingDown && !peerClosed
             && !response.headers.contains(token: "close", in: "Connection")
         var response = response
-        let encoded: (head: [UInt8], sendBody: Bool)
+        var encoded: (head: [UInt8], sendBody: Bool)
         do {
             encoded = try context.encoder.encodeHead(response, requestMethod: head.method, keepAlive: keepAlive,
                                                      clientVersion: head.version)
@@ -221,8 +250,23 @@ final class Connection: @unchecked Sendable {
             encoded = (try? context.encoder.encodeHead(response, requestMethod: head.method, keepAlive: keepAlive,
                                                        clientVersion: head.version)) ?? ([], false)
         }
-        enqueue(encoded.head)
-        if encoded.sendBody && !response.body.isEmpty { enqueue(response.body) }
+        let reserved = encoded.sendBody ? context.reserveResponse(response.body.count) : 0
+        if reserved == nil {
+            // The budget of unread responses is full: this body is dropped and a short 503 goes instead.
+            context.logger.debug("response refused: the response budget is full",
+                                 metadata: ["bytes": "\(response.body.count)"])
+            response = context.responseBudgetExceeded()
+            encoded = (try? context.encoder.encodeHead(response, requestMethod: head.method, keepAlive: keepAlive,
+                                                       clientVersion: head.version)) ?? ([], false)
+            enqueue(encoded.head)
+            enqueue(response.body)
+        } else {
+            enqueue(encoded.head)
+            if encoded.sendBody && !response.body.isEmpty {
+                reservedResponseBytes += reserved ?? 0
+                enqueue(response.body)
+            }
+        }
         state.responseQueued(now: Self.now())
         if parser.bufferedByteCount > 0 { state.requestBytesBuffered(now: Self.now()) }
         if !keepAlive { closeAfterFlush = closeAfterFlush ?? .lingering }
@@ -256,9 +300,20 @@ final class Connection: @unchecked Sendable {
 
     // MARK: Timeouts and shutdown
 
-    /// Publishes the deadline in force for the sweep timer.
+    /// Publishes the deadline in force for the sweep timer, and whether the connection may be evicted.
     func updateDeadline() {
         deadline.store(closed ? 0 : state.nextTimeout()?.deadline ?? 0, ordering: .relaxed)
+        let idle = closed || takeover != nil || !pending.isEmpty || parser.bufferedByteCount > 0 ? nil : state.idleSince
+        idleSince.store(idle ?? 0, ordering: .relaxed)
+    }
+
+    /// Closes the connection to make room for a new one, if it is still idle (it may have received a request
+    /// since it was chosen; then it stays, and the table is one over its size until a connection closes).
+    func evictIfIdle() {
+        guard !closed, takeover == nil, pending.isEmpty, parser.bufferedByteCount == 0, state.idleSince != nil
+        else { return evicting.store(false, ordering: .relaxed) }
+        context.metrics.evictedConnections.increment()
+        close(.immediate)
     }
 
     /// Called on `queue` by the sweep timer when `deadline` may have passed.
@@ -279,7 +334,7 @@ final class Connection: @unchecked Sendable {
         shuttingDown = true
         if let takeover {
             takeover.beginGracefulShutdown()
-        } else if case .idle = state.phase, parser.bufferedByteCount == 0 {
+        } else if state.isBetweenRequests, parser.bufferedByteCount == 0 {
             if pending.isEmpty { close(.immediate) } else { closeAfterFlush = closeAfterFlush ?? .lingering }
         }
     }

@@ -5,6 +5,9 @@
 /// `nextTimeout()` which deadline applies now and what to do when it passes.
 struct ConnectionStateMachine: Equatable {
     enum Phase: Equatable {
+        /// Accepted at this time; nothing received yet. The head timeout runs from here, so a socket that
+        /// never sends holds its slot for `requestHead`, not for the longer keep-alive `idle` timeout.
+        case fresh(since: UInt64)
         /// Between requests, since this time.
         case idle(since: UInt64)
         /// The first byte of a request arrived at this time; its header section is not complete.
@@ -22,7 +25,7 @@ struct ConnectionStateMachine: Equatable {
 
     /// What to do when a deadline passes.
     enum Timeout: Equatable {
-        /// Idle keep-alive connection: close silently (RFC 9112 §9.5).
+        /// Idle keep-alive connection, or an accepted one that sent nothing: close silently (RFC 9112 §9.5).
         case idle
         /// Request head or body too slow: answer 408 and close (RFC 9110 §15.5.9).
         case requestTimeout
@@ -38,7 +41,25 @@ struct ConnectionStateMachine: Equatable {
 
     init(timeouts: HTTPTimeouts, now: UInt64) {
         self.timeouts = timeouts
-        phase = .idle(since: now)
+        phase = .fresh(since: now)
+    }
+
+    /// True before the first request and between requests.
+    var isBetweenRequests: Bool {
+        switch phase {
+        case .fresh, .idle: true
+        default: false
+        }
+    }
+
+    /// Since when the connection has held nothing of a request: accepted and silent, or idle between
+    /// requests; nil while a request is read, handled or answered. When the connection table is full the
+    /// connection idle the longest is closed to admit a new one.
+    var idleSince: UInt64? {
+        switch phase {
+        case .fresh(let since), .idle(let since): writeBlockedSince == nil ? since : nil
+        default: nil
+        }
     }
 
     /// The deadline in force and what it means, or nil when none applies.
@@ -47,6 +68,7 @@ struct ConnectionStateMachine: Equatable {
             return (since &+ timeouts.write.nanoseconds, .write)
         }
         switch phase {
+        case .fresh(let since): return (since &+ timeouts.requestHead.nanoseconds, .idle)
         case .idle(let since): return (since &+ timeouts.idle.nanoseconds, .idle)
         case .readingHead(let since): return (since &+ timeouts.requestHead.nanoseconds, .requestTimeout)
         case .readingBody(let since): return (since &+ timeouts.requestBody.nanoseconds, .requestTimeout)
@@ -55,9 +77,14 @@ struct ConnectionStateMachine: Equatable {
         }
     }
 
-    /// Bytes of a request are buffered: an idle connection starts its head timer.
+    /// Bytes of a request are buffered: an idle connection starts its head timer; a fresh one keeps the timer
+    /// that started at accept.
     mutating func requestBytesBuffered(now: UInt64) {
-        if case .idle = phase { phase = .readingHead(since: now) }
+        switch phase {
+        case .idle: phase = .readingHead(since: now)
+        case .fresh(let since): phase = .readingHead(since: since)
+        default: break
+        }
     }
 
     /// The header section is complete: the body timer starts.
@@ -68,7 +95,7 @@ struct ConnectionStateMachine: Equatable {
     /// The request is complete and handed to a worker.
     mutating func requestComplete() {
         switch phase {
-        case .idle, .readingHead, .readingBody: phase = .processing
+        case .fresh, .idle, .readingHead, .readingBody: phase = .processing
         default: break
         }
     }

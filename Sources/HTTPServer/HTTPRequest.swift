@@ -39,6 +39,8 @@ public struct HTTPRequest: Sendable {
     public var headers: HTTPHeaders
     /// The body, complete; empty when there is none.
     public var body: [UInt8]
+    /// Cancelled by the server when the client goes away before the answer; long computations check it.
+    public var cancellation = CancellationToken()
 
     /// Creates a request; `path` and `query` are split from `target`.
     public init(

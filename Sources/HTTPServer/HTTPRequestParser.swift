@@ -3,8 +3,8 @@
 ///
 /// Feed bytes with `append(_:)`, then call `next()` until it says `.needMoreData`. For each request it
 /// yields `.head` once the header section is complete (so the connection can send `100 Continue` or switch
-/// timeouts), `.chunk` before each chunk of a chunked body is decoded (so the connection can account for its
-/// bytes before they are buffered), and then `.request` once the body is complete. After `.error`, it yields the same error
+/// timeouts), `.bodyData` each time body bytes received were added to the body (so the connection can account
+/// for the bytes that exist, not the bytes a client declares), and then `.request` once the body is complete. After `.error`, it yields the same error
 /// forever: the connection must answer it and close. Memory is bounded by the limits: the buffer never
 /// holds more than a header section, one chunk-size line or what the socket delivered in one read.
 struct HTTPRequestParser {
@@ -14,8 +14,10 @@ struct HTTPRequestParser {
         case needMoreData
         /// A complete, valid header section; the body (if any) follows.
         case head(RequestHead)
-        /// A chunk of this many body bytes is declared (chunked framing); its data is decoded on the next calls.
-        case chunk(Int)
+        /// This many more body bytes were received and added to the body since the last event: at most what
+        /// one `append` delivered. Reported for both framings, so that a client declaring a large body (or
+        /// chunk) and sending a byte of it is charged for one byte, not for what it declared.
+        case bodyData(Int)
         /// A complete request, body decoded.
         case request(HTTPRequest)
         /// A fault; the connection must answer `error.status` and close.
@@ -26,6 +28,8 @@ struct HTTPRequestParser {
         case awaitingHead
         case readingBody(RequestHead, remaining: Int)
         case readingChunked(RequestHead, ChunkedBodyDecoder)
+        /// The body is complete; `.request` follows once its last bytes are reported.
+        case complete(RequestHead)
         case failed(HTTPParseError)
     }
 
@@ -37,6 +41,11 @@ struct HTTPRequestParser {
     /// How far the current header section has been scanned for CRLFCRLF, so slow clients cost linear time.
     private var scanIndex = 0
     private var body: [UInt8] = []
+    /// How many of `body`'s bytes were reported in `.bodyData` events.
+    private var reportedBodyBytes = 0
+    /// The most body capacity reserved up front from a declared Content-Length: beyond it the body grows as
+    /// bytes arrive, so a declared length costs no memory before the bytes exist.
+    static let initialBodyCapacity = 64 * 1024
 
     init(limits: HTTPLimits) {
         self.limits = limits
@@ -102,42 +111,60 @@ struct HTTPRequestParser {
             return .error(error)
         case .awaitingHead:
             return nextHead()
+        case .complete(let head):
+            return finish(head)
         case .readingBody(let head, let remaining):
             let take = min(remaining, bufferedByteCount)
             body.append(contentsOf: buffer[readIndex..<(readIndex + take)])
             consume(take)
             if take < remaining {
                 state = .readingBody(head, remaining: remaining - take)
-                return .needMoreData
+                return reportBodyData() ?? .needMoreData
             }
-            return finish(head)
+            state = .complete(head)
+            return reportBodyData() ?? finish(head)
         case .readingChunked(let head, var decoder):
             state = .awaitingHead  // Released while mutating, so `decoder` is not copied on write.
-            let result = buffer.withUnsafeBufferPointer {
-                decoder.decode(UnsafeBufferPointer(rebasing: $0[readIndex...]), into: &body)
-            }
-            switch result {
-            case .needMoreData(let consumed):
-                consume(consumed)
-                state = .readingChunked(head, decoder)
-                return .needMoreData
-            case .chunk(let size, let consumed):
-                consume(consumed)
-                state = .readingChunked(head, decoder)
-                return .chunk(size)
-            case .complete(let consumed):
-                consume(consumed)
-                return finish(head)
-            case .error(let error):
-                return fail(error)
+            while true {
+                let result = buffer.withUnsafeBufferPointer {
+                    decoder.decode(UnsafeBufferPointer(rebasing: $0[readIndex...]), into: &body)
+                }
+                switch result {
+                case .needMoreData(let consumed):
+                    consume(consumed)
+                    state = .readingChunked(head, decoder)
+                    return reportBodyData() ?? .needMoreData
+                case .chunk(_, let consumed):
+                    // A declared size is not charged: its bytes are, as they arrive (reported below).
+                    consume(consumed)
+                    if let report = reportBodyData() {
+                        state = .readingChunked(head, decoder)
+                        return report
+                    }
+                case .complete(let consumed):
+                    consume(consumed)
+                    state = .complete(head)
+                    return reportBodyData() ?? finish(head)
+                case .error(let error):
+                    return fail(error)
+                }
             }
         }
+    }
+
+    /// `.bodyData` for the body bytes added since the last report, or nil when there are none.
+    private mutating func reportBodyData() -> Event? {
+        let added = body.count - reportedBodyBytes
+        guard added > 0 else { return nil }
+        reportedBodyBytes = body.count
+        return .bodyData(added)
     }
 
     private mutating func finish(_ head: RequestHead) -> Event {
         var request = HTTPRequest(method: head.method, target: head.target, version: head.version,
                                   headers: head.headers)
         swap(&request.body, &body)
+        reportedBodyBytes = 0
         state = .awaitingHead
         return .request(request)
     }
@@ -183,7 +210,9 @@ struct HTTPRequestParser {
             case .success(let head):
                 switch head.framing {
                 case .none, .length(0): state = .readingBody(head, remaining: 0)
-                case .length(let n): state = .readingBody(head, remaining: n); body.reserveCapacity(n)
+                case .length(let n):
+                    state = .readingBody(head, remaining: n)
+                    body.reserveCapacity(min(n, Self.initialBodyCapacity))
                 case .chunked: state = .readingChunked(head, ChunkedBodyDecoder(limits: limits))
                 }
                 return .head(head)

@@ -45,8 +45,16 @@ public final class HTTPServer: Sendable {
     /// Connections currently open (refused ones excluded).
     public var openConnectionCount: Int { context.registry.openCount }
 
+    /// Connections a full table could evict now (idle or silent); for tests.
+    var idleConnectionCount: Int {
+        context.registry.all.filter { $0.idleSince.load(ordering: .relaxed) != 0 }.count
+    }
+
+    /// The response budget all connections share; tests read its `reserved` bytes.
+    var responseBudget: ByteBudget { context.responseBudget }
+
     /// The request-body budget all connections share; tests read its `reserved` bytes.
-    var bodyBudget: BodyBudget { context.bodyBudget }
+    var bodyBudget: ByteBudget { context.bodyBudget }
 
     /// Binds, listens and starts accepting. Returns the bound port (useful with port 0).
     /// Throws `SocketError` if the address cannot be bound; traps if called twice.
@@ -146,9 +154,11 @@ public final class HTTPServer: Sendable {
                 return
             case .success(let fd):
                 let refusing = context.registry.openCount >= configuration.maxConnections
+                    && !context.registry.evictLongestIdle()
                 let context = context
+                let client = refusing ? "" : Socket.peerAddress(fd)  // Outside the registry's lock.
                 let connection = context.registry.add(refusing: refusing) { id in
-                    Connection(id: id, fd: fd, context: context, isRefusal: refusing)
+                    Connection(id: id, fd: fd, context: context, isRefusal: refusing, client: client)
                 }
                 connection.start()
             }

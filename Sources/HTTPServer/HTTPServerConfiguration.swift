@@ -18,13 +18,16 @@ public struct HTTPServerConfiguration: Sendable {
     /// enough for bursts at thousands of connections per second (the kernel caps it at `somaxconn`).
     public var backlog: Int
     /// Threads that run responders. Default: the number of active cores, because handlers are CPU-bound
-    /// computations; more threads would only contend for the same cores.
+    /// computations; more threads would only contend for the same cores. One spare thread beyond them only runs
+    /// requests of clients with nothing running, so one client holding every worker cannot make others wait.
     public var workerCount: Int
     /// Requests that may wait for a worker when all are busy. Default 1024: a short burst is absorbed, a
     /// sustained overload is answered 503 + Retry-After instead of queueing without bound.
     public var queueDepth: Int
-    /// Open connections allowed at once; further ones get a 503 and are closed. Default 16384, above the
-    /// 10,000 idle keep-alive connections the server is sized for, below common `ulimit -n` settings.
+    /// Open connections allowed at once. Default 16384, above the 10,000 idle keep-alive connections the server
+    /// is sized for, below common `ulimit -n` settings. When the table is full, the connection idle the longest
+    /// (between requests, or silent since accept) is closed to admit the new one; only when every connection
+    /// is busy does the new one get a 503 and close.
     public var maxConnections: Int
     /// Seconds sent in `Retry-After` with 503 responses. Default 1: overload is usually brief.
     public var retryAfterSeconds: Int
@@ -96,12 +99,18 @@ public struct HTTPLimits: Sendable, Hashable {
     public var maxBodyBytes: Int
     /// Request-body bytes the whole process may hold at once, across every connection and both protocols
     /// (HTTP/2 included); a request whose body would pass it is answered 503 with Retry-After and its
-    /// connection (HTTP/2: its stream) closed. Reserved before buffering: the declared Content-Length, each
-    /// chunk's declared size, each HTTP/2 DATA frame; released once the response is queued or the connection
+    /// connection (HTTP/2: its stream) closed. Reserved as bytes arrive (never from a declared Content-Length or
+    /// chunk size, which cost a client nothing to send); released once the response is queued or the connection
     /// or stream goes away. Default 256 MiB: far above what the worker pool can consume at once (a few cores
     /// on their bodies), far below a container's memory, so only a flood of slow or oversized uploads meets it;
     /// without it the bound would be `maxConnections` × `maxBodyBytes` (256 GiB by default).
     public var maxBufferedBodyBytes: Int
+    /// Response-body bytes the whole process may hold for clients that have not read them yet, across every
+    /// connection and both protocols. A response that would pass it is replaced by a 503 with Retry-After, and
+    /// its memory freed at once; bodies of 64 KiB or less are not counted, so probes and errors always get out. Released as clients read. Default 256 MiB: well above what clients that read
+    /// keep in flight, so only clients that stop reading meet it; without it 40 such clients asking for 80 MB
+    /// answers held 3.4 GB (issue #19).
+    public var maxBufferedResponseBytes: Int
 
     /// Creates limits; every parameter has the default documented on its property.
     public init(
@@ -109,20 +118,23 @@ public struct HTTPLimits: Sendable, Hashable {
         maxHeaderSectionBytes: Int = 16384,
         maxHeaderCount: Int = 100,
         maxBodyBytes: Int = 16 << 20,
-        maxBufferedBodyBytes: Int = 256 << 20
+        maxBufferedBodyBytes: Int = 256 << 20,
+        maxBufferedResponseBytes: Int = 256 << 20
     ) {
         self.maxRequestTargetLength = maxRequestTargetLength
         self.maxHeaderSectionBytes = maxHeaderSectionBytes
         self.maxHeaderCount = maxHeaderCount
         self.maxBodyBytes = maxBodyBytes
         self.maxBufferedBodyBytes = maxBufferedBodyBytes
+        self.maxBufferedResponseBytes = maxBufferedResponseBytes
     }
 }
 
 /// Timeouts, all measured on the monotonic clock.
 public struct HTTPTimeouts: Sendable, Hashable {
-    /// Time allowed from the first byte of a request to the end of its header section; beyond it the client
-    /// gets 408 and the connection closes. Default 10 s: defeats slow-header (Slowloris) clients.
+    /// Time allowed from the first byte of a request to the end of its header section (for a connection's
+    /// first request: from accept, so a socket that sends nothing is closed silently after it); beyond it the
+    /// client gets 408 and the connection closes. Default 10 s: defeats slow-header (Slowloris) clients.
     public var requestHead: Duration
     /// Time allowed to receive a request body once its header section is complete; beyond it, 408 and close.
     /// Default 30 s, for a 16 MiB body at 4.5 Mbit/s; a total, not per read, so trickling does not extend it.

@@ -8,7 +8,8 @@ public typealias HTTPHandler = @Sendable (HTTPRequest) throws -> HTTPResponse
 /// The responder it builds answers 404 for an unknown path, 405 with `Allow` for a known path and another
 /// method (RFC 9110 §15.5.6), serves HEAD with the GET handler (the server drops the body and keeps its
 /// `Content-Length`, RFC 9110 §9.3.2), answers OPTIONS with `Allow` when no handler is registered for it,
-/// and 501 for methods this server does not know at all (RFC 9110 §9.1).
+/// 501 for methods this server does not know at all (RFC 9110 §9.1), and 415 for a body in a content coding
+/// (`Content-Encoding: gzip`...), which no handler decodes.
 public struct Router: Sendable {
     /// Which requests of a route are cheap enough to answer without the worker pool (see `runsInline`).
     public typealias InlinePolicy = @Sendable (HTTPRequest) -> Bool
@@ -58,6 +59,14 @@ public struct Router: Sendable {
         return allowed.sorted()
     }
 
+    /// The first content coding of a request with a body other than `identity`, which no handler decodes; nil
+    /// when the body is sent as is.
+    static func unsupportedContentCoding(_ request: HTTPRequest) -> String? {
+        guard !request.body.isEmpty else { return nil }
+        return request.headers.listMembers(for: "Content-Encoding").first { !$0.equalsIgnoringASCIICase("identity") }
+            .map(String.init)
+    }
+
     /// A responder that dispatches to the routes. `errors` renders 404, 405, 500 and 501 (the default is
     /// problem+json, as the server's own errors); `logger` records handler failures at error level.
     public func responder(
@@ -78,14 +87,14 @@ public struct Router: Sendable {
         to request: HTTPRequest, methods: [String: Route]?, errors: HTTPErrorResponder, logger: Logger
     ) -> HTTPResponse {
         guard Router.knownMethods.contains(request.method) else {
-            return errors(.notImplemented, "The method \(request.method) is not implemented.")
+            return errors(.notImplemented, Echo.methodNotImplemented(request.method))
         }
         if request.method == "OPTIONS", request.path == "*" {
             // A question about the server itself (RFC 9110 §9.3.7): what it can do on some resource.
             return HTTPResponse(status: .noContent, headers: ["Allow": allowedMethods(for: "*")!.joined(separator: ", ")])
         }
         guard let methods else {
-            return errors(.notFound, "No resource at \(request.path).")
+            return errors(.notFound, "No resource at \(Echo.cut(request.path)).")
         }
         let route = methods[request.method] ?? (request.method == "HEAD" ? methods["GET"] : nil)
         guard let handler = route?.handler else {
@@ -93,15 +102,23 @@ public struct Router: Sendable {
             if request.method == "OPTIONS" {
                 return HTTPResponse(status: .noContent, headers: ["Allow": allow])
             }
-            var response = errors(.methodNotAllowed, "\(request.method) is not allowed on \(request.path).")
+            var response = errors(.methodNotAllowed, "\(request.method) is not allowed on \(Echo.cut(request.path)).")
             response.headers.replaceOrAdd("Allow", allow)
+            return response
+        }
+        if let coding = Router.unsupportedContentCoding(request) {
+            // RFC 9110 §15.5.16: 415 with Accept-Encoding saying what would have been accepted. Reading the
+            // bytes as if they were not encoded would answer about garbage.
+            var response = errors(.unsupportedMediaType,
+                                  "The content coding \(Echo.cut(coding)) is not supported; send the body unencoded.")
+            response.headers.replaceOrAdd("Accept-Encoding", "identity")
             return response
         }
         do {
             return try handler(request)
         } catch {
             logger.error("handler failed", metadata: [
-                "method": "\(request.method)", "path": "\(request.path)", "error": "\(error)",
+                "method": "\(request.method)", "path": "\(Echo.cut(request.path))", "error": "\(error)",
             ])
             return errors(.internalServerError, "The server could not complete the request.")
         }

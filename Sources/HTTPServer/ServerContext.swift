@@ -14,7 +14,9 @@ final class ServerContext: Sendable {
     let encoder: ResponseEncoder
     let registry: ConnectionRegistry
     /// Request-body bytes all connections together may hold (`HTTPLimits.maxBufferedBodyBytes`).
-    let bodyBudget: BodyBudget
+    let bodyBudget: ByteBudget
+    /// Response-body bytes all connections together may hold unread (`HTTPLimits.maxBufferedResponseBytes`).
+    let responseBudget: ByteBudget
     /// The queue every connection's serial queue targets; Dispatch sizes its thread pool to the cores.
     let ioQueue = DispatchQueue(label: "http.io", qos: .userInitiated, attributes: .concurrent)
     /// Whether any protocol is recognised by its first bytes, so connections must look before parsing.
@@ -29,14 +31,37 @@ final class ServerContext: Sendable {
                           metrics: metrics)
         encoder = ResponseEncoder(dateCache: DateCache())
         registry = ConnectionRegistry(metrics: metrics)
-        bodyBudget = BodyBudget(limit: configuration.limits.maxBufferedBodyBytes, gauge: metrics.bufferedBodyBytes,
+        bodyBudget = ByteBudget(limit: configuration.limits.maxBufferedBodyBytes, gauge: metrics.bufferedBodyBytes,
                                 rejections: metrics.rejectedBodyBudget)
+        responseBudget = ByteBudget(limit: configuration.limits.maxBufferedResponseBytes,
+                                    gauge: metrics.bufferedResponseBytes, rejections: metrics.rejectedResponseBudget)
         hasPrefaces = configuration.protocols.contains { $0.preface != nil }
     }
 
     /// The server's own error response, as configured (problem+json by default).
     func errorResponse(_ status: HTTPStatus, _ detail: String) -> HTTPResponse {
         configuration.errorResponder(status, detail)
+    }
+
+    /// Response bodies up to this size are not counted in the response budget: health probes, metrics and error
+    /// answers must get through even when unread answers fill it, and what one connection holds of them is
+    /// bounded by its high-water mark (HTTP/2: by its streams and their flow-control windows).
+    static let uncountedResponseBytes = 64 << 10
+
+    /// Reserves a response body of `bytes` in the response budget: the bytes reserved (0 for a small body, which
+    /// is not counted), or nil when it does not fit and the response must be replaced (`responseBudgetExceeded`).
+    func reserveResponse(_ bytes: Int) -> Int? {
+        guard bytes > Self.uncountedResponseBytes else { return 0 }
+        return responseBudget.reserve(bytes) ? bytes : nil
+    }
+
+    /// What to send instead of a response whose body does not fit in the response budget (one rule for both
+    /// protocols): a 503 with Retry-After. The large body is dropped with it, so its memory goes at once.
+    func responseBudgetExceeded() -> HTTPResponse {
+        var response = errorResponse(.serviceUnavailable, "The server holds too many unread responses (the limit "
+            + "maxBufferedResponseBytes = \(responseBudget.limit) bytes); retry later.")
+        response.headers.replaceOrAdd("Retry-After", String(configuration.retryAfterSeconds))
+        return response
     }
 }
 
@@ -82,6 +107,28 @@ final class ConnectionRegistry: Sendable {
         }
         if open >= 0 { metrics.openConnections.record(open) }
         onEmpty?()
+    }
+
+    /// Chooses the connection idle the longest (an idle keep-alive connection, or one that has sent nothing
+    /// since accept) and asks it to close, to admit a new connection into a full table; false when every
+    /// connection is busy. One client opening sockets and sending nothing then only displaces its own oldest
+    /// sockets, and new clients, health probes included, still get in. O(open connections), paid only when
+    /// the table is full.
+    func evictLongestIdle() -> Bool {
+        let candidates = all
+        var chosen: Connection?
+        var oldest = UInt64.max
+        for connection in candidates where !connection.isRefusal {
+            let since = connection.idleSince.load(ordering: .relaxed)
+            if since != 0 && since < oldest && !connection.evicting.load(ordering: .relaxed) {
+                oldest = since
+                chosen = connection
+            }
+        }
+        guard let chosen, chosen.evicting.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged
+        else { return false }
+        chosen.queue.async { chosen.evictIfIdle() }
+        return true
     }
 
     /// A snapshot of every connection.

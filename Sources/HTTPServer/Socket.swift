@@ -64,6 +64,40 @@ enum Socket {
 
     /// Accepts one pending connection as a non-blocking, close-on-exec socket with TCP_NODELAY
     /// (responses are written whole, so Nagle's delay would only add latency). Nil when none is pending.
+    /// The peer's address without its port (`127.0.0.1`, `::1`): who a connection belongs to, for fair
+    /// scheduling between clients. Empty when it cannot be read.
+    static func peerAddress(_ fd: Int32) -> String {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let result = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) }
+        }
+        guard result == 0 else { return "" }
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        let family = Int32(storage.ss_family)
+        let converted: UnsafePointer<CChar>? = withUnsafePointer(to: &storage) { raw in
+            switch family {
+            case AF_INET:
+                return raw.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
+                    withUnsafePointer(to: address.pointee.sin_addr) {
+                        inet_ntop(AF_INET, $0, &text, socklen_t(text.count))
+                    }
+                }
+            case AF_INET6:
+                return raw.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
+                    withUnsafePointer(to: address.pointee.sin6_addr) {
+                        inet_ntop(AF_INET6, $0, &text, socklen_t(text.count))
+                    }
+                }
+            default:
+                return nil
+            }
+        }
+        guard converted != nil else { return "" }
+        let end = text.firstIndex(of: 0) ?? text.count
+        return String(decoding: text[..<end].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     static func accept(_ listener: Int32) -> Result<Int32, SocketError>? {
         // accept4 is hidden behind _GNU_SOURCE in Swift's Glibc module, so flags are set afterwards.
         let fd = Glibc.accept(listener, nil, nil)

@@ -6,42 +6,81 @@ import Darwin
 import Dispatch
 import Synchronization
 
-/// A fixed set of threads running jobs from a bounded FIFO queue.
+/// A fixed set of threads running jobs from a bounded queue, fairly between clients.
 ///
 /// Handlers are CPU-bound computations; running them here keeps them off the Dispatch threads that read and
 /// write sockets, so a slow computation never stalls I/O on other connections. `submit` refuses work
 /// instead of queueing without bound, and the caller answers 503.
+///
+/// Fairness: each job belongs to a client (the peer address of its connection). A free worker takes the oldest
+/// job of the client with the fewest jobs running, not the oldest job overall, so a client that queued many
+/// heavy requests gets one worker while another client's request waits only for the next worker to free up,
+/// not behind the whole queue (issue #19: six heavy batches made a trivial request wait 51 s). A lone client
+/// still gets every worker: the rule only orders waiting jobs, it never leaves a worker idle.
+///
+/// Beyond the `workerCount` workers there are `spareWorkers` more threads, which only start jobs of clients with
+/// nothing running: when one client's heavy requests hold every worker, another client's request starts at once
+/// and shares the cores (the kernel time-slices them) instead of waiting up to a time limit for a worker.
 final class WorkerPool: Sendable {
     typealias Job = @Sendable () -> Void
 
+    private struct Entry {
+        let client: String
+        let job: Job
+    }
+
     private struct State {
-        var jobs: [Job?] = []
-        var head = 0
+        /// Waiting jobs, oldest first.
+        var jobs: [Entry] = []
+        /// Jobs running per client; clients with none are removed.
+        var runningByClient: [String: Int] = [:]
         var running = 0
         var stopped = false
-        var waiting: Int { jobs.count - head }
+        var waiting: Int { jobs.count }
+
+        /// Takes the oldest job of the client with the fewest jobs running, if it may start: beyond
+        /// `workerCount` jobs running, only a client with none running may start one (on a spare thread).
+        /// O(waiting), at most `queueDepth` plus the workers, stopping early at a client with none running.
+        mutating func takeFairest(workerCount: Int) -> Entry? {
+            guard !jobs.isEmpty else { return nil }
+            var best = 0
+            var bestRunning = Int.max
+            for (index, entry) in jobs.enumerated() {
+                let running = runningByClient[entry.client] ?? 0
+                if running < bestRunning {
+                    best = index
+                    bestRunning = running
+                    if running == 0 { break }
+                }
+            }
+            guard running < workerCount || bestRunning == 0 else { return nil }
+            return jobs.remove(at: best)
+        }
     }
 
     let workerCount: Int
+    /// Extra threads for clients with nothing running (see the type's documentation).
+    let spareWorkers: Int
     let queueDepth: Int
     private let state = Mutex(State())
     private let available = DispatchSemaphore(value: 0)
     private let metrics: ServerMetrics
 
-    init(workerCount: Int, queueDepth: Int, metrics: ServerMetrics) {
+    init(workerCount: Int, queueDepth: Int, metrics: ServerMetrics, spareWorkers: Int = 1) {
         self.workerCount = workerCount
+        self.spareWorkers = max(0, spareWorkers)
         self.queueDepth = queueDepth
         self.metrics = metrics
-        for _ in 0..<workerCount {
+        for _ in 0..<(workerCount + self.spareWorkers) {
             startThread { [self] in work() }
         }
     }
 
-    /// Queues `job`; false, without queueing, when every worker is busy and the queue is full.
-    func submit(_ job: @escaping Job) -> Bool {
+    /// Queues `job` for `client`; false, without queueing, when every worker is busy and the queue is full.
+    func submit(client: String = "", _ job: @escaping Job) -> Bool {
         let depth: Int? = state.withLock { state in
             guard !state.stopped, state.running + state.waiting < workerCount + queueDepth else { return nil }
-            state.jobs.append(job)
+            state.jobs.append(Entry(client: client, job: job))
             return state.waiting
         }
         guard let depth else { return false }
@@ -53,34 +92,37 @@ final class WorkerPool: Sendable {
     /// Lets the threads exit once the queue is empty.
     func stop() {
         state.withLock { $0.stopped = true }
-        for _ in 0..<workerCount { available.signal() }
+        for _ in 0..<(workerCount + spareWorkers) { available.signal() }
     }
 
+    /// Waits for a signal, then runs jobs as long as one may start. A signal may find no job it may start (the
+    /// job waits for a running one to finish, whose thread then takes it), so a job never depends on a signal
+    /// of its own; spare signals only cause an extra look at the queue.
     private func work() {
+        var mayWait = true
         while true {
-            available.wait()
-            let next: (Job, Int, Int)? = state.withLock { state in
-                guard state.head < state.jobs.count else { return nil }
-                let job = state.jobs[state.head]!
-                state.jobs[state.head] = nil
-                state.head += 1
-                // Compact once the consumed prefix dominates, so the array does not grow forever.
-                if state.head == state.jobs.count {
-                    state.jobs.removeAll(keepingCapacity: true)
-                    state.head = 0
-                } else if state.head > 1024 && state.head * 2 > state.jobs.count {
-                    state.jobs.removeFirst(state.head)
-                    state.head = 0
+            if mayWait { available.wait() }
+            let next: (Entry, Int, Int)?? = state.withLock { state in
+                guard let entry = state.takeFairest(workerCount: workerCount) else {
+                    return state.stopped && state.jobs.isEmpty ? .some(nil) : nil
                 }
                 state.running += 1
-                return (job, state.waiting, state.running)
+                state.runningByClient[entry.client, default: 0] += 1
+                return (entry, state.waiting, state.running)
             }
-            guard let (job, depth, running) = next else { return }  // Only `stop` signals without a job.
+            guard let taken = next else {
+                mayWait = true
+                continue
+            }
+            guard let (entry, depth, running) = taken else { return }  // Stopped with nothing left.
+            mayWait = false
             metrics.workerQueueDepth.record(depth)
             metrics.requestsInFlight.record(running)
-            job()
+            entry.job()
             let nowRunning = state.withLock { state in
                 state.running -= 1
+                let left = state.runningByClient[entry.client, default: 1] - 1
+                state.runningByClient[entry.client] = left > 0 ? left : nil
                 return state.running
             }
             metrics.requestsInFlight.record(nowRunning)

@@ -9,21 +9,28 @@ public struct APIConfiguration: Sendable {
     /// Largest number of inputs or outputs of a function given to /v1/newton. Default 1,000: every iteration
     /// takes an SVD of the Jacobian, whose cost grows with the cube of its size.
     public var maxSolverDimension: Int
-    /// Wall-clock time one Newton solve may take before it is stopped with a limit error. Default 10 s: a worker
-    /// is shared by everybody, and a client asking for more should ask for fewer iterations. Also the largest
-    /// `timeout_ms` of an IK request and the most time an IK path may take.
-    public var solveTimeLimit: Duration
+    /// Wall-clock time one computation (a Jacobian batch, a Newton solve) may take before it is stopped with a 422
+    /// naming `computeTimeLimit`. Default 10 s: the largest legitimate requests (a full 10,000-point batch, a
+    /// 1,000-dimension solve of a few iterations) fit, and one request cannot hold a core for minutes. Also the
+    /// largest `timeout_ms` of an IK request and the most time an IK path may take.
+    public var computeTimeLimit: Duration
+    /// Largest response an endpoint computes, estimated from the request before any work (a batch's values and
+    /// Jacobians, a Newton trajectory) at `ResponseSize.bytesPerNumber` per number; 422 naming `maxResponseBytes`
+    /// beyond. Default 64 MiB: a 100,000-point batch of 3 × 3 Jacobians (30 MB) fits; an 80 MB answer to an
+    /// 80 KB request does not (issue #19).
+    public var maxResponseBytes: Int
     /// Deepest JSON nesting accepted in a body. Default 64; requests nest 4 levels at most.
     public var maxJSONDepth: Int
 
     public init(
-        maxIterations: Int = 10_000, maxSolverDimension: Int = 1_000, solveTimeLimit: Duration = .seconds(10),
-        maxJSONDepth: Int = 64
+        maxIterations: Int = 10_000, maxSolverDimension: Int = 1_000, computeTimeLimit: Duration = .seconds(10),
+        maxJSONDepth: Int = 64, maxResponseBytes: Int = 64 << 20
     ) {
         self.maxIterations = maxIterations
         self.maxSolverDimension = maxSolverDimension
-        self.solveTimeLimit = solveTimeLimit
+        self.computeTimeLimit = computeTimeLimit
         self.maxJSONDepth = maxJSONDepth
+        self.maxResponseBytes = maxResponseBytes
     }
 }
 
@@ -41,13 +48,20 @@ public struct JacobianAPI: Sendable {
     /// Adds the API's routes to `router`.
     public func register(in router: inout Router) {
         let parser = JSONParser(maxDepth: configuration.maxJSONDepth)
-        let jacobian = JacobianEndpoint(engine: engine)
+        let jacobian = JacobianEndpoint(engine: engine, maxResponseBytes: configuration.maxResponseBytes)
         let newton = NewtonEndpoint(engine: engine, configuration: configuration)
-        let ik = IKEndpoint(maxIterations: configuration.maxIterations, timeLimit: configuration.solveTimeLimit)
+        let ik = IKEndpoint(maxIterations: configuration.maxIterations, timeLimit: configuration.computeTimeLimit)
+        let limit = configuration.computeTimeLimit
         router.add("POST", "/v1/jacobian", inline: { request in jacobian.isCheap(request, parser: parser) },
-                   Self.endpoint(parser) { body throws(Problem) in try jacobian.run(body) })
-        router.add("POST", "/v1/newton", Self.endpoint(parser) { body throws(Problem) in try newton.run(body) })
-        router.add("POST", "/v1/ik", Self.endpoint(parser) { body throws(Problem) in try ik.run(body) })
+                   Self.endpoint(parser, limit) { body, stop throws(Problem) in
+            try jacobian.run(body, interruption: stop)
+        })
+        router.add("POST", "/v1/newton", Self.endpoint(parser, limit) { body, stop throws(Problem) in
+            try newton.run(body, interruption: stop)
+        })
+        router.add("POST", "/v1/ik", Self.endpoint(parser, limit) { body, stop throws(Problem) in
+            try ik.run(body, interruption: stop)
+        })
         // Embedded at build time (`.embedInCode`), so the binary serves its spec with no file beside it.
         router.add("GET", "/openapi.yaml") { _ in
             HTTPResponse(status: .ok, headers: ["Content-Type": "application/yaml"], body: PackageResources.openapi_yaml)
@@ -58,15 +72,18 @@ public struct JacobianAPI: Sendable {
     }
 
     /// Wraps a computation into a responder: negotiation first (so a 406 costs nothing), then the body, then only
-    /// the representation asked for.
+    /// the representation asked for. The computation gets an `Interruption` that stops it `timeLimit` after it
+    /// starts or once the client has gone (the request's `CancellationToken`).
     static func endpoint(
-        _ parser: JSONParser, _ compute: @escaping @Sendable (JSONValue) throws(Problem) -> any EndpointOutcome
+        _ parser: JSONParser, _ timeLimit: Duration,
+        _ compute: @escaping @Sendable (JSONValue, Interruption) throws(Problem) -> any EndpointOutcome
     ) -> HTTPResponder {
         return { request in
             do throws(Problem) {
                 let representation = try Representation.negotiate(request)
                 let body = try RequestBody.decode(request.body, contentType: request.headers["Content-Type"], parser: parser)
-                let outcome = try compute(body)
+                let token = request.cancellation
+                let outcome = try compute(body, Interruption(timeLimit: timeLimit, isCancelled: { token.isCancelled }))
                 switch representation {
                 case .json:
                     var writer = JSONWriter()

@@ -33,6 +33,8 @@ public struct EngineError: Error, Sendable, CustomStringConvertible, Equatable {
         case dimensionMismatch
         /// A value or derivative came out NaN or infinite; `row`, `columnIndex` and `operation` say where.
         case nonFinite
+        /// The computation was stopped because its requester has gone (`Interruption`); nobody reads the result.
+        case cancelled
     }
 
     /// What went wrong, coarsely.

@@ -8,7 +8,7 @@ import Logging
 /// forge log lines or bloat them), otherwise a new random one. It is set on the request the inner responder sees
 /// and on the response. The line, logged after the response is computed, carries `method`, `path`, `status`,
 /// `duration_ms`, `bytes` (response body) and `request_id`; error responses (4xx, 5xx) add the problem's `detail`
-/// as `error`, and server faults (5xx but 503) are logged at error level so that they stand out.
+/// as `error`, and server faults (5xx but 501, 503 and 505) are logged at error level so that they stand out.
 ///
 /// Successful answers on `quietPaths` (by default the probes and the scrape, which arrive every few seconds from
 /// every prober) are logged at debug level, so that they do not drown the lines that matter.
@@ -29,8 +29,8 @@ public func withRequestLogging(
         let level = code < 400 && quietPaths.contains(request.path) ? .debug : level(forStatus: code)
         guard logger.logLevel <= level else { return response }
         var metadata: Logger.Metadata = [
-            "method": .string(request.method),
-            "path": .string(request.path),
+            "method": .string(Echo.cut(request.method)),
+            "path": .string(Echo.cut(request.path)),
             "status": .stringConvertible(code),
             "duration_ms": .stringConvertible(milliseconds(elapsed)),
             "bytes": .stringConvertible(response.body.count),
@@ -86,9 +86,11 @@ public enum RequestID {
 }
 
 /// Server faults at error level; 503 (overload, draining) at warning, as an expected operating condition;
-/// everything else, client errors included, at info.
+/// everything else, client errors included, at info: 4xx, and the two 5xx a client causes, 501 (a method the
+/// server does not know) and 505 (a protocol version it does not speak), so a client cannot flood the error log.
 private func level(forStatus code: Int) -> Logger.Level {
     switch code {
+    case 501, 505: return .info
     case 503: return .warning
     case 500...: return .error
     default: return .info

@@ -72,6 +72,14 @@ struct ServerOptions: ParsableCommand {
                        "\(defaults.maxBufferedBodyBytes)"))
     var maxBufferedBodyBytes: String?
 
+    @Option(help: help("Response bytes all connections together may hold unread (503 beyond).",
+                       .maxBufferedResponseBytes, "\(defaults.maxBufferedResponseBytes)"))
+    var maxBufferedResponseBytes: String?
+
+    @Option(help: help("Largest response the API computes, estimated before the work (422 beyond).",
+                       .maxResponseBytes, "\(defaults.maxResponseBytes)"))
+    var maxResponseBytes: String?
+
     @Option(help: help("Largest request header section in bytes.", .maxHeaderBytes, "\(defaults.maxHeaderBytes)"))
     var maxHeaderBytes: String?
 
@@ -97,8 +105,9 @@ struct ServerOptions: ParsableCommand {
                        "\(defaults.maxSolverDimension)"))
     var maxSolverDimension: String?
 
-    @Option(help: help("Seconds one Newton solve may take.", .solveTimeLimit, seconds(defaults.solveTimeLimit)))
-    var solveTimeLimit: String?
+    @Option(help: help("Seconds one computation (a Jacobian batch, a Newton solve) may take.", .computeTimeLimit,
+                       seconds(defaults.computeTimeLimit)))
+    var computeTimeLimit: String?
 
     @Option(help: help("Cleartext HTTP/2 on the same port: on or off.", .http2, defaults.http2.rawValue))
     var http2: String?
@@ -157,6 +166,8 @@ enum EnvironmentVariable: String, CaseIterable {
     case drainTimeout = "JACOBIAN_DRAIN_TIMEOUT"
     case maxBodyBytes = "JACOBIAN_MAX_BODY_BYTES"
     case maxBufferedBodyBytes = "JACOBIAN_MAX_BUFFERED_BODY_BYTES"
+    case maxBufferedResponseBytes = "JACOBIAN_MAX_BUFFERED_RESPONSE_BYTES"
+    case maxResponseBytes = "JACOBIAN_MAX_RESPONSE_BYTES"
     case maxHeaderBytes = "JACOBIAN_MAX_HEADER_BYTES"
     case maxExpressionLength = "JACOBIAN_MAX_EXPRESSION_LENGTH"
     case maxNodes = "JACOBIAN_MAX_NODES"
@@ -165,7 +176,7 @@ enum EnvironmentVariable: String, CaseIterable {
     case maxBatchSize = "JACOBIAN_MAX_BATCH_SIZE"
     case maxIterations = "JACOBIAN_MAX_ITERATIONS"
     case maxSolverDimension = "JACOBIAN_MAX_SOLVER_DIMENSION"
-    case solveTimeLimit = "JACOBIAN_SOLVE_TIME_LIMIT"
+    case computeTimeLimit = "JACOBIAN_COMPUTE_TIME_LIMIT"
     case cacheSize = "JACOBIAN_CACHE_SIZE"
     case http2 = "JACOBIAN_HTTP2"
     case http2MaxConcurrentStreams = "JACOBIAN_HTTP2_MAX_CONCURRENT_STREAMS"

@@ -57,6 +57,7 @@ public final class Service: Sendable {
             "workers": .stringConvertible(c.workers), "queue_depth": .stringConvertible(c.queueDepth),
             "max_connections": .stringConvertible(c.maxConnections), "max_body_bytes": .stringConvertible(c.maxBodyBytes),
             "max_buffered_body_bytes": .stringConvertible(c.maxBufferedBodyBytes),
+            "max_buffered_response_bytes": .stringConvertible(c.maxBufferedResponseBytes),
             "cache_size": .stringConvertible(c.cacheSize),
         ])
         return port

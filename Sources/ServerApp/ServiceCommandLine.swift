@@ -64,6 +64,9 @@ public enum ServiceCommandLine {
         resolver.set(&c.maxBodyBytes, options.maxBodyBytes, .maxBodyBytes, .integer(in: 1...(1 << 30)))
         resolver.set(&c.maxBufferedBodyBytes, options.maxBufferedBodyBytes, .maxBufferedBodyBytes,
                      .integer(in: 1...(1 << 40)))
+        resolver.set(&c.maxBufferedResponseBytes, options.maxBufferedResponseBytes, .maxBufferedResponseBytes,
+                     .integer(in: 1...(1 << 40)))
+        resolver.set(&c.maxResponseBytes, options.maxResponseBytes, .maxResponseBytes, .integer(in: 1024...(1 << 40)))
         resolver.set(&c.maxHeaderBytes, options.maxHeaderBytes, .maxHeaderBytes, .integer(in: 1024...(1 << 20)))
         let count = SettingParser<Int>.integer(in: 1...100_000_000)
         resolver.set(&c.maxExpressionLength, options.maxExpressionLength, .maxExpressionLength, count)
@@ -73,7 +76,7 @@ public enum ServiceCommandLine {
         resolver.set(&c.maxBatchSize, options.maxBatchSize, .maxBatchSize, count)
         resolver.set(&c.maxIterations, options.maxIterations, .maxIterations, .integer(in: 1...1_000_000))
         resolver.set(&c.maxSolverDimension, options.maxSolverDimension, .maxSolverDimension, .integer(in: 1...10_000))
-        resolver.set(&c.solveTimeLimit, options.solveTimeLimit, .solveTimeLimit, .seconds(in: 0.001...3600))
+        resolver.set(&c.computeTimeLimit, options.computeTimeLimit, .computeTimeLimit, .seconds(in: 0.001...3600))
         resolver.set(&c.http2, options.http2, .http2, .oneOf(Switch.allCases))
         resolver.set(&c.http2MaxConcurrentStreams, options.http2MaxConcurrentStreams, .http2MaxConcurrentStreams,
                      .integer(in: 1...10_000))

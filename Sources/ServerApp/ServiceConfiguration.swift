@@ -58,6 +58,13 @@ public struct ServiceConfiguration: Sendable, Hashable {
     /// below a container's memory; 503 with Retry-After beyond. Keep it at least `maxBodyBytes`, or larger
     /// bodies are always refused.
     public var maxBufferedBodyBytes: Int = 256 << 20
+    /// Response bytes the whole process may hold for clients that have not read them. Default 256 MiB
+    /// (`HTTPLimits.maxBufferedResponseBytes`); a response that does not fit is replaced by a 503 with Retry-After.
+    /// Keep it at least `maxResponseBytes`, or the largest answers are always refused.
+    public var maxBufferedResponseBytes: Int = 256 << 20
+    /// Largest response the API computes, estimated from the request before any work. Default 64 MiB
+    /// (`APIConfiguration.maxResponseBytes`); 422 naming `maxResponseBytes` beyond.
+    public var maxResponseBytes: Int = 64 << 20
     /// Largest header section in bytes. Default 16 KiB; 431 beyond.
     public var maxHeaderBytes: Int = 16384
     /// Characters in one formula. Default 10,000 (`EngineLimits.maxExpressionLength`).
@@ -76,8 +83,9 @@ public struct ServiceConfiguration: Sendable, Hashable {
     /// Largest number of inputs or outputs of a function given to /v1/newton. Default 1,000 (`APIConfiguration`):
     /// each iteration takes an SVD, whose cost grows with the cube of the size.
     public var maxSolverDimension: Int = 1_000
-    /// Time one Newton solve may take. Default 10 s (`APIConfiguration`): workers are shared by everybody.
-    public var solveTimeLimit: Duration = .seconds(10)
+    /// Time one computation (a Jacobian batch, a Newton solve) may take. Default 10 s (`APIConfiguration`):
+    /// workers are shared by everybody.
+    public var computeTimeLimit: Duration = .seconds(10)
 
     // MARK: HTTP/2
 
@@ -109,6 +117,7 @@ public struct ServiceConfiguration: Sendable, Hashable {
         var limits = HTTPLimits()
         limits.maxBodyBytes = maxBodyBytes
         limits.maxBufferedBodyBytes = maxBufferedBodyBytes
+        limits.maxBufferedResponseBytes = maxBufferedResponseBytes
         limits.maxHeaderSectionBytes = maxHeaderBytes
         var timeouts = HTTPTimeouts()
         timeouts.requestHead = requestHeadTimeout
@@ -129,7 +138,8 @@ public struct ServiceConfiguration: Sendable, Hashable {
     /// The JSON API's settings.
     public var apiConfiguration: APIConfiguration {
         APIConfiguration(
-            maxIterations: maxIterations, maxSolverDimension: maxSolverDimension, solveTimeLimit: solveTimeLimit)
+            maxIterations: maxIterations, maxSolverDimension: maxSolverDimension, computeTimeLimit: computeTimeLimit,
+            maxResponseBytes: maxResponseBytes)
     }
 
     /// The engine's limits: the configured ones, the engine's defaults for the rest.

@@ -8,7 +8,8 @@ import Synchronization
 /// - the compiled-function cache counters, refreshed at each scrape (`jacobian_cache_*`),
 /// - and every swift-metrics metric of the other modules (the server's `http_open_connections`,
 ///   `http_worker_queue_depth`, `http_requests_in_flight`, `http_requests_rejected_total`,
-///   `http_buffered_body_bytes`), once
+///   `http_buffered_body_bytes`, `http_buffered_response_bytes`, `http_requests_cancelled_total`,
+///   `http_connections_evicted_total`), once
 ///   `bootstrapMetricsSystem()` has made this registry the process's swift-metrics backend.
 ///
 /// Its own metrics are registered on the registry directly, not through the global `MetricsSystem`, so that tests

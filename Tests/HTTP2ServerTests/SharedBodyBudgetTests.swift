@@ -49,7 +49,8 @@ import HTTP2Server
             #expect(waitUntil { server.bodyBudget.reserved == 800 })
 
             let http1 = try RawClient(port: port)
-            try http1.send("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 300\r\n\r\n")
+            try http1.send("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 300\r\n\r\n"
+                + String(repeating: "c", count: 300))
             let response = try http1.readResponse()
             #expect(response.status == 503)
             #expect(response.header("Retry-After") == "1")

@@ -20,11 +20,11 @@ import Testing
         "POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: \(length)\r\n\(extra)\r\n"
     }
 
-    /// Sends the head and part of an 800-byte body, and waits until the server has reserved it.
+    /// Sends the head and 700 bytes of an 800-byte body, and waits until the server has reserved what arrived.
     private func startSlowUpload(_ server: HTTPServer, _ port: Int) throws -> RawClient {
         let slow = try RawClient(port: port)
-        try slow.send(post(800) + String(repeating: "a", count: 100))
-        #expect(waitUntil { server.bodyBudget.reserved == 800 })
+        try slow.send(post(800) + String(repeating: "a", count: 700))
+        #expect(waitUntil { server.bodyBudget.reserved == 700 })
         return slow
     }
 
@@ -38,29 +38,43 @@ import Testing
         #expect(client.isClosedByServer())
     }
 
-    /// A fresh request of 800 bytes is served, and leaves nothing reserved.
-    private func expectServed(_ server: HTTPServer, _ port: Int) throws {
+    /// A fresh request of 800 bytes is served, and leaves `others` reserved (what other clients hold).
+    private func expectServed(_ server: HTTPServer, _ port: Int, others: Int = 0) throws {
         let client = try RawClient(port: port)
         let body = [UInt8](repeating: 0x62, count: 800)
         let response = try client.request("POST", "/echo", body: body)
         #expect(response.status == 200 && response.body == body)
-        #expect(server.bodyBudget.reserved == 0)
+        #expect(server.bodyBudget.reserved == others)
     }
 
     @Test func aBodyThatDoesNotFitBesideAnotherIsRefused503ThenServedOnceTheFirstFinishes() throws {
         try withServer(smallBudget) { server, port in
             let slow = try startSlowUpload(server, port)
             let second = try RawClient(port: port)
-            // Expect: 100-continue shows the refusal comes from the head alone: no 100, no body read.
-            try second.send(post(300, extra: "Expect: 100-continue\r\n"))
+            try second.send(post(400) + String(repeating: "b", count: 400))
             try expectRefused(second)
-            #expect(server.bodyBudget.reserved == 800)
-            try slow.send(String(repeating: "a", count: 700))
+            #expect(server.bodyBudget.reserved == 700)
+            try slow.send(String(repeating: "a", count: 100))
             let response = try slow.readResponse()
             #expect(response.status == 200 && response.body.count == 800)
             // Released by the worker before the response is queued, so already back at 0 here.
             #expect(server.bodyBudget.reserved == 0)
             try expectServed(server, port)
+        }
+    }
+
+    /// Issue #19, attack 1: clients declaring large bodies and sending one byte each held the whole budget
+    /// (it was reserved from the declared length), so every other POST got 503. Only bytes received count now.
+    @Test func declaredButUnsentBodiesDoNotFillTheBudget() throws {
+        try withServer(smallBudget) { server, port in
+            let declarers = try (0..<20).map { _ in
+                let client = try RawClient(port: port)
+                try client.send(post(1000) + "x")  // 20 × 1000 declared: 20 times the budget.
+                return client
+            }
+            #expect(waitUntil { server.bodyBudget.reserved == 20 })
+            try expectServed(server, port, others: 20)
+            withExtendedLifetime(declarers) {}
         }
     }
 
@@ -117,7 +131,7 @@ import Testing
     }
 
     @Test func reservationsFitUnderTheLimitAndAreGivenBack() {
-        let budget = BodyBudget(limit: 1000)
+        let budget = ByteBudget(limit: 1000)
         #expect(budget.reserve(600))
         #expect(!budget.reserve(401))
         #expect(budget.reserved == 600)
@@ -132,7 +146,7 @@ import Testing
     }
 
     @Test func concurrentReservationsNeverPassTheLimitAndAllComeBack() {
-        let budget = BodyBudget(limit: 1000)
+        let budget = ByteBudget(limit: 1000)
         // 16 threads each take 100 bytes and hold them: exactly 10 fit, whatever the interleaving.
         let granted = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: 16) { _ in

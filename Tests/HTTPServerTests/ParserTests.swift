@@ -124,14 +124,32 @@ import Testing
         #expect(requests(events).isEmpty)
     }
 
-    @Test func eachChunkSizeIsReportedBeforeItsDataIsDecoded() {
+    private func reported(_ events: [HTTPRequestParser.Event]) -> [Int] {
+        events.compactMap { if case .bodyData(let count) = $0 { count } else { nil } }
+    }
+
+    @Test func chunkedBodyBytesAreReportedAsTheyArriveNotAsDeclared() {
         let events = parse("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\na;x=y\r\n0123456789\r\n0\r\n\r\n")
-        let sizes = events.compactMap { if case .chunk(let size) = $0 { size } else { nil } }
-        #expect(sizes == [3, 10])  // The last chunk (0) declares no data.
+        #expect(reported(events).reduce(0, +) == 13)
         #expect(requests(events).first?.body == Array("abc0123456789".utf8))
-        // Fed byte by byte, a chunk is still announced before any of its bytes is in the body.
+        // A chunk declared as 0x10000 bytes with 2 of them sent is charged 2 bytes.
+        let declared = parse("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n10000\r\nab")
+        #expect(reported(declared) == [2])
+        // Fed byte by byte, each data byte is reported once, none before it arrives.
         let slow = parse("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", step: 1)
-        #expect(slow.compactMap { if case .chunk(let size) = $0 { size } else { nil } } == [3])
+        #expect(reported(slow) == [1, 1, 1])
+    }
+
+    @Test func contentLengthBodyBytesAreReportedAsTheyArriveNotAsDeclared() {
+        let declared = parse("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 1048576\r\n\r\nx")
+        #expect(reported(declared) == [1])
+        #expect(requests(declared).isEmpty)
+        let whole = parse("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhelloGET / HTTP/1.1\r\nHost: h\r\n\r\n", step: 3)
+        #expect(reported(whole).reduce(0, +) == 5)
+        #expect(requests(whole).map(\.body) == [Array("hello".utf8), []])
+        // The declared length is still checked before any byte: an early 413.
+        let tooLarge = parse("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2000\r\n\r\n", limits: HTTPLimits(maxBodyBytes: 1000))
+        #expect(error(tooLarge)?.status == .contentTooLarge)
     }
 
     @Test(arguments: [("http://h/a/b?x=1", "/a/b", "x=1"), ("https://h:1", "/", nil), ("HTTP://h?q", "/", "q"),

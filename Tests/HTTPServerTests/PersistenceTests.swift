@@ -128,13 +128,17 @@ import Testing
         }
     }
 
-    @Test func halfClosedClientStillGetsItsResponse() throws {
+    /// End of stream from the client means it has gone (issue #19: work went on for clients that had left), as
+    /// nginx takes it: work still queued is dropped and the connection closed; work already running finishes
+    /// (or stops at its next check) and its answer is written. Either way the connection ends promptly.
+    @Test func halfClosedClientIsTreatedAsGoneButNeverHangs() throws {
         try withServer { _, port in
             let client = try RawClient(port: port)
             try client.send(get("/slow?ms=30"))
             client.shutdownWrite()
-            #expect(try client.readResponse().text == "slept 30")
-            #expect(client.isClosedByServer())
+            let bytes = try client.readToEnd()
+            let text = String(decoding: bytes, as: UTF8.self)
+            #expect(bytes.isEmpty || (text.hasPrefix("HTTP/1.1 200") && text.hasSuffix("slept 30")))
         }
     }
 }

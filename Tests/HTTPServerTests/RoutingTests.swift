@@ -47,6 +47,37 @@ import Testing
         }
     }
 
+    /// Issue #19: a 10,000-character method came back whole in the 501 (and in the log line).
+    @Test func aLongUnknownMethodIsEchoedCutShort() throws {
+        try withServer { _, port in
+            let client = try RawClient(port: port)
+            let method = String(repeating: "M", count: 10_000)
+            try client.send("\(method) /hello HTTP/1.1\r\nHost: h\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.status == 501)
+            #expect(response.body.count < 400)
+            #expect(response.text.contains(String(repeating: "M", count: Echo.maxLength) + "…"))
+            let long = "/" + String(repeating: "p", count: 5000)
+            try client.send(get(long))
+            let missing = try client.readResponse()
+            #expect(missing.status == 404 && missing.body.count < 400)
+        }
+    }
+
+    /// Issue #19: `Content-Encoding: gzip` was ignored and the bytes read as if plain (RFC 9110 §15.5.16).
+    @Test func aBodyInAContentCodingIs415WithAcceptEncoding() throws {
+        try withServer { _, port in
+            let client = try RawClient(port: port)
+            try client.send("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Encoding: gzip\r\nContent-Length: 3\r\n\r\nabc")
+            let response = try client.readResponse()
+            #expect(response.status == 415)
+            #expect(response.header("Accept-Encoding") == "identity")
+            #expect(response.text.contains("gzip"))
+            try client.send("POST /echo HTTP/1.1\r\nHost: h\r\nContent-Encoding: identity\r\nContent-Length: 3\r\n\r\nabc")
+            #expect(try client.readResponse().text == "abc")
+        }
+    }
+
     @Test func rfc9110_15_6_1_throwingHandlerIs500AndServerGoesOn() throws {
         try withServer { _, port in
             let client = try RawClient(port: port)

@@ -47,7 +47,7 @@ import Testing
         #expect(try problem("{\(base), \"restarts\": 1001}")["detail"]?.string?.contains("restartLimit") == true)
         let timeout = try problem("{\(base), \"timeout_ms\": 3600000}")
         #expect(timeout["errors"]?[0]?["pointer"]?.string == "/timeout_ms")
-        #expect(timeout["detail"]?.string?.contains("solveTimeLimit") == true)
+        #expect(timeout["detail"]?.string?.contains("computeTimeLimit") == true)
         #expect(try problem("{\(base), \"prefer\": \"closest\"}")["errors"]?[0]?["pointer"]?.string == "/prefer")
         let nearest = try server.post("/v1/ik", "{\(base), \"prefer\": \"nearest\", \"max_iterations\": 50, \"timeout_ms\": 200}")
         #expect(nearest.status == 200)
@@ -128,8 +128,8 @@ import Testing
         #expect(try problem("{\(base), \"target\": [1, 1], \"targets\": [[1, 1]]}")["errors"]?[0]?["pointer"]?.string == "/target")
         #expect(try problem("{\(base), \"targets\": [[1, 1], [1]]}")["errors"]?[0]?["pointer"]?.string == "/targets/1")
 
-        // A whole path is bounded by the server's solveTimeLimit.
-        let slow = try LiveServer(configuration: APIConfiguration(solveTimeLimit: .milliseconds(50)))
+        // A whole path is bounded by the server's computeTimeLimit.
+        let slow = try LiveServer(configuration: APIConfiguration(computeTimeLimit: .milliseconds(50)))
         defer { slow.server.shutdown(deadline: .seconds(1)) }
         let lengths = Array(repeating: "0.01", count: 200).joined(separator: ", ")
         let angles = Array(repeating: "0.01", count: 200).joined(separator: ", ")
@@ -139,7 +139,7 @@ import Testing
              "method": "transpose", "max_iterations": 10000, "tolerance": 0}
             """)
         #expect(response.status == 422, "\(response.text)")
-        #expect(try response.json["limit"]?.string == "solveTimeLimit")
+        #expect(try response.json["limit"]?.string == "computeTimeLimit")
     }
 
     @Test func theUR5URDFAndItsDHChainGiveTheSameSolution() throws {

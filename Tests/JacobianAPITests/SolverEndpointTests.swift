@@ -166,12 +166,12 @@ import Testing
 
     @Test func solveTimeIsLimitedAndNamed() throws {
         // A budget of zero is spent before the first evaluation, whatever the machine's speed.
-        let server = try LiveServer(configuration: APIConfiguration(solveTimeLimit: .zero))
+        let server = try LiveServer(configuration: APIConfiguration(computeTimeLimit: .zero))
         defer { server.server.shutdown(deadline: .seconds(1)) }
         let response = try server.post("/v1/newton", """
             {"function": {"type": "expression", "inputs": ["x"], "outputs": ["x^3"]}, "point": [1], "max_iterations": 100}
             """)
         #expect(response.status == 422, "\(response.text)")
-        #expect(try response.json["limit"]?.string == "solveTimeLimit")
+        #expect(try response.json["limit"]?.string == "computeTimeLimit")
     }
 }

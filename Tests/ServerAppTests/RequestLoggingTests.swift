@@ -82,6 +82,21 @@ import Testing
         #expect(lines[2].contains("level=warning") && lines[2].contains("error=overloaded"))
     }
 
+    /// Issue #19: 501 and 505 are the client's doing; at error level any client could flood the error log.
+    @Test func clientCaused5xxAreLoggedBelowErrorWithTheMethodCutShort() throws {
+        let log = CapturedLog()
+        let method = String(repeating: "M", count: 10_000)
+        _ = exchange(HTTPRequest(method: method, target: "/x"), log: log, answer: { request in
+            ProblemDetails.response(.notImplemented, Echo.methodNotImplemented(request.method))
+        })
+        let errors = withErrorLogging(ProblemDetails.response, logger: log.logger())
+        _ = errors(.httpVersionNotSupported, "Only HTTP/1.x is served here.")
+        let lines = log.lines
+        try #require(lines.count == 2)
+        #expect(lines.allSatisfy { $0.contains("level=info") })
+        #expect(lines[0].utf8.count < 600)
+    }
+
     @Test func successfulProbesAreLoggedAtDebugAndFailedOnesAsUsual() {
         let log = CapturedLog()
         let logger = log.logger(level: .info)

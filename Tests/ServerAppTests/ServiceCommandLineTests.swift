@@ -37,7 +37,7 @@ import Testing
             "--idle-timeout", "3", "--write-timeout", "4", "--shutdown-delay", "0", "--drain-timeout", "0.25",
             "--max-body-bytes", "2048", "--max-buffered-body-bytes", "65536", "--max-header-bytes", "4096", "--max-expression-length", "100",
             "--max-nodes", "200", "--max-inputs", "5", "--max-outputs", "6", "--max-batch-size", "10",
-            "--max-iterations", "50", "--max-solver-dimension", "20", "--solve-time-limit", "1.5", "--http2", "off", "--http2-max-concurrent-streams", "7", "--cache-size", "8", "--log-level", "DEBUG", "--log-format", "json",
+            "--max-iterations", "50", "--max-solver-dimension", "20", "--compute-time-limit", "1.5", "--http2", "off", "--http2-max-concurrent-streams", "7", "--cache-size", "8", "--log-level", "DEBUG", "--log-format", "json",
         ]))
         #expect(c.host == "127.0.0.1" && c.port == 0 && c.backlog == 16 && c.workers == 3)
         #expect(c.queueDepth == 7 && c.maxConnections == 9)
@@ -48,7 +48,7 @@ import Testing
         #expect(c.maxBufferedBodyBytes == 65536)
         #expect(c.maxNodes == 200 && c.maxInputs == 5 && c.maxOutputs == 6 && c.maxBatchSize == 10)
         #expect(c.maxIterations == 50)
-        #expect(c.maxSolverDimension == 20 && c.solveTimeLimit == .milliseconds(1500))
+        #expect(c.maxSolverDimension == 20 && c.computeTimeLimit == .milliseconds(1500))
         #expect(c.http2 == .off && c.http2MaxConcurrentStreams == 7)
         #expect(c.cacheSize == 8 && c.logLevel == .debug && c.logFormat == .json)
     }
@@ -150,8 +150,8 @@ import Testing
         #expect(c.engineLimits.maxExpressionLength == 77 && c.engineLimits.maxBatchSize == 12)
         #expect(c.apiConfiguration.maxIterations == 40)
         c.maxSolverDimension = 30
-        c.solveTimeLimit = .seconds(3)
-        #expect(c.apiConfiguration.maxSolverDimension == 30 && c.apiConfiguration.solveTimeLimit == .seconds(3))
+        c.computeTimeLimit = .seconds(3)
+        #expect(c.apiConfiguration.maxSolverDimension == 30 && c.apiConfiguration.computeTimeLimit == .seconds(3))
         c.http2MaxConcurrentStreams = 9
         #expect(c.http2Configuration.maxConcurrentStreams == 9)
         #expect(c.http2Configuration.maxHeaderListSize == c.maxHeaderBytes)

@@ -30,10 +30,25 @@ public final class RawClient: @unchecked Sendable {
     var buffer: [UInt8] = []
 
     /// Connects to 127.0.0.1:`port`, or [::1]:`port` with `ipv6`; sends and reads give up after `timeout` seconds.
-    public init(port: Int, ipv6: Bool = false, timeout: Double = 5) throws {
+    /// `source` binds the IPv4 client to another loopback address (`127.0.0.2`), to act as another client.
+    public init(port: Int, ipv6: Bool = false, timeout: Double = 5, source: String? = nil) throws {
         self.port = port
         fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(.socket, "socket: \(errno)") }
+        if let source, !ipv6 {
+            var local = Self.loopback4(0)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard bound == 0 else {
+                let code = errno
+                Glibc.close(fd)
+                throw Failure(.connect, "bind to \(source): \(code)")
+            }
+        }
         var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1e6))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))

@@ -1,5 +1,7 @@
 import HTTPServer
+import Dispatch
 import Logging
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -49,7 +51,44 @@ public enum TestRoutes {
                          body: [UInt8](repeating: 0x62, count: 32 << 20))
         }
         router.add("GET", "/no-content") { _ in HTTPResponse(status: .noContent) }
+        router.add("GET", "/spin") { request in
+            // Computes for up to `ms` milliseconds, stopping early once the client has gone, as long handlers
+            // should; records under `id` how it ended, for the cancellation tests.
+            let query = parameters(request.query)
+            let ms = Int(query["ms"] ?? "100") ?? 100, id = query["id"] ?? "-"
+            Spins.record(id, "started")
+            let end = DispatchTime.now().uptimeNanoseconds + UInt64(ms) * 1_000_000
+            while DispatchTime.now().uptimeNanoseconds < end {
+                if request.cancellation.isCancelled {
+                    Spins.record(id, "cancelled")
+                    return HTTPResponse(status: .serviceUnavailable)
+                }
+                var x = 0.0
+                for i in 0..<10_000 { x += Double(i).squareRoot() }  // About 10 µs between checks.
+                if x < 0 { break }
+            }
+            Spins.record(id, "completed")
+            return HTTPResponse(status: .ok, contentType: "text/plain", body: "spun \(ms)")
+        }
         return router
+    }
+
+    /// `a=1&b=2` as a dictionary.
+    private static func parameters(_ query: String?) -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in (query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { result[String(parts[0])] = String(parts[1]) }
+        }
+        return result
+    }
+
+    /// How each `/spin` request ended, by its `id`: "started", then "cancelled" or "completed".
+    public enum Spins {
+        private static let outcomes = Mutex<[String: String]>([:])
+        static func record(_ id: String, _ outcome: String) { outcomes.withLock { $0[id] = outcome } }
+        /// The last outcome recorded for `id`, nil if it never started.
+        public static func outcome(_ id: String) -> String? { outcomes.withLock { $0[id] } }
     }
 
     /// A logger that only lets critical messages through, so expected failures do not flood the test log.

@@ -1,3 +1,4 @@
+import JacobianEngine
 import Pictures
 import Solvers
 
@@ -6,7 +7,7 @@ import Solvers
 struct IKEndpoint {
     /// Largest `max_iterations` a request may ask for.
     let maxIterations: Int
-    /// Largest `timeout_ms` a request may ask for, and the most a whole path may take (the server's solveTimeLimit).
+    /// Largest `timeout_ms` a request may ask for, and the most a whole path may take (the server's computeTimeLimit).
     let timeLimit: Duration
 
     struct Outcome {
@@ -20,25 +21,28 @@ struct IKEndpoint {
         case path(IKPathResult)
     }
 
-    func run(_ body: JSONValue) throws(Problem) -> Outcome {
+    /// Solves the request; `interruption`'s cancellation (the client has gone) ends the search early, as the
+    /// request's own `timeout_ms` does.
+    func run(_ body: JSONValue, interruption: Interruption = .none) throws(Problem) -> Outcome {
         let request = try IKRequest(body, maxIterations: maxIterations, timeLimit: timeLimit)
         do {
             if request.isPath {
                 let path = try solveIKPath(chain: request.chain, jointAngles: request.jointAngles, targets: request.targets,
-                                           options: request.options, timeLimit: timeLimit)
+                                           options: request.options, timeLimit: timeLimit,
+                                           isCancelled: { interruption.isCancelled })
                 return Outcome(request: request, solution: .path(path))
             }
             let result = try solveIK(chain: request.chain, jointAngles: request.jointAngles, target: request.target,
-                                     options: request.options)
+                                     options: request.options, isCancelled: { interruption.isCancelled })
             return Outcome(request: request, solution: .single(result))
         } catch let error as SolverInputError {
             let pointer = Self.requestPointer(error.field)
             throw Problem.invalid(pointer, "\(pointer): \(error.message)")
         } catch let error as IKPathTimeLimitExceeded {
-            let message = "the path did not finish within the limit solveTimeLimit (\(error.timeLimit)): "
+            let message = "the path did not finish within the limit computeTimeLimit (\(error.timeLimit)): "
                 + "\(error.solvedTargets) of \(request.targets.count) targets solved; send fewer targets, fewer restarts or a smaller timeout_ms"
             throw Problem(.limitExceeded, detail: message, errors: [.init(pointer: "/targets", detail: message)],
-                          extensions: [("limit", .string("solveTimeLimit"))])
+                          extensions: [("limit", .string("computeTimeLimit"))])
         } catch {
             throw Problem(.internalError, detail: "the IK solver failed: \(error)")
         }

@@ -26,7 +26,7 @@ struct IKRequest {
 
     /// - Parameters:
     ///   - maxIterations: the largest `max_iterations` accepted.
-    ///   - timeLimit: the largest `timeout_ms` accepted (the server's solveTimeLimit).
+    ///   - timeLimit: the largest `timeout_ms` accepted (the server's computeTimeLimit).
     init(_ body: JSONValue, maxIterations: Int, timeLimit: Duration) throws(Problem) {
         let reader = try FieldReader(body, at: "", allowed: Self.fields)
         let arm = try Self.chain(try reader.value("arm"))
@@ -72,7 +72,7 @@ struct IKRequest {
         }
         let largestTimeout = max(1, Int(timeLimit / .milliseconds(1)))
         let defaultTimeout = min(Int(Self.defaultTimeout / .milliseconds(1)), largestTimeout)
-        let timeout = try reader.integer("timeout_ms", default: defaultTimeout, in: 1...largestTimeout, limitName: "solveTimeLimit")
+        let timeout = try reader.integer("timeout_ms", default: defaultTimeout, in: 1...largestTimeout, limitName: "computeTimeLimit")
         options.timeLimit = .milliseconds(timeout)
         options.preference = try reader.choice("prefer", default: defaults.preference, among: IKPreference.allCases)
         plane = try reader.choice("plane", default: .xy, among: ProjectionPlane.allCases)

@@ -5,6 +5,8 @@ import Solvers
 /// POST /v1/jacobian: the Jacobian of a function at a point or a batch of points, with optional extras.
 struct JacobianEndpoint {
     let engine: JacobianEngine
+    /// `APIConfiguration.maxResponseBytes`, checked before the work.
+    var maxResponseBytes = Int.max
 
     /// What the endpoint computed, before it is rendered as JSON or SVG.
     struct Outcome {
@@ -15,13 +17,17 @@ struct JacobianEndpoint {
         var extras: Set<JacobianRequest.Extra>
     }
 
-    func run(_ body: JSONValue) throws(Problem) -> Outcome {
+    func run(_ body: JSONValue, interruption: Interruption = .none) throws(Problem) -> Outcome {
         let request = try JacobianRequest(body, maxBatchSize: engine.limits.maxBatchSize)
         let function = try RequestFunction.compile(request.function, at: "/function", withRespectTo: request.variable,
                                                    engine: engine)
+        // Each point's value and Jacobian: outputs × (columns + 1) numbers.
+        try ResponseSize.check([request.points.count, function.outputCount, function.columnCount + 1],
+                               of: "the answer", at: request.isBatch ? "/points" : "/function", limit: maxResponseBytes)
         do {
             let results = request.isBatch
-                ? try function.jacobians(at: request.points, mode: request.mode, limits: engine.limits)
+                ? try function.jacobians(at: request.points, mode: request.mode, limits: engine.limits,
+                                         interruption: interruption)
                 : [try function.jacobian(at: request.points[0], mode: request.mode)]
             return Outcome(function: function, mode: function.resolvedMode(request.mode), results: results,
                            isBatch: request.isBatch, extras: request.extras)

@@ -16,7 +16,7 @@ struct NewtonEndpoint {
         var result: RootFindingResult
     }
 
-    func run(_ body: JSONValue) throws(Problem) -> Outcome {
+    func run(_ body: JSONValue, interruption: Interruption = .none) throws(Problem) -> Outcome {
         let reader = try FieldReader(body, at: "", allowed: Self.fields)
         let function = try RequestFunction.compile(try reader.value("function"), at: "/function", engine: engine)
         let point = try reader.numbers("point")
@@ -40,30 +40,35 @@ struct NewtonEndpoint {
             throw Problem(.limitExceeded, detail: message, errors: [.init(pointer: "/function", detail: message)],
                           extensions: [("limit", .string("maxSolverDimension"))])
         }
-        let deadline = ContinuousClock.now + configuration.solveTimeLimit
+        // The trajectory: up to max_iterations + 1 iterates of inputs + outputs + 1 numbers each.
+        try ResponseSize.check([options.maxIterations + 1, function.inputCount + function.outputCount + 1],
+                               of: "the trajectory", at: "/max_iterations", limit: configuration.maxResponseBytes)
         let problem = RootFindingProblem(dimension: function.inputCount) { x in
-            guard ContinuousClock.now < deadline else { throw SolveTimeLimitExceeded() }
+            try interruption.check()  // Once per iteration (and per line-search trial).
             let result = try function.jacobian(at: x)
             return (result.value, result.jacobian)
         }
         do {
             return Outcome(function: function, result: try solveRoots(problem, from: point, options: options))
-        } catch is SolveTimeLimitExceeded {
-            let message = "the solve did not finish within the limit solveTimeLimit (\(configuration.solveTimeLimit)); "
-                + "ask for fewer iterations or a smaller function"
+        } catch let error as EngineError where error.kind == .limitExceeded && error.limit == interruption.limitName {
+            let message = "\(error.message); ask for fewer iterations or a smaller function"
             throw Problem(.limitExceeded, detail: message, errors: [.init(pointer: "/max_iterations", detail: message)],
-                          extensions: [("limit", .string("solveTimeLimit"))])
+                          extensions: [("limit", .string(interruption.limitName))])
+        } catch let error as IterateOutsideDomain {
+            // The start was fine (it is evaluated first); the solver stepped out of the function's domain.
+            var problem = EngineProblems.problem(from: error.cause, functionPointer: "/function", pointPointer: { _ in "/function" })
+            problem.detail = "\(error)"
+            problem.errors = [.init(pointer: "/function", detail: problem.detail)]
+            problem.extensions += [("iteration", .number(Double(error.iteration))), ("iterate", .numbers(error.point))]
+            throw problem
         } catch let error as EngineError {
-            // An iterate other than the start produced a non-finite residual: say where the solver was.
+            // The start itself produced a non-finite residual.
             throw EngineProblems.problem(from: error, functionPointer: "/function", pointPointer: { _ in "/point" })
         } catch {
             throw Problem(.internalError, detail: "the solver failed: \(error)")
         }
     }
 }
-
-/// Thrown from inside the solver's evaluation once the time budget is spent, to unwind the iteration.
-private struct SolveTimeLimitExceeded: Error {}
 
 extension NewtonEndpoint.Outcome: JSONValueOutcome {
     func json() -> JSONValue {

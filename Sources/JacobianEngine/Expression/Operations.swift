@@ -116,10 +116,10 @@ private func evaluateOperation(
     case .power:
         let v = pow(x, y)
         guard partials else { return (v, 0, 0) }
-        return (v, y == 0 ? 0 : y * pow(x, y - 1), x == 0 && y >= 0 ? 0 : v * log(x))
+        return (v, y == 0 ? 0 : y * powerBelow(x, y, v), x == 0 && y >= 0 ? 0 : v * log(x))
     case .powerConstant:
         let v = pow(x, y)
-        return (v, partials && y != 0 ? y * pow(x, y - 1) : 0, 0)
+        return (v, partials && y != 0 ? y * powerBelow(x, y, v) : 0, 0)
     case .powerInteger:
         // y is a whole constant from 3 to 64: repeated squaring is several times faster than pow, at a cost in
         // accuracy that grows with y (measured: at most about 24 ulps, 5e-15 relative, at y = 64; pow is within 0.5).
@@ -194,6 +194,17 @@ private func evaluateOperation(
     case .erf:
         return (erf(x), partials ? 2 / Double.pi.squareRoot() * exp(-x * x) : 0, 0)
     }
+}
+
+/// `x^(y−1)`, given `power = x^y`, without rounding `y − 1`. From 2^53 on, doubles are even integers and `y − 1`
+/// rounds to an even number (to `y` itself from 2^54), so `pow(x, y − 1)` would have the wrong sign for negative
+/// `x`: `x^1e308` at −1 would have derivative +1e308 instead of −1e308. There `x^y / x` keeps the parity; it is
+/// the same quantity, and only used where `y − 1` is inexact, so ordinary exponents keep `pow`'s accuracy.
+@inline(__always)
+private func powerBelow(_ x: Double, _ y: Double, _ power: Double) -> Double {
+    let below = y - 1
+    if y - below == 1 || x == 0 { return pow(x, below) }
+    return power / x
 }
 
 /// `x` to the power `n >= 0` by repeated squaring.

@@ -8,7 +8,8 @@ import JacobianEngine
 /// stopped the loop.
 ///
 /// - Throws: ``SolverInputError`` for a start of the wrong length, non-finite start or unusable options;
-///   whatever `problem.evaluate` throws, unchanged; ``LinearAlgebraError`` if LAPACK fails.
+///   ``IterateOutsideDomain`` when `problem.evaluate` reports a non-finite result (`EngineError.nonFinite`) at an
+///   iterate past the start; whatever else `problem.evaluate` throws, unchanged; ``LinearAlgebraError`` if LAPACK fails.
 public func solveRoots(
     _ problem: RootFindingProblem, from x0: [Double], options: NewtonOptions = NewtonOptions()
 ) throws -> RootFindingResult {
@@ -26,6 +27,7 @@ public func solveRoots(
 
     while current.residualNorm > options.tolerance, trajectory.count - 1 < options.maxIterations {
         if current.isDivergent { break }
+        stepper.iteration = trajectory.count - 1
         switch try stepper.advance(from: current) {
         case .moved(let next):
             if firstStep == nil { firstStep = zip(next.point, current.point).map { $0 - $1 } }

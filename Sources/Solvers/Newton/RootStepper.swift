@@ -30,9 +30,18 @@ struct RootStepper {
         self.lambda = options.damping
     }
 
-    /// Evaluates F and J at x. A closure returning inconsistent shapes breaks its contract and traps.
+    /// Iterations done so far; the next evaluation after the start belongs to iteration `iteration + 1`.
+    var iteration = 0
+
+    /// Evaluates F and J at x. A closure returning inconsistent shapes breaks its contract and traps. A non-finite
+    /// result past the start is `IterateOutsideDomain`: the start was fine, the solver left the domain.
     mutating func evaluate(_ x: [Double]) throws -> RootEvaluation {
-        let (value, jacobian) = try problem.evaluate(x)
+        let (value, jacobian): ([Double], Matrix)
+        do {
+            (value, jacobian) = try problem.evaluate(x)
+        } catch let error as EngineError where error.kind == .nonFinite && rows != nil {
+            throw IterateOutsideDomain(iteration: iteration + 1, point: x, cause: error)
+        }
         precondition(jacobian.rows == value.count && jacobian.columns == problem.dimension,
                      "the Jacobian must be \(value.count)×\(problem.dimension), got \(jacobian.rows)×\(jacobian.columns)")
         precondition(rows == nil || rows == value.count, "F must have the same length at every point")

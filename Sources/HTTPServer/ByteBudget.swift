@@ -1,18 +1,21 @@
 import Metrics
 import Synchronization
 
-/// The request-body bytes the whole process may hold at once, shared by every connection and both protocols.
+/// Bytes the whole process may hold at once for one purpose, shared by every connection and both protocols:
+/// request bodies being received (`HTTPLimits.maxBufferedBodyBytes`), and responses waiting for their clients to
+/// read them (`HTTPLimits.maxBufferedResponseBytes`).
 ///
-/// Each limit on a request or a connection bounds memory only per client; bodies are buffered whole until they
-/// are complete, so without this shared budget the process could hold `maxConnections` × `maxBodyBytes`. A
-/// connection reserves a body's bytes before it buffers them (the declared Content-Length, each chunk's declared
-/// size, each HTTP/2 DATA frame) and releases exactly what it reserved once the request is answered or the
-/// connection or stream goes away. A reservation that does not fit is refused, and the request answered 503.
+/// Each limit on a request or a connection bounds memory only per client; without a shared budget the process
+/// could hold `maxConnections` × the largest body or response. Bodies are reserved as their bytes arrive (what
+/// one socket read or one HTTP/2 DATA frame delivered, never a declared length, which would let a client fill the
+/// budget with declarations) and released once the request is answered or its connection or stream goes.
+/// Responses are reserved when they are queued and released as the client reads them. A reservation that does not
+/// fit is refused: the request, or the response, is answered 503.
 ///
 /// Thread safety: a `Mutex`-guarded counter; the gauge is recorded under the lock so that it never shows a
 /// stale value after a newer one.
-public final class BodyBudget: Sendable {
-    /// The most bytes that may be reserved at once (`HTTPLimits.maxBufferedBodyBytes`).
+public final class ByteBudget: Sendable {
+    /// The most bytes that may be reserved at once.
     public let limit: Int
     private let reservedBytes = Mutex(0)
     private let gauge: Gauge?
