@@ -31,6 +31,15 @@ struct Sparsity: Sendable {
     /// Rows with a recorded cone; later rows (only when the cones would exceed `maxConeEntries`) sweep every
     /// instruction up to their output.
     let coneRowCount: Int
+    /// The Jacobian's structural pattern: the inputs each output's cone reads (exact for rows with a recorded cone;
+    /// later rows list their whole column range).
+    let jacobianPattern: SparsityPattern
+    /// Structurally orthogonal columns, for compressed forward sweeps (`ExpressionProgram+Products.swift`).
+    let columnColoring: ColumnColoring
+    /// Structurally orthogonal rows, for compressed reverse sweeps.
+    let rowColoring: ColumnColoring
+    /// The pattern of every output's Hessian together, and its colouring (see `HessianSparsity`).
+    let hessian: HessianSparsity
 
     /// Bound on the cone lists: four entries per instruction or a million, whichever is more, so dense functions
     /// with many outputs do not store rows × instructions indices.
@@ -60,9 +69,15 @@ struct Sparsity: Sendable {
         var stack: [Int32] = []
         let maxEntries = maxConeEntries ?? Self.maxConeEntries(instructionCount: instructions.count)
         var recordedRows = outputRegisters.count
+        // The pattern: per row, the inputs its cone reads, deduplicated with a per-row stamp.
+        var patternStarts = [0]
+        var patternColumns: [Int] = []
+        var columnSeenBy = [Int32](repeating: -1, count: inputCount)
         for (row, seed) in outputRegisters.enumerated() {
             let seedInstruction = Int(seed) - firstInstructionRegister
             let start = cones.count
+            let patternStart = patternColumns.count
+            if Int(seed) < inputCount { patternColumns.append(Int(seed)) }
             if seedInstruction >= 0, instructions[seedInstruction].activity != 0 {
                 visitedBy[seedInstruction] = Int32(row)
                 stack.append(Int32(seedInstruction))
@@ -74,18 +89,27 @@ struct Sparsity: Sendable {
                 for operand in 0..<2 {
                     let bit = operand == 0 ? Instruction.firstActive : Instruction.secondActive
                     guard instruction.activity & bit != 0 else { continue }
-                    let index = Int(operand == 0 ? instruction.first : instruction.second) - firstInstructionRegister
+                    let register = Int(operand == 0 ? instruction.first : instruction.second)
+                    if register < inputCount, columnSeenBy[register] != Int32(row) {
+                        columnSeenBy[register] = Int32(row)
+                        patternColumns.append(register)
+                    }
+                    let index = register - firstInstructionRegister
                     guard index >= 0, visitedBy[index] != Int32(row) else { continue }
                     visitedBy[index] = Int32(row)
                     stack.append(Int32(index))
                 }
             }
             cones[start...].sort(by: >)
+            patternColumns[patternStart...].sort()
             starts.append(cones.count)
+            patternStarts.append(patternColumns.count)
             if cones.count > maxEntries {
                 // Too many to keep: this and later rows fall back to sweeping everything below their output.
                 cones.removeSubrange(start...)
                 starts.removeLast()
+                patternColumns.removeSubrange(patternStart...)
+                patternStarts.removeLast()
                 recordedRows = row
                 break
             }
@@ -93,5 +117,17 @@ struct Sparsity: Sendable {
         coneInstructions = cones
         coneStarts = starts
         coneRowCount = recordedRows
+        // Rows without a cone list their column range: a superset, which colouring and recovery handle correctly.
+        for seed in outputRegisters[recordedRows...] {
+            let range = ranges[Int(seed)]
+            if !range.isEmpty { patternColumns.append(contentsOf: Int(range.low)..<Int(range.high)) }
+            patternStarts.append(patternColumns.count)
+        }
+        jacobianPattern = SparsityPattern(
+            rows: outputRegisters.count, columns: inputCount, rowStarts: patternStarts, columnIndices: patternColumns,
+            isExact: recordedRows == outputRegisters.count)
+        columnColoring = ColumnColoring(columnsOf: jacobianPattern)
+        rowColoring = ColumnColoring(columnsOf: jacobianPattern.transposed)
+        hessian = HessianSparsity(instructions: instructions, inputCount: inputCount, constantCount: constantCount)
     }
 }

@@ -1,0 +1,176 @@
+/// Second derivatives of an expression function at one point: for each output asked for, its value, gradient
+/// and Hessian (or Hessian–vector products).
+public struct HessianResult: Sendable, Hashable {
+    /// The function's value, one entry per output (all outputs).
+    public var value: [Double]
+    /// The outputs these second derivatives are of, as row indices.
+    public var rows: [Int]
+    /// One gradient per output in `rows` (its Jacobian row), `columnCount` entries each.
+    public var gradients: [[Double]]
+    /// One symmetric `columnCount × columnCount` Hessian per output in `rows`; empty for Hessian–vector products.
+    public var hessians: [Matrix]
+    /// For Hessian–vector products: per output in `rows`, one H·v per vector; empty for full Hessians.
+    public var products: [[[Double]]]
+
+    /// A result from its parts.
+    public init(value: [Double], rows: [Int], gradients: [[Double]], hessians: [Matrix], products: [[[Double]]]) {
+        self.value = value
+        self.rows = rows
+        self.gradients = gradients
+        self.hessians = hessians
+        self.products = products
+    }
+}
+
+extension CompiledFunction {
+    /// The union of every output's Hessian pattern (inputs × inputs), or nil when tracing it was too costly and the
+    /// Hessian is treated as dense. Networks and functions differentiated with respect to parameters: nil.
+    public var hessianSparsity: SparsityPattern? { (program as? ExpressionProgram)?.sparsity.hessian.pattern }
+
+    /// Hessian–vector products a full Hessian costs: the colours of `hessianSparsity` (3 for a tridiagonal
+    /// Hessian, whatever its size), or the number of inputs when dense.
+    public var hessianSweepCount: Int { (program as? ExpressionProgram)?.sparsity.hessian.coloring.count ?? columnCount }
+
+    /// The exact Hessian of each output (or only of `output`, a row index), with the value and gradients, by
+    /// forward-over-reverse over compressed directions: one Hessian–vector product per colour of the Hessian's
+    /// sparsity pattern, from which every structural nonzero is recovered. The result is made exactly symmetric
+    /// by averaging the two computed halves (they agree to rounding).
+    ///
+    /// For expression functions only (`.invalidSpecification` otherwise). The Hessians' entries, outputs × n²,
+    /// count against `maxJacobianEntries` (`.limitExceeded`); errors otherwise as `jacobian(at:mode:)`.
+    public func hessian(at point: [Double], output: Int? = nil, limits: EngineLimits = EngineLimits())
+        throws(EngineError) -> HessianResult
+    {
+        let (expression, rows) = try hessianSetup(point, output: output, perRow: columnCount, limits: limits)
+        let n = columnCount
+        let hessian = expression.sparsity.hessian
+        let colors = hessian.coloring
+        let compressed = try secondOrder(expression, at: point, rows: rows, directions: colors.count) {
+            column, start, width, row in
+            row.update(repeating: 0, count: width)
+            let color = colors.colors[column]
+            if color >= start && color < start + width { row[color - start] = 1 }
+        }
+        var hessians: [Matrix] = []
+        for index in rows.indices {
+            var matrix = Matrix(rows: n, columns: n)
+            let base = index * n * colors.count
+            if let pattern = hessian.pattern {
+                for i in 0..<n {
+                    for entry in pattern.rowStarts[i]..<pattern.rowStarts[i + 1] {
+                        let j = pattern.columnIndices[entry]
+                        matrix.storage[i * n + j] = compressed.products[base + i * colors.count + colors.colors[j]]
+                    }
+                }
+            } else {
+                for i in 0..<n {
+                    for j in 0..<n { matrix.storage[i * n + j] = compressed.products[base + i * n + j] }
+                }
+            }
+            // Forward-over-reverse gives H[i][j] and H[j][i] by different roundings; their mean is symmetric.
+            for i in 0..<n {
+                for j in (i + 1)..<max(i + 1, n) {
+                    let mean = 0.5 * (matrix.storage[i * n + j] + matrix.storage[j * n + i])
+                    matrix.storage[i * n + j] = mean
+                    matrix.storage[j * n + i] = mean
+                }
+            }
+            hessians.append(matrix)
+        }
+        return HessianResult(value: compressed.value, rows: rows, gradients: compressed.gradients,
+                             hessians: hessians, products: [])
+    }
+
+    /// Hessian–vector products H·v of each output (or only of `output`), one per vector, without forming the
+    /// Hessian: one forward-over-reverse sweep carrying all vectors (`jax.jvp(jax.grad(f))`, `torch.func.hvp`).
+    /// Vectors have `columnCount` entries; at most `maxVectors` of them. Errors as `hessian(at:output:limits:)`.
+    public func hessianVectorProducts(
+        at point: [Double], vectors: [[Double]], output: Int? = nil, limits: EngineLimits = EngineLimits()
+    ) throws(EngineError) -> HessianResult {
+        guard vectors.count <= limits.maxVectors else {
+            throw EngineError.limitExceeded(
+                "maxVectors", "\(vectors.count) vectors, more than maxVectors (\(limits.maxVectors))", pointer: "/vectors")
+        }
+        for (index, vector) in vectors.enumerated() where vector.count != columnCount {
+            throw EngineError(
+                kind: .dimensionMismatch,
+                message: "vectors[\(index)] has \(vector.count) entries but the function has \(columnCount) inputs",
+                pointer: "/vectors/\(index)")
+        }
+        let (expression, rows) = try hessianSetup(point, output: output, perRow: vectors.count, limits: limits)
+        let n = columnCount, k = vectors.count
+        let compressed = try secondOrder(expression, at: point, rows: rows, directions: k) { column, start, width, row in
+            for t in 0..<width { row[t] = vectors[start + t][column] }
+        }
+        let products = rows.indices.map { index in
+            (0..<k).map { t in (0..<n).map { j in compressed.products[(index * n + j) * k + t] } }
+        }
+        return HessianResult(value: compressed.value, rows: rows, gradients: compressed.gradients, hessians: [],
+                             products: products)
+    }
+
+    /// Checks the point, the output and the size, and returns the expression program and the rows to answer.
+    private func hessianSetup(_ point: [Double], output: Int?, perRow: Int, limits: EngineLimits)
+        throws(EngineError) -> (ExpressionProgram, [Int])
+    {
+        guard let expression = program as? ExpressionProgram else {
+            throw EngineError(kind: .invalidSpecification,
+                              message: "Hessians are computed for expression functions; this function is a network")
+        }
+        try checkDimension(of: point)
+        if let output, !(0..<outputCount).contains(output) {
+            throw EngineError(kind: .dimensionMismatch,
+                              message: "output \(output) does not exist: the function has \(outputCount) outputs "
+                                + "(0...\(outputCount - 1))", pointer: "/output")
+        }
+        let rows = output.map { [$0] } ?? Array(0..<outputCount)
+        let (entries, overflow) = (rows.count * columnCount).multipliedReportingOverflow(by: max(perRow, 1))
+        guard !overflow, entries <= limits.maxJacobianEntries else {
+            throw EngineError.limitExceeded(
+                "maxJacobianEntries", "\(rows.count) output(s) × \(columnCount) inputs × \(perRow) would be "
+                    + "\(overflow ? "too many" : String(entries)) second-derivative entries, more than "
+                    + "maxJacobianEntries (\(limits.maxJacobianEntries)); ask for one output with 'output'")
+        }
+        return (expression, rows)
+    }
+
+    /// Runs the forward-over-reverse sweeps and checks the results for NaN and infinity.
+    private func secondOrder(
+        _ expression: ExpressionProgram, at point: [Double], rows: [Int], directions: Int,
+        seed: (Int, Int, Int, UnsafeMutablePointer<Double>) -> Void
+    ) throws(EngineError) -> (value: [Double], gradients: [[Double]], products: [Double]) {
+        let n = columnCount
+        var value = [Double](repeating: 0, count: outputCount)
+        var gradients = [Double](repeating: 0, count: rows.count * n)
+        var products = [Double](repeating: 0, count: rows.count * n * directions)
+        var failure: EngineError?
+        value.withUnsafeMutableBufferPointer { value in
+            gradients.withUnsafeMutableBufferPointer { gradients in
+                products.withUnsafeMutableBufferPointer { products in
+                    point.withUnsafeBufferPointer { point in
+                        do throws(EngineError) {
+                            try expression.hessianProducts(
+                                at: point, rows: rows, directions: directions, seed: seed, value: value,
+                                gradients: gradients, products: products)
+                            if let bad = gradients.firstIndex(where: { !$0.isFinite }) {
+                                throw expression.hessianError(point: point, row: rows[bad / n], column: bad % n,
+                                                              entry: gradients[bad])
+                            }
+                            if let bad = products.firstIndex(where: { !$0.isFinite }) {
+                                let perRow = n * max(directions, 1)
+                                throw expression.hessianError(
+                                    point: point, row: rows[bad / perRow], column: (bad % perRow) / max(directions, 1),
+                                    entry: products[bad])
+                            }
+                        } catch {
+                            failure = error
+                        }
+                    }
+                }
+            }
+        }
+        if let failure { throw failure }
+        let rowGradients = rows.indices.map { Array(gradients[($0 * n)..<(($0 + 1) * n)]) }
+        return (value, rowGradients, products)
+    }
+}
