@@ -88,10 +88,10 @@ private func secondPartialsOf(_ operation: Operation, _ x: Double, _ y: Double, 
         return (-2 * x * d * d, 0, 0)
     case .atan2:
         // atan2(x, y): ∂/∂x = y/r², ∂/∂y = −x/r². With a = x/r, b = y/r (no overflow or underflow of r²):
-        // ∂²/∂x² = −2ab/r², ∂²/∂x∂y = (b − a)(b + a)/r², ∂²/∂y² = 2ab/r².
+        // ∂²/∂x² = −2ab/r², ∂²/∂x∂y = (a − b)(a + b)/r², ∂²/∂y² = 2ab/r².
         let r = hypot(x, y)
         let a = x / r, b = y / r
-        return (-2 * a * b / r / r, (b - a) * (b + a) / r / r, 2 * a * b / r / r)
+        return (-2 * a * b / r / r, (a - b) * (a + b) / r / r, 2 * a * b / r / r)
 
     case .sinh: return (v, 0, 0)
     case .cosh: return (v, 0, 0)

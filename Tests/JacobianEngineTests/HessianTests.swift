@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import JacobianEngine
+
+/// Hessians by forward-over-reverse against SymPy (Tests/Fixtures/hessians.json, written by
+/// scripts/hessian-fixtures.py), exactly symmetric, compressed by the Hessian's sparsity, and Hessian–vector
+/// products equal to H·v.
+@Suite("Hessians")
+struct HessianTests {
+    struct Fixture: Decodable {
+        struct Output: Decodable { var value: Double; var gradient: [Double]; var hessian: [[Double]] }
+        struct Result: Decodable { var point: [Double]; var outputs: [Output] }
+        struct Case: Decodable {
+            var name: String
+            var inputs: [String]
+            var definitions: [String]
+            var outputs: [String]
+            var results: [Result]
+        }
+        var cases: [Case]
+
+        static func load() throws -> Fixture {
+            let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("../Fixtures/hessians.json")
+            return try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
+        }
+    }
+
+    @Test(arguments: try Fixture.load().cases.map(\.name))
+    func matchesSymPy(_ name: String) throws {
+        let fixture = try Fixture.load().cases.first { $0.name == name }!
+        let function = try compile(fixture.inputs.map { .scalar($0) }, fixture.outputs, definitions: fixture.definitions)
+        for result in fixture.results {
+            let hessian = try function.hessian(at: result.point)
+            #expect(hessian.rows == Array(fixture.outputs.indices))
+            for (row, expected) in result.outputs.enumerated() {
+                #expect(close(hessian.value[row], expected.value, 1e-13), "\(name) value \(row)")
+                #expect(close(hessian.gradients[row], expected.gradient, 1e-12), "\(name) gradient \(row)")
+                #expect(close(hessian.hessians[row].storage, expected.hessian.flatMap { $0 }, 1e-11),
+                        "\(name) Hessian of \(fixture.outputs[row]): \(hessian.hessians[row].rowArrays) vs \(expected.hessian)")
+                #expect(hessian.hessians[row] == hessian.hessians[row].transposed, "exactly symmetric")
+            }
+            // One output alone is the same matrix.
+            let last = fixture.outputs.count - 1
+            #expect(try function.hessian(at: result.point, output: last).hessians == [hessian.hessians[last]])
+        }
+    }
+
+    @Test func hessianVectorProductsEqualHTimesV() throws {
+        let function = try compile(
+            [.vector(name: "x", size: 4)], ["x[0] * x[1] * sin(x[2]) + x[3]^3 / (1 + x[0]^2)", "atan2(x[1], x[3])"])
+        let point = [0.5, -1.5, 0.9, 1.3]
+        let full = try function.hessian(at: point)
+        var rng = SeededGenerator(seed: 2)
+        let vectors = (0..<3).map { _ in (0..<4).map { _ in Double.random(in: -1..<1, using: &rng) } }
+        let products = try function.hessianVectorProducts(at: point, vectors: vectors)
+        for row in 0..<2 {
+            for (t, v) in vectors.enumerated() {
+                let expected = (0..<4).map { i in (0..<4).reduce(0) { $0 + full.hessians[row][i, $1] * v[$1] } }
+                #expect(close(products.products[row][t], expected, 1e-12))
+            }
+        }
+        #expect(products.gradients == full.gradients)
+    }
+
+    @Test func tridiagonalHessianTakesThreeProductsWhateverItsSize() throws {
+        for n in [10, 1_000] {
+            // Definitions of 50 terms each keep every expression under maxExpressionLength.
+            let terms = (0..<(n - 1)).map { "sin(x[\($0)]) * x[\($0 + 1)]" }
+            let chunks = stride(from: 0, to: terms.count, by: 50).map { terms[$0..<min($0 + 50, terms.count)] }
+            let definitions = chunks.enumerated().map { "s\($0.offset) = " + $0.element.joined(separator: " + ") }
+            let function = try compile([.vector(name: "x", size: n)],
+                                       [chunks.indices.map { "s\($0)" }.joined(separator: " + ")],
+                                       definitions: definitions)
+            #expect(function.hessianSweepCount == 3)
+            // x[n-1] enters linearly: its diagonal entry is a structural zero.
+            #expect(function.hessianSparsity?.nnz == 3 * n - 3)
+            let point = (0..<n).map { sin(Double($0)) }
+            let h = try function.hessian(at: point).hessians[0]
+            var expected = Matrix(rows: n, columns: n)
+            for i in 0..<(n - 1) {
+                expected[i, i] = -sin(point[i]) * point[i + 1]
+                expected[i, i + 1] = cos(point[i])
+                expected[i + 1, i] = cos(point[i])
+            }
+            #expect(close(h.storage, expected.storage, 1e-14))
+        }
+    }
+
+    @Test func linearAndPiecewiseLinearFunctionsHaveNoCurvature() throws {
+        let function = try compile([.vector(name: "x", size: 3)], ["2*x[0] - x[1] + relu(x[2]) + abs(x[0]) + max(x[1], x[2])"])
+        #expect(function.hessianSparsity?.nnz == 0)
+        #expect(function.hessianSweepCount == 0 || function.hessianSweepCount == 1)
+        #expect(try function.hessian(at: [0.3, -0.2, 0.1]).hessians[0].storage.allSatisfy { $0 == 0 })
+    }
+
+    @Test func constantExponentsAndInactiveOperandsStayFinite() throws {
+        // 0 ^ x has an infinite partial in its constant base; x^2 and x^3.5 at 0 have finite second derivatives.
+        let function = try compile([.vector(name: "x", size: 2)], ["0^x[0] + x[1]^2 + x[1]^4", "pow(2, x[0]) * x[1]"])
+        let result = try function.hessian(at: [1.5, 0])
+        #expect(close(result.hessians[0].storage, [0, 0, 0, 2]))
+        let ln2 = log(2.0)
+        #expect(close(result.hessians[1].storage, [ln2 * ln2 * pow(2, 1.5) * 0, ln2 * pow(2, 1.5), ln2 * pow(2, 1.5), 0]))
+    }
+
+    @Test func limitsAndErrors() throws {
+        let function = try compile([.vector(name: "x", size: 30)], ["x[0] * x[1]", "x[2]^2"])
+        let big = engineError { try function.hessian(at: Array(repeating: 1, count: 30), limits: EngineLimits(maxJacobianEntries: 1_000)) }
+        #expect(big?.kind == .limitExceeded && big?.limit == "maxJacobianEntries")
+        #expect(try function.hessian(at: Array(repeating: 1, count: 30), output: 1,
+                                     limits: EngineLimits(maxJacobianEntries: 1_000)).rows == [1])
+        let output = engineError { try function.hessian(at: Array(repeating: 1, count: 30), output: 2) }
+        #expect(output?.kind == .dimensionMismatch && output?.pointer == "/output")
+        let vector = engineError { try function.hessianVectorProducts(at: Array(repeating: 1, count: 30), vectors: [[1]]) }
+        #expect(vector?.pointer == "/vectors/0")
+        let log0 = try compile([.vector(name: "x", size: 2)], ["log(x[0]) * x[1]"])
+        #expect(engineError { try log0.hessian(at: [0, 1]) }?.kind == .nonFinite)
+        var rng = SeededGenerator(seed: 1)
+        let network = try CompiledFunction(NetworkSamples.network(around: .tanh, using: &rng))
+        #expect(engineError { try network.hessian(at: [0, 0, 0]) }?.kind == .invalidSpecification)
+    }
+}
