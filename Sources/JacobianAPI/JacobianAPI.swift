@@ -43,9 +43,11 @@ public struct JacobianAPI: Sendable {
         let jacobian = JacobianEndpoint(engine: engine)
         let newton = NewtonEndpoint(engine: engine, configuration: configuration)
         let ik = IKEndpoint(maxIterations: configuration.maxIterations)
+        let hessian = HessianEndpoint(engine: engine)
         router.add("POST", "/v1/jacobian", Self.endpoint(parser) { body throws(Problem) in try jacobian.run(body) })
         router.add("POST", "/v1/newton", Self.endpoint(parser) { body throws(Problem) in try newton.run(body) })
         router.add("POST", "/v1/ik", Self.endpoint(parser) { body throws(Problem) in try ik.run(body) })
+        router.add("POST", "/v1/hessian", Self.endpoint(parser) { body throws(Problem) in try hessian.run(body) })
         // Embedded at build time (`.embedInCode`), so the binary serves its spec with no file beside it.
         router.add("GET", "/openapi.yaml") { _ in
             HTTPResponse(status: .ok, headers: ["Content-Type": "application/yaml"], body: PackageResources.openapi_yaml)
@@ -82,7 +84,7 @@ public struct JacobianAPI: Sendable {
 
           curl --json '{"function": {"type": "expression", "inputs": [{"name": "x", "size": 3}], "outputs": ["x[0]^2", "x[1]^3", "x[2]^4"]}, "point": [0.8579, 0.3352, 0.6698]}' http://localhost:8080/v1/jacobian
 
-        Endpoints: POST /v1/jacobian, POST /v1/newton, POST /v1/ik; GET /healthz, /readyz, /metrics, /openapi.yaml.
+        Endpoints: POST /v1/jacobian, POST /v1/hessian, POST /v1/newton, POST /v1/ik; GET /healthz, /readyz, /metrics, /openapi.yaml.
 
         """
 }
