@@ -116,20 +116,12 @@ extension ExpressionProgram {
         value: UnsafeMutableBufferPointer<Double>, products: UnsafeMutableBufferPointer<Double>
     ) throws(EngineError) {
         let n = inputCount, m = outputCount
-        let chunk = min(max(count, 1), blockWidthLimit)
-        try withPartials(point, value: value, extra: registerCount * chunk) { _, partials, block in
-            var start = 0
-            while start < count {
-                let width = min(chunk, count - start)
-                forwardBlock(partials, width: width, tangents: block) { column, row in
-                    for t in 0..<width { row[t] = tangents[(start + t) * n + column] }
-                }
-                for r in 0..<m {
-                    let source = block + Int(outputRegisters[r]) * width
-                    let constant = isConstantRegister(outputRegisters[r])
-                    for t in 0..<width { products[(start + t) * m + r] = constant ? 0 : source[t] }
-                }
-                start += width
+        try withForwardTangents(point, value: value, directions: count, seed: { column, start, width, row in
+            for t in 0..<width { row[t] = tangents[(start + t) * n + column] }
+        }) { start, width, _, block in
+            for r in 0..<m {
+                let source = block + Int(outputRegisters[r]) * width
+                for t in 0..<width { products[(start + t) * m + r] = source[t] }
             }
         }
         if let bad = products.firstIndex(where: { !$0.isFinite }) {
@@ -177,39 +169,52 @@ extension ExpressionProgram {
     ) throws(EngineError) {
         let pattern = sparsity.jacobianPattern
         let coloring = mode == .reverse ? sparsity.rowColoring : sparsity.columnColoring
+        if mode != .reverse {
+            // One tangent per column colour, seeded with the sum of the colour's unit vectors.
+            let colors = coloring.colors
+            try withForwardTangents(point, value: value, directions: coloring.count, seed: { column, start, width, row in
+                for t in 0..<width { row[t] = 0 }
+                let color = colors[column] - start
+                if color >= 0 && color < width { row[color] = 1 }
+            }) { start, width, _, block in
+                colors.withUnsafeBufferPointer { colors in
+                    pattern.rowStarts.withUnsafeBufferPointer { rowStarts in
+                        pattern.columnIndices.withUnsafeBufferPointer { columns in
+                            for row in 0..<pattern.rows {
+                                let source = block + Int(outputRegisters[row]) * width
+                                for entry in rowStarts[row]..<rowStarts[row + 1] {
+                                    let color = colors[columns[entry]] - start
+                                    if color >= 0 && color < width { entries[entry] = source[color] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if let bad = entries.firstIndex(where: { !$0.isFinite }) {
+                let row = pattern.rowIndices[bad]
+                throw NonFiniteDiagnosis(program: self, point: Array(point))
+                    .derivativeError(row: row, column: pattern.columnIndices[bad], entry: entries[bad])
+            }
+            return
+        }
+        // Reverse mode: one adjoint per row colour. The rows of a colour share no column, so input j's adjoint in
+        // colour c is J[r][j] for the one row r of colour c that has j in its pattern.
         let chunk = min(max(coloring.count, 1), blockWidthLimit)
         try withPartials(point, value: value, extra: (registerCount + 1) * chunk) { _, partials, block in
             var first = 0
             while first < coloring.count {
                 let width = min(chunk, coloring.count - first)
                 let colors = first..<(first + width)
-                if mode == .reverse {
-                    // One adjoint per row colour: the rows of a colour share no column, so input j's adjoint in
-                    // colour c is J[r][j] for the one row r of colour c that has j in its pattern.
-                    reverseBlock(partials, width: width, adjoints: block, seed: { row, seed in
-                        seed.update(repeating: 0, count: width)
-                        let color = coloring.colors[row]
-                        if colors.contains(color) { seed[color - first] = 1 }
-                    }, scratch: block + registerCount * width)
-                    for row in 0..<pattern.rows where colors.contains(coloring.colors[row]) {
-                        let offset = coloring.colors[row] - first
-                        for entry in pattern.rowStarts[row]..<pattern.rowStarts[row + 1] {
-                            entries[entry] = block[pattern.columnIndices[entry] * width + offset]
-                        }
-                    }
-                } else {
-                    // One tangent per column colour, seeded with the sum of the colour's unit vectors.
-                    forwardBlock(partials, width: width, tangents: block) { column, row in
-                        row.update(repeating: 0, count: width)
-                        let color = coloring.colors[column]
-                        if colors.contains(color) { row[color - first] = 1 }
-                    }
-                    for row in 0..<pattern.rows {
-                        let source = block + Int(outputRegisters[row]) * width
-                        for entry in pattern.rowStarts[row]..<pattern.rowStarts[row + 1] {
-                            let color = coloring.colors[pattern.columnIndices[entry]]
-                            if colors.contains(color) { entries[entry] = source[color - first] }
-                        }
+                reverseBlock(partials, width: width, adjoints: block, seed: { row, seed in
+                    seed.update(repeating: 0, count: width)
+                    let color = coloring.colors[row]
+                    if colors.contains(color) { seed[color - first] = 1 }
+                }, scratch: block + registerCount * width)
+                for row in 0..<pattern.rows where colors.contains(coloring.colors[row]) {
+                    let offset = coloring.colors[row] - first
+                    for entry in pattern.rowStarts[row]..<pattern.rowStarts[row + 1] {
+                        entries[entry] = block[pattern.columnIndices[entry] * width + offset]
                     }
                 }
                 first += width
