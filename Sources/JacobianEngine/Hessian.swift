@@ -67,12 +67,24 @@ extension CompiledFunction {
                     for j in 0..<n { matrix.storage[i * n + j] = compressed.products[base + i * n + j] }
                 }
             }
-            // Forward-over-reverse gives H[i][j] and H[j][i] by different roundings; their mean is symmetric.
-            for i in 0..<n {
-                for j in (i + 1)..<max(i + 1, n) {
-                    let mean = 0.5 * (matrix.storage[i * n + j] + matrix.storage[j * n + i])
-                    matrix.storage[i * n + j] = mean
-                    matrix.storage[j * n + i] = mean
+            // Forward-over-reverse gives H[i][j] and H[j][i] by different roundings; their mean is symmetric. Only
+            // the pattern's entries can differ from zero, so only they are visited when there is a pattern.
+            matrix.storage.withUnsafeMutableBufferPointer { h in
+                @inline(__always) func symmetrize(_ i: Int, _ j: Int) {
+                    let mean = 0.5 * (h[i * n + j] + h[j * n + i])
+                    h[i * n + j] = mean
+                    h[j * n + i] = mean
+                }
+                if let pattern = hessian.pattern {
+                    for i in 0..<n {
+                        for entry in pattern.rowStarts[i]..<pattern.rowStarts[i + 1] where pattern.columnIndices[entry] > i {
+                            symmetrize(i, pattern.columnIndices[entry])
+                        }
+                    }
+                } else {
+                    for i in 0..<n {
+                        for j in (i + 1)..<max(i + 1, n) { symmetrize(i, j) }
+                    }
                 }
             }
             hessians.append(matrix)
