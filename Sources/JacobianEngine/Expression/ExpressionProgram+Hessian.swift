@@ -32,8 +32,17 @@ extension ExpressionProgram {
                     seed(column, start, width, row)
                 }
                 for (index, row) in rows.enumerated() {
-                    reverseWithTangents(row: row, width: width, values: values, partials: partials,
-                                        tangents: tangents, adjoints: adjoints, adjointTangents: adjointTangents)
+                    // Small widths (one vector, a tridiagonal Hessian's 3 colours) get loops of known length.
+                    switch width {
+                    case 1: reverseWithTangents(row: row, width: 1, values: values, partials: partials,
+                                                tangents: tangents, adjoints: adjoints, adjointTangents: adjointTangents)
+                    case 2: reverseWithTangents(row: row, width: 2, values: values, partials: partials,
+                                                tangents: tangents, adjoints: adjoints, adjointTangents: adjointTangents)
+                    case 3: reverseWithTangents(row: row, width: 3, values: values, partials: partials,
+                                                tangents: tangents, adjoints: adjoints, adjointTangents: adjointTangents)
+                    default: reverseWithTangents(row: row, width: width, values: values, partials: partials,
+                                                 tangents: tangents, adjoints: adjoints, adjointTangents: adjointTangents)
+                    }
                     if start == 0 {
                         for j in 0..<n { gradients[index * n + j] = adjoints[j] }
                     }
@@ -48,6 +57,7 @@ extension ExpressionProgram {
     }
 
     /// One reverse sweep of adjoints and adjoint tangents from output `row`.
+    @inline(__always)
     private func reverseWithTangents(
         row: Int, width: Int, values: UnsafeMutableBufferPointer<Double>,
         partials: UnsafeMutableBufferPointer<Double>, tangents: UnsafeMutablePointer<Double>,
