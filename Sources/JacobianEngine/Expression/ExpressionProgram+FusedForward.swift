@@ -3,13 +3,14 @@
 /// Jacobians (a few directions, where that memory traffic is most of the cost) use it.
 extension ExpressionProgram {
     /// Runs values and `width` tangent directions at `point`: `registers` gets every value, `tangents`
-    /// (registerCount × width) every tangent row, input j's row being filled by `seed(j, row)`.
+    /// (registerCount × width) every tangent row, the inputs' rows (the first inputCount × width entries) being
+    /// filled by `seed(tangents)` once.
     func runValuesAndTangents(
         _ point: UnsafeBufferPointer<Double>, _ registers: UnsafeMutableBufferPointer<Double>, width: Int,
-        tangents: UnsafeMutablePointer<Double>, seed: (Int, UnsafeMutablePointer<Double>) -> Void
+        tangents: UnsafeMutablePointer<Double>, seed: (UnsafeMutablePointer<Double>) -> Void
     ) {
         load(point, registers)
-        for column in 0..<inputCount { seed(column, tangents + column * width) }
+        seed(tangents)
         (tangents + inputCount * width).update(repeating: 0, count: constants.count * width)
         // Small widths (a colouring's few colours, one tangent) get loops the compiler sees the length of.
         switch width {
@@ -44,10 +45,11 @@ extension ExpressionProgram {
 
     /// Runs values and tangents in scratch that lives for the call (directions in chunks of at most
     /// `blockWidthLimit`), copies the outputs' values into `value`, and hands each chunk's first direction, width,
-    /// values and tangents to `body`. Throws the value error when an output is not finite.
+    /// values and tangents to `body`. `seed(start, width, block)` fills the inputs' tangent rows (inputCount ×
+    /// width) for directions `start..<start + width`. Throws the value error when an output is not finite.
     func withForwardTangents(
         _ point: UnsafeBufferPointer<Double>, value: UnsafeMutableBufferPointer<Double>, directions count: Int,
-        seed: (Int, Int, Int, UnsafeMutablePointer<Double>) -> Void,
+        seed: (Int, Int, UnsafeMutablePointer<Double>) -> Void,
         _ body: (Int, Int, UnsafeMutableBufferPointer<Double>, UnsafeMutablePointer<Double>) -> Void
     ) throws(EngineError) {
         let registers = registerCount
@@ -58,8 +60,8 @@ extension ExpressionProgram {
             var start = 0
             repeat {
                 let width = min(chunk, max(count - start, 0))
-                runValuesAndTangents(point, values, width: width, tangents: tangents) { column, row in
-                    seed(column, start, width, row)
+                runValuesAndTangents(point, values, width: width, tangents: tangents) { block in
+                    seed(start, width, block)
                 }
                 if start == 0 {
                     for row in 0..<outputCount { value[row] = values[Int(outputRegisters[row])] }

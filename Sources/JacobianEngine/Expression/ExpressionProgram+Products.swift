@@ -116,8 +116,10 @@ extension ExpressionProgram {
         value: UnsafeMutableBufferPointer<Double>, products: UnsafeMutableBufferPointer<Double>
     ) throws(EngineError) {
         let n = inputCount, m = outputCount
-        try withForwardTangents(point, value: value, directions: count, seed: { column, start, width, row in
-            for t in 0..<width { row[t] = tangents[(start + t) * n + column] }
+        try withForwardTangents(point, value: value, directions: count, seed: { start, width, block in
+            for column in 0..<n {
+                for t in 0..<width { block[column * width + t] = tangents[(start + t) * n + column] }
+            }
         }) { start, width, _, block in
             for r in 0..<m {
                 let source = block + Int(outputRegisters[r]) * width
@@ -172,11 +174,22 @@ extension ExpressionProgram {
         if mode != .reverse {
             // One tangent per column colour, seeded with the sum of the colour's unit vectors.
             let colors = coloring.colors
-            try withForwardTangents(point, value: value, directions: coloring.count, seed: { column, start, width, row in
-                for t in 0..<width { row[t] = 0 }
-                let color = colors[column] - start
-                if color >= 0 && color < width { row[color] = 1 }
+            try withForwardTangents(point, value: value, directions: coloring.count, seed: { start, width, block in
+                block.update(repeating: 0, count: inputCount * width)
+                colors.withUnsafeBufferPointer { colors in
+                    for column in colors.indices {
+                        let color = colors[column] - start
+                        if color >= 0 && color < width { block[column * width + color] = 1 }
+                    }
+                }
             }) { start, width, _, block in
+                if width == coloring.count, registerCount * width <= Int(Int32.max) {
+                    // Every colour in one sweep: each entry's place was worked out at compile time.
+                    sparsity.forwardGather.withUnsafeBufferPointer { gather in
+                        for entry in gather.indices { entries[entry] = block[Int(gather[entry])] }
+                    }
+                    return
+                }
                 colors.withUnsafeBufferPointer { colors in
                     pattern.rowStarts.withUnsafeBufferPointer { rowStarts in
                         pattern.columnIndices.withUnsafeBufferPointer { columns in

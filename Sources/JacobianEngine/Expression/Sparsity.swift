@@ -38,6 +38,10 @@ struct Sparsity: Sendable {
     let columnColoring: ColumnColoring
     /// Structurally orthogonal rows, for compressed reverse sweeps.
     let rowColoring: ColumnColoring
+    /// For each pattern entry, where a compressed forward sweep carrying every colour at once leaves it: the
+    /// output register's tangent row times the colour count, plus the column's colour. Reading the entries is then
+    /// one indexed copy.
+    let forwardGather: [Int32]
     /// The pattern of every output's Hessian together, and its colouring (see `HessianSparsity`).
     let hessian: HessianSparsity
 
@@ -128,6 +132,15 @@ struct Sparsity: Sendable {
             isExact: recordedRows == outputRegisters.count)
         columnColoring = ColumnColoring(columnsOf: jacobianPattern)
         rowColoring = ColumnColoring(columnsOf: jacobianPattern.transposed)
+        var gather = [Int32](repeating: 0, count: jacobianPattern.nnz)
+        let colorCount = columnColoring.count
+        for row in 0..<jacobianPattern.rows {
+            let base = Int(outputRegisters[row]) * colorCount
+            for entry in jacobianPattern.rowStarts[row]..<jacobianPattern.rowStarts[row + 1] {
+                gather[entry] = Int32(truncatingIfNeeded: base + columnColoring.colors[jacobianPattern.columnIndices[entry]])
+            }
+        }
+        forwardGather = gather
         hessian = HessianSparsity(instructions: instructions, inputCount: inputCount, constantCount: constantCount)
     }
 }
