@@ -129,3 +129,33 @@ import Testing
         #expect(response.text.contains("<svg") && response.text.contains("Hessian of outputs[0]"))
     }
 }
+
+/// Less common combinations: reverse-mode sparse answers, the Hessian's pattern, checks per point of a batch.
+@Suite struct DerivativeCombinationsTests {
+    let server = LiveServer.shared
+
+    @Test func sparseReverseModeAndBatchChecks() throws {
+        let function = #"{"type": "expression", "inputs": [{"name": "x", "size": 3}], "outputs": ["x[0]*x[1]", "exp(x[2])"]}"#
+        let response = try server.post("/v1/jacobian", #"{"function": \#(function), "points": [[1, 2, 0], [3, -1, 1]], "format": "sparse", "mode": "reverse", "include": ["check", "sensitivity"]}"#)
+        #expect(response.status == 200, "\(response.text)")
+        let json = try response.json
+        #expect(json["mode"]?.string == "reverse")
+        #expect(json["sweeps"]?.double == 1, "the two rows share no column: one reverse sweep")
+        let second = json["results"]?[1]
+        #expect(close(second?["sparse_jacobian"]?["values"]?.doubles, [-1, 3, Foundation.exp(1.0)]))
+        #expect(second?["check"]?["passed"] == .bool(true))
+        #expect(second?["sensitivity"]?["max_abs_at"]?.doubles == [0, 1])
+    }
+
+    @Test func hessianSparsityIsTheUnionOfTheOutputs() throws {
+        let function = #"{"type": "expression", "inputs": [{"name": "x", "size": 4}], "outputs": ["x[0]*x[1]", "sin(x[3])", "x[2] + x[0]"]}"#
+        let response = try server.post("/v1/hessian", #"{"function": \#(function), "point": [1, 2, 3, 4], "include": ["sparsity"]}"#)
+        #expect(response.status == 200, "\(response.text)")
+        let sparsity = try response.json["sparsity"]
+        #expect(sparsity?["row_indices"]?.doubles == [0, 1, 3])
+        #expect(sparsity?["column_indices"]?.doubles == [1, 0, 3])
+        // No row holds two columns, so one Hessian–vector product with all ones recovers every entry.
+        #expect(try response.json["sweeps"]?.double == 1)
+        #expect(close(try response.json["hessians"]?[1]?[3]?.doubles, [0, 0, 0, -Foundation.sin(4.0)]))
+    }
+}
