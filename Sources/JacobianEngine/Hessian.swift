@@ -1,4 +1,4 @@
-/// Second derivatives of an expression function at one point: for each output asked for, its value, gradient
+/// Second derivatives of a function at one point: for each output asked for, its value, gradient
 /// and Hessian (or Hessian–vector products).
 public struct HessianResult: Sendable, Hashable {
     /// The function's value, one entry per output (all outputs).
@@ -36,16 +36,18 @@ extension CompiledFunction {
     /// sparsity pattern, from which every structural nonzero is recovered. The result is made exactly symmetric
     /// by averaging the two computed halves (they agree to rounding).
     ///
-    /// For expression functions only (`.invalidSpecification` otherwise). The Hessians' entries, outputs × n²,
+    /// For expression functions, and networks with respect to their input (forward-over-reverse through the layers,
+    /// one direction per input: networks have no structural sparsity to exploit); `.invalidSpecification` for a
+    /// network's parameters. The Hessians' entries, outputs × n²,
     /// count against `maxJacobianEntries` (`.limitExceeded`); errors otherwise as `jacobian(at:mode:)`.
     public func hessian(at point: [Double], output: Int? = nil, limits: EngineLimits = EngineLimits())
         throws(EngineError) -> HessianResult
     {
-        let (expression, rows) = try hessianSetup(point, output: output, perRow: columnCount, limits: limits)
+        let (second, rows) = try hessianSetup(point, output: output, perRow: columnCount, limits: limits)
         let n = columnCount
-        let hessian = expression.sparsity.hessian
-        let colors = hessian.coloring
-        let compressed = try secondOrder(expression, at: point, rows: rows, directions: colors.count) {
+        let hessian = (program as? ExpressionProgram)?.sparsity.hessian
+        let colors = hessian?.coloring ?? .identity(n)
+        let compressed = try secondOrder(second, at: point, rows: rows, directions: colors.count) {
             column, start, width, row in
             row.update(repeating: 0, count: width)
             let color = colors.colors[column]
@@ -55,7 +57,7 @@ extension CompiledFunction {
         for index in rows.indices {
             var matrix = Matrix(rows: n, columns: n)
             let base = index * n * colors.count
-            if let pattern = hessian.pattern {
+            if let pattern = hessian?.pattern {
                 for i in 0..<n {
                     for entry in pattern.rowStarts[i]..<pattern.rowStarts[i + 1] {
                         let j = pattern.columnIndices[entry]
@@ -75,7 +77,7 @@ extension CompiledFunction {
                     h[i * n + j] = mean
                     h[j * n + i] = mean
                 }
-                if let pattern = hessian.pattern {
+                if let pattern = hessian?.pattern {
                     for i in 0..<n {
                         for entry in pattern.rowStarts[i]..<pattern.rowStarts[i + 1] where pattern.columnIndices[entry] > i {
                             symmetrize(i, pattern.columnIndices[entry])
@@ -109,9 +111,9 @@ extension CompiledFunction {
                 message: "vectors[\(index)] has \(vector.count) entries but the function has \(columnCount) inputs",
                 pointer: "/vectors/\(index)")
         }
-        let (expression, rows) = try hessianSetup(point, output: output, perRow: vectors.count, limits: limits)
+        let (second, rows) = try hessianSetup(point, output: output, perRow: vectors.count, limits: limits)
         let n = columnCount, k = vectors.count
-        let compressed = try secondOrder(expression, at: point, rows: rows, directions: k) { column, start, width, row in
+        let compressed = try secondOrder(second, at: point, rows: rows, directions: k) { column, start, width, row in
             for t in 0..<width { row[t] = vectors[start + t][column] }
         }
         let products = rows.indices.map { index in
@@ -121,13 +123,25 @@ extension CompiledFunction {
                              products: products)
     }
 
-    /// Checks the point, the output and the size, and returns the expression program and the rows to answer.
+    /// The programs that have second-order sweeps.
+    private enum SecondOrderProgram {
+        case expression(ExpressionProgram)
+        case network(NetworkProgram)
+    }
+
+    /// Checks the point, the output and the size, and returns the program and the rows to answer.
     private func hessianSetup(_ point: [Double], output: Int?, perRow: Int, limits: EngineLimits)
-        throws(EngineError) -> (ExpressionProgram, [Int])
+        throws(EngineError) -> (SecondOrderProgram, [Int])
     {
-        guard let expression = program as? ExpressionProgram else {
+        let second: SecondOrderProgram
+        if let expression = program as? ExpressionProgram {
+            second = .expression(expression)
+        } else if let network = program as? NetworkProgram, network.variable == .input {
+            second = .network(network)
+        } else {
             throw EngineError(kind: .invalidSpecification,
-                              message: "Hessians are computed for expression functions; this function is a network")
+                              message: "Hessians are computed with respect to a function's inputs, not a network's "
+                                + "parameters")
         }
         try checkDimension(of: point)
         if let output, !(0..<outputCount).contains(output) {
@@ -143,13 +157,13 @@ extension CompiledFunction {
                     + "\(overflow ? "too many" : String(entries)) second-derivative entries, more than "
                     + "maxJacobianEntries (\(limits.maxJacobianEntries)); ask for one output with 'output'")
         }
-        return (expression, rows)
+        return (second, rows)
     }
 
     /// Runs the forward-over-reverse sweeps and checks the results for NaN and infinity.
     private func secondOrder(
-        _ expression: ExpressionProgram, at point: [Double], rows: [Int], directions: Int,
-        seed: (Int, Int, Int, UnsafeMutablePointer<Double>) -> Void
+        _ second: SecondOrderProgram, at point: [Double], rows: [Int], directions: Int,
+        seed: @escaping (Int, Int, Int, UnsafeMutablePointer<Double>) -> Void
     ) throws(EngineError) -> (value: [Double], gradients: [[Double]], products: [Double]) {
         let n = columnCount
         var value = [Double](repeating: 0, count: outputCount)
@@ -161,18 +175,41 @@ extension CompiledFunction {
                 products.withUnsafeMutableBufferPointer { products in
                     point.withUnsafeBufferPointer { point in
                         do throws(EngineError) {
-                            try expression.hessianProducts(
-                                at: point, rows: rows, directions: directions, seed: seed, value: value,
-                                gradients: gradients, products: products)
-                            if let bad = gradients.firstIndex(where: { !$0.isFinite }) {
-                                throw expression.hessianError(point: point, row: rows[bad / n], column: bad % n,
-                                                              entry: gradients[bad])
+                            switch second {
+                            case .expression(let expression):
+                                try expression.hessianProducts(
+                                    at: point, rows: rows, directions: directions, seed: seed, value: value,
+                                    gradients: gradients, products: products)
+                            case .network(let network):
+                                try network.hessianProducts(
+                                    at: point, rows: rows, directions: directions,
+                                    seed: { start, width, block in
+                                        for column in 0..<n { seed(column, start, width, block + column * width) }
+                                    },
+                                    value: value, gradients: gradients, products: products)
                             }
-                            if let bad = products.firstIndex(where: { !$0.isFinite }) {
-                                let perRow = n * max(directions, 1)
-                                throw expression.hessianError(
-                                    point: point, row: rows[bad / perRow], column: (bad % perRow) / max(directions, 1),
-                                    entry: products[bad])
+                            let perRow = n * max(directions, 1)
+                            let bad: (index: Int, row: Int, column: Int, entry: Double)?
+                            if let index = gradients.firstIndex(where: { !$0.isFinite }) {
+                                bad = (index, rows[index / n], index % n, gradients[index])
+                            } else if let index = products.firstIndex(where: { !$0.isFinite }) {
+                                bad = (index, rows[index / perRow], (index % perRow) / max(directions, 1), products[index])
+                            } else {
+                                bad = nil
+                            }
+                            if let bad {
+                                switch second {
+                                case .expression(let expression):
+                                    throw expression.hessianError(point: point, row: bad.row, column: bad.column,
+                                                                  entry: bad.entry)
+                                case .network:
+                                    throw EngineError(
+                                        kind: .nonFinite,
+                                        message: "a derivative of \(rowNames[bad.row]) with respect to "
+                                            + "\(columnNames[bad.column]) is \(NonFiniteDiagnosis.format(bad.entry)) at "
+                                            + "this point: a layer's derivatives overflow",
+                                        row: bad.row, columnIndex: bad.column)
+                                }
                             }
                         } catch {
                             failure = error

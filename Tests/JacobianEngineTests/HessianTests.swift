@@ -117,7 +117,67 @@ struct HessianTests {
         let log0 = try compile([.vector(name: "x", size: 2)], ["log(x[0]) * x[1]"])
         #expect(engineError { try log0.hessian(at: [0, 1]) }?.kind == .nonFinite)
         var rng = SeededGenerator(seed: 1)
-        let network = try CompiledFunction(NetworkSamples.network(around: .tanh, using: &rng))
+        let network = try CompiledFunction(NetworkSamples.network(around: .tanh, using: &rng), withRespectTo: .parameters)
         #expect(engineError { try network.hessian(at: [0, 0, 0]) }?.kind == .invalidSpecification)
+    }
+
+    /// The expression form of linear(3→4) · activation · linear(4→2, no bias), for comparing network Hessians with
+    /// expression Hessians.
+    private func expressionForm(_ network: NetworkFunction, activation: (String) -> String?) -> CompiledFunction? {
+        guard case .linear(let w1, let b1) = network.layers[0], case .linear(let w2, _) = network.layers[2] else { return nil }
+        func number(_ value: Double) -> String { "(\(value))" }
+        var definitions: [String] = []
+        for i in w1.indices {
+            let sum = w1[i].indices.map { "\(number(w1[i][$0]))*x[\($0)]" }.joined(separator: " + ")
+            definitions.append("h\(i) = \(sum) + \(number(b1?[i] ?? 0))")
+        }
+        if case .softmax = network.layers[1] {
+            let total = w1.indices.map { "exp(h\($0))" }.joined(separator: " + ")
+            definitions.append("z = \(total)")
+            for i in w1.indices { definitions.append("a\(i) = exp(h\(i)) / z") }
+        } else {
+            for i in w1.indices {
+                guard let text = activation("h\(i)") else { return nil }
+                definitions.append("a\(i) = \(text)")
+            }
+        }
+        let outputs = w2.indices.map { r in
+            w2[r].indices.map { "\(number(w2[r][$0]))*a\($0)" }.joined(separator: " + ")
+        }
+        return try? compile([.vector(name: "x", size: 3)], outputs, definitions: definitions)
+    }
+
+    @Test func networkHessiansEqualTheirExpressionForms() throws {
+        let forms: [(Layer, (String) -> String?)] = [
+            (.tanh, { "tanh(\($0))" }),
+            (.sigmoid, { "sigmoid(\($0))" }),
+            (.softplus(beta: 1, threshold: 20), { "softplus(\($0))" }),
+            (.gelu, { "\($0) * (1 + erf(\($0) / sqrt(2))) / 2" }),
+            (.elu(alpha: 1.3), { "max(\($0), 0) + 1.3 * (exp(min(\($0), 0)) - 1)" }),
+            (.relu, { "relu(\($0))" }),
+            (.softmax, { $0 == "softmax" ? "" : nil }),
+        ]
+        var rng = SeededGenerator(seed: 21)
+        for (activation, form) in forms {
+            var layers = NetworkSamples.network(around: activation, using: &rng).layers
+            layers.removeLast()  // linear · activation · linear
+            let network = NetworkFunction(layers: layers)
+            let expression = try #require(expressionForm(network, activation: form))
+            let compiled = try CompiledFunction(network)
+            let point = NetworkSamples.point(3, using: &rng)
+            let got = try compiled.hessian(at: point)
+            let want = try expression.hessian(at: point)
+            #expect(close(got.gradients.flatMap { $0 }, want.gradients.flatMap { $0 }, 1e-11), "\(activation)")
+            for (g, w) in zip(got.hessians, want.hessians) {
+                #expect(close(g.storage, w.storage, 1e-10), "\(activation): \(g.rowArrays) vs \(w.rowArrays)")
+                #expect(g == g.transposed)
+            }
+            let v = [0.3, -1.1, 0.7]
+            let products = try compiled.hessianVectorProducts(at: point, vectors: [v])
+            for (row, h) in got.hessians.enumerated() {
+                let expected = (0..<3).map { i in (0..<3).reduce(0) { $0 + h[i, $1] * v[$1] } }
+                #expect(close(products.products[row][0], expected, 1e-12))
+            }
+        }
     }
 }

@@ -2,7 +2,8 @@ import JacobianEngine
 import Pictures
 import Solvers
 
-/// POST /v1/hessian: exact second derivatives of an expression function at a point (forward-over-reverse): every
+/// POST /v1/hessian: exact second derivatives of a function (an expression, or a network with respect to its
+/// input) at a point (forward-over-reverse): every
 /// output's Hessian, or one output's, or Hessian–vector products without forming the Hessian.
 struct HessianEndpoint {
     let engine: JacobianEngine

@@ -28,10 +28,6 @@ struct HessianRequest {
     init(_ body: JSONValue, maxVectors: Int) throws(Problem) {
         let reader = try FieldReader(body, at: "", allowed: Self.fields)
         function = try EngineProblems.functionSpec(try reader.value("function"), at: "/function")
-        guard case .expression = function else {
-            throw Problem.invalid("/function/type", "Hessians are computed for expression functions; a network's "
-                                  + "Hessian is not available")
-        }
         point = try reader.numbers("point")
         if reader.has("output") {
             switch try reader.value("output") {
