@@ -32,6 +32,9 @@ CASES = [
                  "atanh(x / 3) + asin(y / 4) - acos(x / 5)", "cbrt(2 + x) * sigmoid(y) + erf(x * y)",
                  "sinh(x) * cosh(y) + expm1(y) + log2(3 + x) * log10(4 + y) + softplus(x - y)"],
      "points": [[0.3, -0.6], [-0.2, 1.1]]},
+    {"name": "constant exponents and kinks", "inputs": ["x", "y"], "definitions": [],
+     "outputs": ["x^2.5 + y^-1.5", "x^3 * y^7 + (x*y)^0.5", "abs(x - y) * y^2 + max(x, y)^2 - min(x, 2*y) * relu(x)"],
+     "points": [[1.3, 0.7], [0.4, 1.9]]},
 ]
 
 
@@ -45,6 +48,7 @@ FUNCTIONS = {
     "atanh": sp.atanh, "exp": sp.exp, "expm1": lambda u: sp.exp(u) - 1, "log": sp.log,
     "log1p": lambda u: sp.log(1 + u), "log2": lambda u: sp.log(u, 2), "log10": lambda u: sp.log(u, 10),
     "sqrt": sp.sqrt, "cbrt": lambda u: u ** sp.Rational(1, 3), "pow": lambda u, v: u ** v, "hypot": hypot,
+    "abs": sp.Abs, "min": sp.Min, "max": sp.Max, "relu": lambda u: sp.Max(u, 0),
     "sigmoid": lambda u: 1 / (1 + sp.exp(-u)), "softplus": lambda u: sp.log(1 + sp.exp(u)), "erf": sp.erf,
 }
 
