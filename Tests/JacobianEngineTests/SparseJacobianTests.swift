@@ -78,6 +78,7 @@ struct SparseJacobianTests {
             instructions: compiled.instructions, inputCount: 3, constantCount: compiled.constants.count,
             outputRegisters: compiled.outputRegisters, maxConeEntries: 2)
         #expect(!tight.jacobianPattern.isExact)
+        #expect(tight.storedPattern == nil, "more entries than the bound: not kept, treated as dense")
         let fallback = ExpressionProgram(
             inputCount: 3, outputCount: 4, columnNames: compiled.columnNames, rowNames: compiled.rowNames,
             constants: compiled.constants, instructions: compiled.instructions, locations: compiled.locations,

@@ -183,7 +183,8 @@ extension ExpressionProgram {
                     }
                 }
             }) { start, width, _, block in
-                if width == coloring.count, registerCount * width <= Int(Int32.max) {
+                if width == coloring.count, !sparsity.forwardGather.isEmpty || pattern.nnz == 0,
+                   registerCount * width <= Int(Int32.max) {
                     // Every colour in one sweep: each entry's place was worked out at compile time.
                     sparsity.forwardGather.withUnsafeBufferPointer { gather in
                         for entry in gather.indices { entries[entry] = block[Int(gather[entry])] }

@@ -32,8 +32,15 @@ struct Sparsity: Sendable {
     /// instruction up to their output.
     let coneRowCount: Int
     /// The Jacobian's structural pattern: the inputs each output's cone reads (exact for rows with a recorded cone;
-    /// later rows list their whole column range).
-    let jacobianPattern: SparsityPattern
+    /// later rows list their whole column range), or nil when that would hold more than `maxConeEntries` entries:
+    /// such a Jacobian is treated as dense, so that a cached function never holds more than its cones' worth.
+    let storedPattern: SparsityPattern?
+    /// The stored pattern, or every entry when none is stored.
+    var jacobianPattern: SparsityPattern {
+        storedPattern ?? .dense(rows: outputRowCount, columns: inputColumnCount, isExact: false)
+    }
+    private let outputRowCount: Int
+    private let inputColumnCount: Int
     /// Structurally orthogonal columns, for compressed forward sweeps (`ExpressionProgram+Products.swift`).
     let columnColoring: ColumnColoring
     /// Structurally orthogonal rows, for compressed reverse sweeps.
@@ -127,17 +134,28 @@ struct Sparsity: Sendable {
             if !range.isEmpty { patternColumns.append(contentsOf: Int(range.low)..<Int(range.high)) }
             patternStarts.append(patternColumns.count)
         }
-        jacobianPattern = SparsityPattern(
+        outputRowCount = outputRegisters.count
+        inputColumnCount = inputCount
+        guard patternColumns.count <= maxEntries else {
+            storedPattern = nil
+            columnColoring = .identity(inputCount)
+            rowColoring = .identity(outputRegisters.count)
+            forwardGather = []
+            hessian = HessianSparsity(instructions: instructions, inputCount: inputCount, constantCount: constantCount)
+            return
+        }
+        let pattern = SparsityPattern(
             rows: outputRegisters.count, columns: inputCount, rowStarts: patternStarts, columnIndices: patternColumns,
             isExact: recordedRows == outputRegisters.count)
-        columnColoring = ColumnColoring(columnsOf: jacobianPattern)
-        rowColoring = ColumnColoring(columnsOf: jacobianPattern.transposed)
-        var gather = [Int32](repeating: 0, count: jacobianPattern.nnz)
+        storedPattern = pattern
+        columnColoring = ColumnColoring(columnsOf: pattern)
+        rowColoring = ColumnColoring(columnsOf: pattern.transposed)
+        var gather = [Int32](repeating: 0, count: pattern.nnz)
         let colorCount = columnColoring.count
-        for row in 0..<jacobianPattern.rows {
+        for row in 0..<pattern.rows {
             let base = Int(outputRegisters[row]) * colorCount
-            for entry in jacobianPattern.rowStarts[row]..<jacobianPattern.rowStarts[row + 1] {
-                gather[entry] = Int32(truncatingIfNeeded: base + columnColoring.colors[jacobianPattern.columnIndices[entry]])
+            for entry in pattern.rowStarts[row]..<pattern.rowStarts[row + 1] {
+                gather[entry] = Int32(truncatingIfNeeded: base + columnColoring.colors[pattern.columnIndices[entry]])
             }
         }
         forwardGather = gather

@@ -13,8 +13,9 @@ struct HessianSparsity: Sendable {
     /// Colouring of `pattern`'s columns: one Hessian–vector product per colour recovers the whole Hessian.
     let coloring: ColumnColoring
 
-    /// Bound on operand visits plus emitted index pairs.
-    static let workBudget = 1 << 22
+    /// Bound on operand visits plus emitted index pairs (and so on the stored pattern, which a cached function
+    /// keeps): 2M, about a 1400-input dense Hessian; denser ones gain nothing from a pattern.
+    static let workBudget = 1 << 21
 
     init(instructions: [Instruction], inputCount: Int, constantCount: Int, workBudget: Int = Self.workBudget) {
         let firstInstructionRegister = inputCount + constantCount

@@ -25,13 +25,14 @@ public struct SparsityPattern: Sendable, Hashable {
         self.isExact = isExact
     }
 
-    /// Every entry of a `rows × columns` matrix: the pattern of a function with no structural zeros.
-    public static func dense(rows: Int, columns: Int) -> SparsityPattern {
+    /// Every entry of a `rows × columns` matrix: the pattern of a function with no structural zeros (`isExact`), or
+    /// the stand-in for one whose pattern was too large to keep (`isExact` false).
+    public static func dense(rows: Int, columns: Int, isExact: Bool = true) -> SparsityPattern {
         var indices: [Int] = []
         indices.reserveCapacity(rows * columns)
         for _ in 0..<rows { indices.append(contentsOf: 0..<columns) }
         return SparsityPattern(rows: rows, columns: columns, rowStarts: (0...rows).map { $0 * columns },
-                               columnIndices: indices)
+                               columnIndices: indices, isExact: isExact)
     }
 
     /// Number of structurally nonzero entries.
