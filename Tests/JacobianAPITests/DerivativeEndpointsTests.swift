@@ -129,6 +129,20 @@ import Testing
         #expect(json["sweeps"]?.double == 2)
     }
 
+    @Test func sparseHessianFormat() throws {
+        let function = #"{"type": "expression", "inputs": [{"name": "x", "size": 4}], "definitions": ["s = sin(x[0])*x[1] + sin(x[1])*x[2] + sin(x[2])*x[3]"], "outputs": ["s", "x[0] + x[3]"]}"#
+        let json = try ok("/v1/hessian", #"{"function": \#(function), "point": [0.1, 0.2, 0.3, 0.4], "output": "outputs[0]", "format": "sparse", "include": ["eigenvalues"]}"#)
+        let sparse = json["sparse_hessian"]
+        #expect(json["hessian"] == nil)
+        #expect(sparse?["nnz"]?.double == 9)
+        #expect(sparse?["row_indices"]?.doubles == [0, 0, 1, 1, 1, 2, 2, 2, 3])
+        #expect(close(sparse?["values"]?[1]?.double ?? 0, Foundation.cos(0.1)))
+        #expect(json["eigenvalues"]?.doubles?.count == 4)
+        let all = try ok("/v1/hessian", #"{"function": \#(function), "point": [0.1, 0.2, 0.3, 0.4], "format": "sparse"}"#)
+        #expect(all["sparse_hessians"]?[1]?["values"]?.doubles == Array(repeating: 0, count: 9))
+        _ = try problem("/v1/hessian", #"{"function": \#(function), "point": [0.1, 0.2, 0.3, 0.4], "format": "sparse", "vectors": [[1, 0, 0, 0]]}"#, pointer: "/format")
+    }
+
     @Test func hessianPictureIsSVG() throws {
         let response = try server.request("POST", "/v1/hessian?format=svg",
                                           body: #"{"function": \#(Self.quadratic), "point": [1, 2]}"#,

@@ -47,6 +47,29 @@ struct HessianTests {
         }
     }
 
+    @Test func sparseHessiansEqualDenseOnesEntryForEntry() throws {
+        for fixture in try Fixture.load().cases {
+            let function = try compile(fixture.inputs.map { .scalar($0) }, fixture.outputs, definitions: fixture.definitions)
+            let point = fixture.results[0].point
+            let dense = try function.hessian(at: point)
+            let sparse = try function.sparseHessian(at: point)
+            #expect(sparse.hessians.isEmpty && sparse.sparseHessians.count == fixture.outputs.count)
+            #expect(sparse.sparseHessians.map(\.dense) == dense.hessians, "\(fixture.name)")
+            #expect(sparse.gradients == dense.gradients)
+        }
+        let terms = (0..<99).map { "sin(x[\($0)]) * x[\($0 + 1)]" }.joined(separator: " + ")
+        let tridiagonal = try compile([.vector(name: "x", size: 100)], [terms])
+        let point = (0..<100).map { cos(Double($0)) }
+        let sparse = try tridiagonal.sparseHessian(at: point, output: 0)
+        #expect(sparse.sparseHessians[0].values.count == 3 * 100 - 3)
+        #expect(sparse.sparseHessians[0].dense == (try tridiagonal.hessian(at: point)).hessians[0])
+        var rng = SeededGenerator(seed: 4)
+        let network = try CompiledFunction(NetworkSamples.network(around: .gelu, using: &rng))
+        let networkPoint = NetworkSamples.point(3, using: &rng)
+        #expect(try network.sparseHessian(at: networkPoint).sparseHessians.map(\.dense)
+                == network.hessian(at: networkPoint).hessians)
+    }
+
     @Test func hessianVectorProductsEqualHTimesV() throws {
         let function = try compile(
             [.vector(name: "x", size: 4)], ["x[0] * x[1] * sin(x[2]) + x[3]^3 / (1 + x[0]^2)", "atan2(x[1], x[3])"])

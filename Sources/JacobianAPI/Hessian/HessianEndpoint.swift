@@ -33,6 +33,8 @@ struct HessianEndpoint {
             let result = if let vectors = request.vectors {
                 try function.hessianVectorProducts(
                     at: request.point, vectors: vectors.vectors, output: output, limits: engine.limits)
+            } else if request.format == .sparse {
+                try function.sparseHessian(at: request.point, output: output, limits: engine.limits)
             } else {
                 try function.hessian(at: request.point, output: output, limits: engine.limits)
             }
@@ -57,7 +59,7 @@ extension HessianEndpoint.Outcome: EndpointOutcome {
         var object = JSONObject()
         var eigenvalues: [[Double]] = []
         if extras.contains(.eigenvalues) {
-            for hessian in result.hessians {
+            for hessian in result.hessians + result.sparseHessians.map(\.dense) {
                 do {
                     eigenvalues.append(try LinearAlgebra.symmetricEigenvalues(hessian))
                 } catch {
@@ -70,13 +72,16 @@ extension HessianEndpoint.Outcome: EndpointOutcome {
             object.append("value", .number(result.value[output]))
             object.append("gradient", .numbers(result.gradients[0]))
             if let hessian = result.hessians.first { object.append("hessian", .rows(hessian.rowArrays)) }
+            if let sparse = result.sparseHessians.first { object.append("sparse_hessian", SparseJSON.matrix(sparse)) }
             if let products = result.products.first { object.append("hessian_vector_products", .rows(products)) }
             if let values = eigenvalues.first { object.append("eigenvalues", .numbers(values)) }
             object.append("shape", .numbers([Double(n), Double(n)]))
         } else {
             object.append("value", .numbers(result.value))
             object.append("gradient", .rows(result.gradients))
-            if result.products.isEmpty {
+            if !result.sparseHessians.isEmpty {
+                object.append("sparse_hessians", .array(result.sparseHessians.map(SparseJSON.matrix)))
+            } else if result.products.isEmpty {
                 object.append("hessians", .array(result.hessians.map { .rows($0.rowArrays) }))
             } else {
                 object.append("hessian_vector_products", .array(result.products.map { .rows($0) }))
@@ -97,7 +102,7 @@ extension HessianEndpoint.Outcome: EndpointOutcome {
     func svg() -> String {
         let row = result.rows[0]
         let name = function.rowNames[row]
-        if let hessian = result.hessians.first {
+        if let hessian = result.hessians.first ?? result.sparseHessians.first?.dense {
             return SVGPlot.heatmap(matrix: hessian.rowArrays, rowLabels: function.columnNames,
                                    columnLabels: function.columnNames, title: "Hessian of \(name)")
         }

@@ -22,8 +22,10 @@ struct HessianRequest {
     /// Directions for Hessian–vector products; without them the whole Hessian is answered.
     var vectors: VectorList?
     var extras: Set<Extra>
+    /// Dense matrices, or coordinate lists over the Hessians' structural pattern.
+    var format: JacobianRequest.Format
 
-    static let fields = ["function", "point", "output", "vectors", "include"]
+    static let fields = ["function", "point", "output", "vectors", "include", "format"]
 
     init(_ body: JSONValue, maxVectors: Int) throws(Problem) {
         let reader = try FieldReader(body, at: "", allowed: Self.fields)
@@ -40,6 +42,10 @@ struct HessianRequest {
             }
         }
         vectors = try VectorList.read("vectors", in: reader, limit: maxVectors)
+        format = try reader.choice("format", default: .dense, among: [.dense, .sparse])
+        if vectors != nil && format == .sparse {
+            throw Problem.invalid("/format", "format 'sparse' writes Hessians; with 'vectors' there are none to write")
+        }
         extras = []
         if reader.has("include") {
             guard case .array(let items) = try reader.value("include") else {
