@@ -120,19 +120,8 @@ extension CompiledFunction {
             if color >= start && color < start + width { row[color - start] = 1 }
         }
         let pattern = hessian?.pattern ?? .dense(rows: n, columns: n)
-        // Each entry's mirror (j, i), found once by binary search in row j's sorted columns.
-        var mirror = [Int](repeating: 0, count: pattern.nnz)
-        for i in 0..<n {
-            for entry in pattern.rowStarts[i]..<pattern.rowStarts[i + 1] {
-                let j = pattern.columnIndices[entry]
-                var low = pattern.rowStarts[j], high = pattern.rowStarts[j + 1]
-                while low < high {
-                    let middle = (low + high) / 2
-                    if pattern.columnIndices[middle] < i { low = middle + 1 } else { high = middle }
-                }
-                mirror[entry] = low
-            }
-        }
+        // Each entry's mirror (j, i): worked out at compile time for a traced pattern.
+        let mirror = hessian?.pattern != nil ? hessian!.mirrors : HessianSparsity.mirrors(of: pattern)
         let c = max(colors.count, 1)
         let matrices = rows.indices.map { index in
             var values = [Double](repeating: 0, count: pattern.nnz)

@@ -37,6 +37,13 @@ enum EngineDerivativeWorkloads {
                     JacobianResult(value: [EngineWorkloads.gradientValueByHand(point)], jacobian: hessianByHand(point))),
             engine: { try! scalar.hessian(at: point).hessians[0].storage[0] },
             hand: { hessianByHand(point).storage[0] }))
+        let sparseHessian = try! scalar.sparseHessian(at: point)
+        rows.append(EngineBenchRow(
+            "  same Hessian, sparse result",
+            check: (JacobianResult(value: sparseHessian.value, jacobian: sparseHessian.sparseHessians[0].dense),
+                    JacobianResult(value: [EngineWorkloads.gradientValueByHand(point)], jacobian: hessianByHand(point))),
+            engine: { try! scalar.sparseHessian(at: point).sparseHessians[0].values[0] },
+            hand: { tridiagonalByHand(point)[0] }))
         let direction = numbers.vector(EngineWorkloads.gradientSize)
         let hvp = try! scalar.hessianVectorProducts(at: point, vectors: [direction])
         rows.append(EngineBenchRow(
@@ -82,6 +89,21 @@ enum EngineDerivativeWorkloads {
             h[i, i] = d
         }
         return h
+    }
+
+    /// The same Hessian's 3n − 2 nonzeros, row-major.
+    static func tridiagonalByHand(_ x: [Double]) -> [Double] {
+        let n = x.count
+        var values: [Double] = []
+        values.reserveCapacity(3 * n)
+        for i in 0..<n {
+            var d = 2 * cos(x[i]) - x[i] * sin(x[i])
+            if i > 0 { values.append(-2); d += 2 }
+            if i + 1 < n { d += 2 }
+            values.append(d)
+            if i + 1 < n { values.append(-2) }
+        }
+        return values
     }
 
     static func hvpByHand(_ x: [Double], _ v: [Double]) -> [Double] {

@@ -12,6 +12,8 @@ struct HessianSparsity: Sendable {
     let pattern: SparsityPattern?
     /// Colouring of `pattern`'s columns: one Hessian–vector product per colour recovers the whole Hessian.
     let coloring: ColumnColoring
+    /// For each pattern entry (i, j), the index of its mirror (j, i), for symmetrising sparse Hessians.
+    let mirrors: [Int]
 
     /// Bound on operand visits plus emitted index pairs (and so on the stored pattern, which a cached function
     /// keeps): 2M, about a 1400-input dense Hessian; denser ones gain nothing from a pattern.
@@ -81,6 +83,7 @@ struct HessianSparsity: Sendable {
         guard traced else {
             pattern = nil
             coloring = .identity(inputCount)
+            mirrors = []
             return
         }
         var starts = [0]
@@ -93,5 +96,23 @@ struct HessianSparsity: Sendable {
         let pattern = SparsityPattern(rows: inputCount, columns: inputCount, rowStarts: starts, columnIndices: columns)
         self.pattern = pattern
         coloring = ColumnColoring(columnsOf: pattern)
+        mirrors = Self.mirrors(of: pattern)
+    }
+
+    /// For each entry (i, j) of a symmetric pattern, the index of (j, i): a binary search in row j's sorted columns.
+    static func mirrors(of pattern: SparsityPattern) -> [Int] {
+        var mirror = [Int](repeating: 0, count: pattern.nnz)
+        for i in 0..<pattern.rows {
+            for entry in pattern.rowStarts[i]..<pattern.rowStarts[i + 1] {
+                let j = pattern.columnIndices[entry]
+                var low = pattern.rowStarts[j], high = pattern.rowStarts[j + 1]
+                while low < high {
+                    let middle = (low + high) / 2
+                    if pattern.columnIndices[middle] < i { low = middle + 1 } else { high = middle }
+                }
+                mirror[entry] = low
+            }
+        }
+        return mirror
     }
 }
