@@ -3,11 +3,11 @@
 # (the machine's speed drifts between runs). Usage: scripts/bench-engine.sh [output-file]
 #
 #   PEERS_VENV    virtual environment holding torch, jax and numpy (default /tmp/peers; created when missing)
-#   PEERS_SCRIPT  the peers' timing script (default ../shared/bench/peers_engine.py beside the repository)
+#   PEERS_SCRIPT  the peers' timing script (default bench/peers/peers_engine.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=${PEERS_VENV:-/tmp/peers}
-peers=${PEERS_SCRIPT:-../shared/bench/peers_engine.py}
+peers=${PEERS_SCRIPT:-bench/peers/peers_engine.py}
 
 run() {
     echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -51,6 +51,7 @@ public struct JacobianAPI: Sendable {
         let jacobian = JacobianEndpoint(engine: engine, maxResponseBytes: configuration.maxResponseBytes)
         let newton = NewtonEndpoint(engine: engine, configuration: configuration)
         let ik = IKEndpoint(maxIterations: configuration.maxIterations, timeLimit: configuration.computeTimeLimit)
+        let hessian = HessianEndpoint(engine: engine)
         let limit = configuration.computeTimeLimit
         router.add("POST", "/v1/jacobian", inline: { request in jacobian.isCheap(request, parser: parser) },
                    Self.endpoint(parser, limit) { body, stop throws(Problem) in
@@ -61,6 +62,9 @@ public struct JacobianAPI: Sendable {
         })
         router.add("POST", "/v1/ik", Self.endpoint(parser, limit) { body, stop throws(Problem) in
             try ik.run(body, interruption: stop)
+        })
+        router.add("POST", "/v1/hessian", Self.endpoint(parser, limit) { body, _ throws(Problem) in
+            try hessian.run(body)
         })
         // Embedded at build time (`.embedInCode`), so the binary serves its spec with no file beside it.
         router.add("GET", "/openapi.yaml") { _ in
@@ -104,8 +108,8 @@ public struct JacobianAPI: Sendable {
 
           curl --json '{"function": {"type": "expression", "inputs": [{"name": "x", "size": 3}], "outputs": ["x[0]^2", "x[1]^3", "x[2]^4"]}, "point": [0.8579, 0.3352, 0.6698]}' http://localhost:8080/v1/jacobian
 
-        Endpoints: POST /v1/jacobian, POST /v1/newton, POST /v1/ik; GET /healthz, /readyz, /metrics, /openapi.yaml.
-        In a browser, / is a playground and /docs the API reference.
+        Endpoints: POST /v1/jacobian, POST /v1/hessian, POST /v1/newton, POST /v1/ik; GET /healthz, /readyz, /metrics,
+        /openapi.yaml. In a browser, / is a playground and /docs the API reference.
 
         """
 }

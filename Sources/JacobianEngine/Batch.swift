@@ -87,7 +87,7 @@ extension CompiledFunction {
         if let failure { throw failure }
     }
 
-    private func checkBatchSize(_ count: Int, limits: EngineLimits) throws(EngineError) {
+    func checkBatchSize(_ count: Int, limits: EngineLimits) throws(EngineError) {
         guard count <= limits.maxBatchSize else {
             throw EngineError.limitExceeded(
                 "maxBatchSize", "the batch has \(count) points, more than maxBatchSize (\(limits.maxBatchSize))")
@@ -96,7 +96,7 @@ extension CompiledFunction {
 
     /// Refuses a batch whose results would hold more than `maxBatchEntries` numbers: `count` points, each of the
     /// shape `perPoint` (rows, or rows × columns).
-    private func checkBatchEntries(
+    func checkBatchEntries(
         _ count: Int, perPoint shape: [Int], what: String, limits: EngineLimits
     ) throws(EngineError) {
         var entries = count, overflow = false
@@ -107,6 +107,12 @@ extension CompiledFunction {
                 "maxBatchEntries", "the batch's \(what) would have \(sizes) entries, more than maxBatchEntries "
                     + "(\(limits.maxBatchEntries)); send fewer points per request")
         }
+    }
+
+    /// Both batch checks: the number of points, and the numbers their results hold.
+    func checkBatch(_ count: Int, perPoint shape: [Int], what: String, limits: EngineLimits) throws(EngineError) {
+        try checkBatchSize(count, limits: limits)
+        try checkBatchEntries(count, perPoint: shape, what: what, limits: limits)
     }
 
     /// Runs `body` for every index in `0..<count`: in order on the calling thread up to `parallelBatchThreshold`,
@@ -170,6 +176,6 @@ extension CompiledFunction {
 
 /// A buffer written from several threads at disjoint indices only, which is what makes the unchecked conformance
 /// sound; it lives only for one batch.
-private struct DisjointWrites<Element>: @unchecked Sendable {
+struct DisjointWrites<Element>: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<Element>
 }

@@ -28,6 +28,32 @@ protocol DifferentiableProgram: Sendable {
         value: UnsafeMutableBufferPointer<Double>,
         jacobian: UnsafeMutableBufferPointer<Double>
     ) throws(EngineError)
+
+    /// Writes the value and `count` Jacobian–vector products J·v (`products`, count × outputCount), one per tangent
+    /// in `tangents` (count × columnCount, row-major). Default: through the dense Jacobian.
+    func jacobianVectorProducts(
+        at point: UnsafeBufferPointer<Double>, tangents: UnsafeBufferPointer<Double>, count: Int,
+        value: UnsafeMutableBufferPointer<Double>, products: UnsafeMutableBufferPointer<Double>
+    ) throws(EngineError)
+
+    /// Writes the value and `count` vector–Jacobian products uᵀJ (`products`, count × columnCount), one per
+    /// cotangent in `cotangents` (count × outputCount). Default: through the dense Jacobian.
+    func vectorJacobianProducts(
+        at point: UnsafeBufferPointer<Double>, cotangents: UnsafeBufferPointer<Double>, count: Int,
+        value: UnsafeMutableBufferPointer<Double>, products: UnsafeMutableBufferPointer<Double>
+    ) throws(EngineError)
+
+    /// The Jacobian's structural sparsity. Default: dense.
+    var jacobianPattern: SparsityPattern { get }
+
+    /// Sweeps a sparse Jacobian takes in `mode` (`.forward` or `.reverse`). Default: one per column or row.
+    func sweepCount(_ mode: DifferentiationMode) -> Int
+
+    /// Writes the value and the Jacobian's entries in `jacobianPattern` order into `entries`.
+    func sparseJacobian(
+        at point: UnsafeBufferPointer<Double>, mode: DifferentiationMode,
+        value: UnsafeMutableBufferPointer<Double>, entries: UnsafeMutableBufferPointer<Double>
+    ) throws(EngineError)
 }
 
 /// Whether to differentiate with respect to the function's inputs or, for networks, its parameters.

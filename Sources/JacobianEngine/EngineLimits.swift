@@ -26,6 +26,9 @@ public struct EngineLimits: Sendable, Hashable {
     public var maxBatchEntries: Int
     /// Weights and biases of a network, all layers together. Default 1,000,000.
     public var maxNetworkParameters: Int
+    /// Vectors in one request for products: tangents, cotangents or Hessian–vector directions. Default 1,000:
+    /// beyond that many, the whole Jacobian or Hessian is cheaper to ask for.
+    public var maxVectors: Int
 
     /// Limits with the documented defaults, each overridable.
     public init(
@@ -38,7 +41,8 @@ public struct EngineLimits: Sendable, Hashable {
         maxBatchSize: Int = 100_000,
         maxJacobianEntries: Int = 4_000_000,
         maxBatchEntries: Int = 10_000_000,
-        maxNetworkParameters: Int = 1_000_000
+        maxNetworkParameters: Int = 1_000_000,
+        maxVectors: Int = 1_000
     ) {
         self.maxExpressionLength = maxExpressionLength
         self.maxSourceLength = maxSourceLength
@@ -50,5 +54,6 @@ public struct EngineLimits: Sendable, Hashable {
         self.maxJacobianEntries = maxJacobianEntries
         self.maxBatchEntries = maxBatchEntries
         self.maxNetworkParameters = maxNetworkParameters
+        self.maxVectors = maxVectors
     }
 }

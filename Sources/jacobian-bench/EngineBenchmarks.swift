@@ -66,6 +66,9 @@ func runEngineBenchmarks() {
         engine: { try! banded.jacobian(at: bandedPoint).jacobian.storage[0] },
         hand: { EngineWorkloads.bandedByHand(bandedPoint).jacobian.storage[0] }))
 
+    // Sparse, product and second-order answers (issue 16).
+    rows += EngineDerivativeWorkloads.rows(engine: engine, numbers: &numbers)
+
     // The 64-128-128-10 tanh network with respect to its input.
     let network = BenchmarkNetwork()
     let mlp = try! engine.compile(network.spec)

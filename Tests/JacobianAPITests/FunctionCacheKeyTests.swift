@@ -30,7 +30,7 @@ import Testing
         let endpoint = JacobianEndpoint(engine: engine)
         func run(_ text: String) throws -> [[Double]]? {
             let outcome = try endpoint.run(try JSONParser().parse(Array(text.utf8)))
-            return outcome.results.first?.jacobian.rowArrays
+            return outcome.points.first?.jacobian?.rowArrays
         }
         _ = try run(#"{"function": {"type": "expression", "inputs": ["x"], "outputs": ["atan2(c, x)"], "constants": {"c": 0.0}}, "point": [-1]}"#)
         #expect(engine.cacheStatistics.misses == 1)
@@ -40,6 +40,6 @@ import Testing
         let positive = try endpoint.run(try JSONParser().parse(Array(#"{"function": {"type": "expression", "inputs": ["x"], "outputs": ["atan2(c, x)"], "constants": {"c": 0.0}}, "point": [-1]}"#.utf8)))
         let negative = try endpoint.run(try JSONParser().parse(Array(#"{"function": {"type": "expression", "inputs": ["x"], "outputs": ["atan2(c, x)"], "constants": {"c": -0.0}}, "point": [-1]}"#.utf8)))
         #expect(engine.cacheStatistics.entries == 2)
-        #expect(positive.results[0].value[0] > 3.14 && negative.results[0].value[0] < -3.14)
+        #expect(positive.points[0].value[0] > 3.14 && negative.points[0].value[0] < -3.14)
     }
 }

@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func unknownPathsAndMethodsAreProblems() throws {
-        let missing = try server.request("GET", "/v1/hessian", headers: [])
+        let missing = try server.request("GET", "/v1/laplacian", headers: [])
         #expect(missing.status == 404)
         #expect(missing.header("Content-Type") == "application/problem+json")
         let wrongMethod = try server.request("GET", "/v1/jacobian", headers: [])

@@ -9,14 +9,15 @@ protocol EndpointOutcome {
     func svg() -> String
 }
 
-/// An outcome whose JSON answer is small enough to build as a value first (a Newton trajectory, an IK report).
+/// An outcome whose JSON answer is small enough to build as a value first (a Newton trajectory, an IK report,
+/// Hessians).
 protocol JSONValueOutcome: EndpointOutcome {
     /// The JSON answer.
-    func json() -> JSONValue
+    func json() throws(Problem) -> JSONValue
 }
 
 extension JSONValueOutcome {
-    func writeJSON(into writer: inout JSONWriter) { writer.value(json()) }
+    func writeJSON(into writer: inout JSONWriter) throws(Problem) { writer.value(try json()) }
 }
 
 /// The two representations a POST endpoint can answer with, chosen by `?format=` or by the Accept header.

@@ -2,104 +2,227 @@ import JacobianEngine
 import Pictures
 import Solvers
 
-/// POST /v1/jacobian: the Jacobian of a function at a point or a batch of points, with optional extras.
+/// POST /v1/jacobian: the Jacobian of a function at a point or a batch of points (dense or over its sparsity
+/// pattern), Jacobian–vector and vector–Jacobian products, and optional extras.
 struct JacobianEndpoint {
     let engine: JacobianEngine
     /// `APIConfiguration.maxResponseBytes`, checked before the work.
     var maxResponseBytes = Int.max
 
+    /// What the endpoint computed at one point.
+    struct PointOutcome: Sendable {
+        var value: [Double] = []
+        /// The dense Jacobian, when one was computed (asked for, or needed by an extra).
+        var jacobian: Matrix?
+        /// The Jacobian over its pattern, for `format: "sparse"`.
+        var sparse: SparseMatrix?
+        /// J·v per tangent.
+        var jvp: [[Double]]?
+        /// uᵀJ per cotangent.
+        var vjp: [[Double]]?
+        var check: GradientCheck?
+    }
+
     /// What the endpoint computed, before it is rendered as JSON or SVG.
     struct Outcome {
         var function: CompiledFunction
-        var mode: DifferentiationMode
-        var results: [JacobianResult]
+        /// The mode the Jacobian was computed in, nil when only products were.
+        var mode: DifferentiationMode?
+        var points: [PointOutcome]
         var isBatch: Bool
         var extras: Set<JacobianRequest.Extra>
+        var format: JacobianRequest.Format
+        /// Whether the answer carries the Jacobian (it does unless products replaced it).
+        var showsJacobian: Bool
     }
 
     func run(_ body: JSONValue, interruption: Interruption = .none) throws(Problem) -> Outcome {
-        let request = try JacobianRequest(body, maxBatchSize: engine.limits.maxBatchSize)
+        let request = try JacobianRequest(
+            body, maxBatchSize: engine.limits.maxBatchSize, maxVectors: engine.limits.maxVectors)
         let function = try RequestFunction.compile(request.function, at: "/function", withRespectTo: request.variable,
                                                    engine: engine)
         // Each point's value and Jacobian: outputs × (columns + 1) numbers.
         try ResponseSize.check([request.points.count, function.outputCount, function.columnCount + 1],
                                of: "the answer", at: request.isBatch ? "/points" : "/function", limit: maxResponseBytes)
-        do {
-            let results = request.isBatch
-                ? try function.jacobians(at: request.points, mode: request.mode, limits: engine.limits,
-                                         interruption: interruption)
-                : [try function.jacobian(at: request.points[0], mode: request.mode)]
-            return Outcome(function: function, mode: function.resolvedMode(request.mode), results: results,
-                           isBatch: request.isBatch, extras: request.extras)
-        } catch {
-            throw EngineProblems.problem(from: error, functionPointer: "/function", pointPointer: request.pointPointer)
+        try request.tangents?.check(length: function.columnCount, what: "columns")
+        try request.cotangents?.check(length: function.outputCount, what: "outputs")
+        if request.extras.contains(.check) {
+            guard request.variable == .input else {
+                throw Problem.invalid("/include", "the gradient check perturbs the point, so it needs wrt 'input'")
+            }
+            let evaluations = request.points.count * 2 * function.inputCount
+            guard evaluations <= engine.limits.maxBatchSize else {
+                throw Problem(.limitExceeded,
+                    detail: "the gradient check needs \(evaluations) evaluations (2 per column per point), more than "
+                        + "the limit maxBatchSize = \(engine.limits.maxBatchSize)",
+                    errors: [.init(pointer: "/include", detail: "send fewer points with 'check'")],
+                    extensions: [("limit", .string("maxBatchSize"))])
+            }
         }
+        do {
+            return try compute(request, function, interruption: interruption)
+        } catch {
+            throw VectorList.problem(from: error, functionPointer: "/function", pointPointer: request.pointPointer)
+        }
+    }
+
+    /// Computes what the request asks for: the Jacobian unless products replace it (then only with
+    /// `include: ["jacobian"]`), the products, and a dense Jacobian for extras that need one.
+    private func compute(
+        _ request: JacobianRequest, _ function: CompiledFunction, interruption: Interruption
+    ) throws(EngineError) -> Outcome {
+        let limits = engine.limits
+        let points = request.points
+        var outcomes = [PointOutcome](repeating: PointOutcome(), count: points.count)
+        let hasProducts = request.tangents != nil || request.cotangents != nil
+        let showsJacobian = !hasProducts || request.extras.contains(.jacobian)
+        let needsDense = (showsJacobian && request.format == .dense)
+            || request.extras.contains(.sensitivity) || request.extras.contains(.singularValues)
+        var mode: DifferentiationMode?
+        if needsDense {
+            let results = request.isBatch
+                ? try function.jacobians(at: points, mode: request.mode, limits: limits, interruption: interruption)
+                : [try function.jacobian(at: points[0], mode: request.mode)]
+            for (index, result) in results.enumerated() {
+                outcomes[index].value = result.value
+                outcomes[index].jacobian = result.jacobian
+            }
+            mode = function.resolvedMode(request.mode)
+        }
+        if showsJacobian && request.format == .sparse {
+            let results = request.isBatch
+                ? try function.sparseJacobians(at: points, mode: request.mode, limits: limits)
+                : [try function.sparseJacobian(at: points[0], mode: request.mode)]
+            for (index, result) in results.enumerated() {
+                outcomes[index].value = result.value
+                outcomes[index].sparse = result.jacobian
+            }
+            mode = function.resolvedSparseMode(request.mode)
+        }
+        if let tangents = request.tangents {
+            let results = try function.products(.tangents, at: points, vectors: tangents.vectors, limits: limits)
+            for (index, result) in results.enumerated() {
+                outcomes[index].value = result.value
+                outcomes[index].jvp = result.products
+            }
+        }
+        if let cotangents = request.cotangents {
+            let results = try function.products(.cotangents, at: points, vectors: cotangents.vectors, limits: limits)
+            for (index, result) in results.enumerated() {
+                outcomes[index].value = result.value
+                outcomes[index].vjp = result.products
+            }
+        }
+        if request.extras.contains(.check) {
+            for index in points.indices {
+                do throws(EngineError) {
+                    outcomes[index].check = try function.gradientCheck(at: points[index], limits: limits)
+                } catch {
+                    var located = error
+                    located.pointIndex = index
+                    throw located
+                }
+            }
+        }
+        return Outcome(function: function, mode: mode, points: outcomes, isBatch: request.isBatch,
+                       extras: request.extras, format: request.format, showsJacobian: showsJacobian)
     }
 }
 
 extension JacobianEndpoint.Outcome: EndpointOutcome {
-    /// The JSON response: `value`, `jacobian` (or `results` for a batch), `shape`, `mode`, `columns`, extras;
-    /// written number by number into the output, which for a large batch is most of the response's cost.
+    /// The JSON response: `value`, `jacobian` / `sparse_jacobian`, `jvp`, `vjp` (or `results` for a batch),
+    /// `shape`, `mode`, `columns`, extras; written number by number into the output, which for a large batch is
+    /// most of the response's cost.
     func writeJSON(into writer: inout JSONWriter) throws(Problem) {
         let entries = function.outputCount * (function.columnCount + 1)
-        writer.reserveCapacity(128 + results.count * entries * 20 + function.columnCount * 8)
+        writer.reserveCapacity(128 + points.count * entries * 20 + function.columnCount * 8)
         writer.beginObject()
         if isBatch {
             writer.key("results")
             writer.beginArray()
-            try writeInParallel(results, into: &writer, bytesPerItem: entries * 20) { result, writer throws(Problem) in
+            try writeInParallel(points, into: &writer, bytesPerItem: entries * 20) { point, writer throws(Problem) in
                 writer.beginObject()
-                try writeMembers(of: result, into: &writer)
+                try writeMembers(of: point, into: &writer)
                 writer.endObject()
             }
             writer.endArray()
         } else {
-            try writeMembers(of: results[0], into: &writer)
+            try writeMembers(of: points[0], into: &writer)
         }
         writer.key("shape")
         writer.numbers([Double(function.outputCount), Double(function.columnCount)])
-        writer.key("mode")
-        writer.string(mode.rawValue)
+        if let mode {
+            writer.key("mode")
+            writer.string(mode.rawValue)
+            if showsJacobian && format == .sparse {
+                writer.key("sweeps")
+                writer.number(Double(function.sparseSweepCount(mode)))
+            }
+        }
         writer.key("columns")
         writer.beginArray()
         for name in function.columnNames { writer.string(name) }
         writer.endArray()
+        if extras.contains(.sparsity) {
+            writer.key("sparsity")
+            writer.value(SparseJSON.pattern(function.jacobianSparsity))
+        }
         writer.endObject()
     }
 
-    private func writeMembers(of result: JacobianResult, into writer: inout JSONWriter) throws(Problem) {
+    private func writeMembers(of point: JacobianEndpoint.PointOutcome, into writer: inout JSONWriter) throws(Problem) {
         writer.key("value")
-        writer.numbers(result.value)
-        writer.key("jacobian")
-        writer.beginArray()
-        for row in 0..<result.jacobian.rows {
-            writer.numbers(result.jacobian.row(row))
-        }
-        writer.endArray()
-        if extras.contains(.sensitivity) {
-            writer.key("sensitivity")
-            writer.value(Sensitivity(result.jacobian).json)
-        }
-        if extras.contains(.singularValues) {
-            let values: [Double]
-            do {
-                values = try LinearAlgebra.singularValues(result.jacobian)
-            } catch {
-                throw Problem(.internalError, detail: "the singular value decomposition failed: \(error)")
+        writer.numbers(point.value)
+        if showsJacobian {
+            if let sparse = point.sparse {
+                writer.key("sparse_jacobian")
+                writer.value(SparseJSON.matrix(sparse))
+            } else if let jacobian = point.jacobian {
+                writer.key("jacobian")
+                writer.beginArray()
+                for row in 0..<jacobian.rows { writer.numbers(jacobian.row(row)) }
+                writer.endArray()
             }
-            let spectrum = SingularSpectrum(
-                singularValues: values, rows: result.jacobian.rows, columns: result.jacobian.columns)
-            writer.key("singular_values")
-            writer.numbers(values)
-            // Rank-deficient: σ_max/σ_min is infinite, which JSON cannot say.
-            let condition = spectrum.conditionNumber.flatMap { $0.isFinite ? $0 : nil }
-            writer.key("condition_number")
-            writer.value(condition.map(JSONValue.number) ?? .null)
-            writer.key("rank")
-            writer.number(Double(spectrum.rank))
-            writer.key("rank_tolerance")
-            writer.number(spectrum.tolerance)
         }
+        if let jvp = point.jvp {
+            writer.key("jvp")
+            writer.value(.rows(jvp))
+        }
+        if let vjp = point.vjp {
+            writer.key("vjp")
+            writer.value(.rows(vjp))
+        }
+        if let jacobian = point.jacobian ?? point.sparse?.dense {
+            if extras.contains(.sensitivity) {
+                writer.key("sensitivity")
+                writer.value(Sensitivity(jacobian).json)
+            }
+            if extras.contains(.singularValues) { try writeSpectrum(of: jacobian, into: &writer) }
+        }
+        if let check = point.check {
+            writer.key("check")
+            writer.value(SparseJSON.check(check))
+        }
+    }
+
+    private func writeSpectrum(of jacobian: Matrix, into writer: inout JSONWriter) throws(Problem) {
+        let values: [Double]
+        do {
+            values = try LinearAlgebra.singularValues(jacobian)
+        } catch {
+            throw Problem(.internalError, detail: "the singular value decomposition failed: \(error)")
+        }
+        let spectrum = SingularSpectrum(singularValues: values, rows: jacobian.rows, columns: jacobian.columns)
+        writer.key("singular_values")
+        writer.numbers(values)
+        // Rank-deficient: σ_max/σ_min is infinite, which JSON cannot say.
+        let condition = spectrum.conditionNumber.flatMap { $0.isFinite ? $0 : nil }
+        writer.key("condition_number")
+        writer.value(condition.map(JSONValue.number) ?? .null)
+        writer.key("rank")
+        writer.number(Double(spectrum.rank))
+        writer.key("rank_tolerance")
+        writer.number(spectrum.tolerance)
     }
 }
 
@@ -134,14 +257,25 @@ struct Sensitivity {
 }
 
 extension JacobianEndpoint.Outcome {
-    /// A heatmap of the Jacobian; for a batch, of the batch mean of |J| (one picture summarises the batch).
+    /// A heatmap of the Jacobian; for a batch, of the batch mean of |J| (one picture summarises the batch). When
+    /// only products were computed, a heatmap of them (one row per vector).
     func svg() -> String {
-        if isBatch {
-            return SVGPlot.heatmap(meanAbsoluteOf: results.map { $0.jacobian.rowArrays }, rowLabels: function.rowNames,
-                                   columnLabels: function.columnNames,
-                                   title: "Mean |Jacobian| over \(results.count) points")
+        let matrices = points.map { $0.jacobian?.rowArrays ?? $0.sparse?.dense.rowArrays }
+        guard let first = matrices.first, let firstMatrix = first else {
+            let products = points[0].jvp ?? points[0].vjp ?? []
+            let isJVP = points[0].jvp != nil
+            return SVGPlot.heatmap(
+                matrix: products, rowLabels: products.indices.map { isJVP ? "tangents[\($0)]" : "cotangents[\($0)]" },
+                columnLabels: isJVP ? function.rowNames : function.columnNames,
+                title: isJVP ? "Jacobian–vector products" : "Vector–Jacobian products")
         }
-        return SVGPlot.heatmap(matrix: results[0].jacobian.rowArrays, rowLabels: function.rowNames,
-                               columnLabels: function.columnNames, title: "Jacobian (\(mode.rawValue) mode)")
+        let modeName = mode?.rawValue ?? "forward"
+        if isBatch {
+            return SVGPlot.heatmap(meanAbsoluteOf: matrices.compactMap { $0 }, rowLabels: function.rowNames,
+                                   columnLabels: function.columnNames,
+                                   title: "Mean |Jacobian| over \(points.count) points")
+        }
+        return SVGPlot.heatmap(matrix: firstMatrix, rowLabels: function.rowNames,
+                               columnLabels: function.columnNames, title: "Jacobian (\(modeName) mode)")
     }
 }

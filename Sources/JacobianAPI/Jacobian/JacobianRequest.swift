@@ -6,6 +6,18 @@ struct JacobianRequest {
     enum Extra: String, CaseIterable {
         case sensitivity
         case singularValues = "singular_values"
+        /// The Jacobian itself, when `tangents` or `cotangents` would otherwise leave it out.
+        case jacobian
+        /// The structural sparsity pattern.
+        case sparsity
+        /// A gradient check against central finite differences.
+        case check
+    }
+
+    /// How the Jacobian is written: nested rows, or coordinate lists over its structural pattern.
+    enum Format: String {
+        case dense
+        case sparse
     }
 
     /// The `function` member as sent; `RequestFunction` compiles it (from the cache when seen before).
@@ -17,11 +29,16 @@ struct JacobianRequest {
     var variable: DifferentiationVariable
     var mode: DifferentiationMode
     var extras: Set<Extra>
+    var format: Format
+    /// Directions for Jacobian–vector products (`jvp`), lengths checked once the function is compiled.
+    var tangents: VectorList?
+    /// Weights for vector–Jacobian products (`vjp`).
+    var cotangents: VectorList?
 
-    static let fields = ["function", "point", "points", "wrt", "mode", "include"]
+    static let fields = ["function", "point", "points", "wrt", "mode", "include", "format", "tangents", "cotangents"]
 
     /// Decodes and validates the request's shape; the engine validates the function itself.
-    init(_ body: JSONValue, maxBatchSize: Int) throws(Problem) {
+    init(_ body: JSONValue, maxBatchSize: Int, maxVectors: Int) throws(Problem) {
         let reader = try FieldReader(body, at: "", allowed: Self.fields)
         function = try reader.value("function")
         variable = try reader.choice("wrt", default: .input, among: [.input, .parameters])
@@ -29,6 +46,9 @@ struct JacobianRequest {
             throw Problem.invalid("/wrt", "wrt 'parameters' needs a network function; an expression function has only inputs")
         }
         mode = try reader.choice("mode", default: .auto, among: [.auto, .forward, .reverse])
+        format = try reader.choice("format", default: .dense, among: [.dense, .sparse])
+        tangents = try VectorList.read("tangents", in: reader, limit: maxVectors)
+        cotangents = try VectorList.read("cotangents", in: reader, limit: maxVectors)
         extras = []
         if reader.has("include") {
             guard case .array(let items) = try reader.value("include") else {

@@ -89,7 +89,7 @@ struct ExpressionProgram: DifferentiableProgram {
     }
 
     /// Loads the point and the constants into the first registers.
-    private func load(_ point: UnsafeBufferPointer<Double>, _ registers: UnsafeMutableBufferPointer<Double>) {
+    func load(_ point: UnsafeBufferPointer<Double>, _ registers: UnsafeMutableBufferPointer<Double>) {
         let base = registers.baseAddress!
         base.update(from: point.baseAddress!, count: inputCount)
         // An empty array's buffer may have no base address, so only non-empty constant tables are copied.

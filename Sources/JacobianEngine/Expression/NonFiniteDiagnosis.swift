@@ -87,7 +87,7 @@ struct NonFiniteDiagnosis {
     }
 
     /// Row `row` of the Jacobian by one reverse sweep over the recorded partials.
-    private func reverseRow(_ row: Int) -> [Double] {
+    func reverseRow(_ row: Int) -> [Double] {
         var adjoints = [Double](repeating: 0, count: program.registerCount)
         adjoints[Int(program.outputRegisters[row])] = 1
         for (k, instruction) in program.instructions.enumerated().reversed() {

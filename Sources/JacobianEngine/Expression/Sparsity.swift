@@ -31,6 +31,26 @@ struct Sparsity: Sendable {
     /// Rows with a recorded cone; later rows (only when the cones would exceed `maxConeEntries`) sweep every
     /// instruction up to their output.
     let coneRowCount: Int
+    /// The Jacobian's structural pattern: the inputs each output's cone reads (exact for rows with a recorded cone;
+    /// later rows list their whole column range), or nil when that would hold more than `maxConeEntries` entries:
+    /// such a Jacobian is treated as dense, so that a cached function never holds more than its cones' worth.
+    let storedPattern: SparsityPattern?
+    /// The stored pattern, or every entry when none is stored.
+    var jacobianPattern: SparsityPattern {
+        storedPattern ?? .dense(rows: outputRowCount, columns: inputColumnCount, isExact: false)
+    }
+    private let outputRowCount: Int
+    private let inputColumnCount: Int
+    /// Structurally orthogonal columns, for compressed forward sweeps (`ExpressionProgram+Products.swift`).
+    let columnColoring: ColumnColoring
+    /// Structurally orthogonal rows, for compressed reverse sweeps.
+    let rowColoring: ColumnColoring
+    /// For each pattern entry, where a compressed forward sweep carrying every colour at once leaves it: the
+    /// output register's tangent row times the colour count, plus the column's colour. Reading the entries is then
+    /// one indexed copy.
+    let forwardGather: [Int32]
+    /// The pattern of every output's Hessian together, and its colouring (see `HessianSparsity`).
+    let hessian: HessianSparsity
 
     /// Bound on the cone lists: four entries per instruction or a million, whichever is more, so dense functions
     /// with many outputs do not store rows × instructions indices.
@@ -60,9 +80,15 @@ struct Sparsity: Sendable {
         var stack: [Int32] = []
         let maxEntries = maxConeEntries ?? Self.maxConeEntries(instructionCount: instructions.count)
         var recordedRows = outputRegisters.count
+        // The pattern: per row, the inputs its cone reads, deduplicated with a per-row stamp.
+        var patternStarts = [0]
+        var patternColumns: [Int] = []
+        var columnSeenBy = [Int32](repeating: -1, count: inputCount)
         for (row, seed) in outputRegisters.enumerated() {
             let seedInstruction = Int(seed) - firstInstructionRegister
             let start = cones.count
+            let patternStart = patternColumns.count
+            if Int(seed) < inputCount { patternColumns.append(Int(seed)) }
             if seedInstruction >= 0, instructions[seedInstruction].activity != 0 {
                 visitedBy[seedInstruction] = Int32(row)
                 stack.append(Int32(seedInstruction))
@@ -74,18 +100,27 @@ struct Sparsity: Sendable {
                 for operand in 0..<2 {
                     let bit = operand == 0 ? Instruction.firstActive : Instruction.secondActive
                     guard instruction.activity & bit != 0 else { continue }
-                    let index = Int(operand == 0 ? instruction.first : instruction.second) - firstInstructionRegister
+                    let register = Int(operand == 0 ? instruction.first : instruction.second)
+                    if register < inputCount, columnSeenBy[register] != Int32(row) {
+                        columnSeenBy[register] = Int32(row)
+                        patternColumns.append(register)
+                    }
+                    let index = register - firstInstructionRegister
                     guard index >= 0, visitedBy[index] != Int32(row) else { continue }
                     visitedBy[index] = Int32(row)
                     stack.append(Int32(index))
                 }
             }
             cones[start...].sort(by: >)
+            patternColumns[patternStart...].sort()
             starts.append(cones.count)
+            patternStarts.append(patternColumns.count)
             if cones.count > maxEntries {
                 // Too many to keep: this and later rows fall back to sweeping everything below their output.
                 cones.removeSubrange(start...)
                 starts.removeLast()
+                patternColumns.removeSubrange(patternStart...)
+                patternStarts.removeLast()
                 recordedRows = row
                 break
             }
@@ -93,5 +128,37 @@ struct Sparsity: Sendable {
         coneInstructions = cones
         coneStarts = starts
         coneRowCount = recordedRows
+        // Rows without a cone list their column range: a superset, which colouring and recovery handle correctly.
+        for seed in outputRegisters[recordedRows...] {
+            let range = ranges[Int(seed)]
+            if !range.isEmpty { patternColumns.append(contentsOf: Int(range.low)..<Int(range.high)) }
+            patternStarts.append(patternColumns.count)
+        }
+        outputRowCount = outputRegisters.count
+        inputColumnCount = inputCount
+        guard patternColumns.count <= maxEntries else {
+            storedPattern = nil
+            columnColoring = .identity(inputCount)
+            rowColoring = .identity(outputRegisters.count)
+            forwardGather = []
+            hessian = HessianSparsity(instructions: instructions, inputCount: inputCount, constantCount: constantCount)
+            return
+        }
+        let pattern = SparsityPattern(
+            rows: outputRegisters.count, columns: inputCount, rowStarts: patternStarts, columnIndices: patternColumns,
+            isExact: recordedRows == outputRegisters.count)
+        storedPattern = pattern
+        columnColoring = ColumnColoring(columnsOf: pattern)
+        rowColoring = ColumnColoring(columnsOf: pattern.transposed)
+        var gather = [Int32](repeating: 0, count: pattern.nnz)
+        let colorCount = columnColoring.count
+        for row in 0..<pattern.rows {
+            let base = Int(outputRegisters[row]) * colorCount
+            for entry in pattern.rowStarts[row]..<pattern.rowStarts[row + 1] {
+                gather[entry] = Int32(truncatingIfNeeded: base + columnColoring.colors[pattern.columnIndices[entry]])
+            }
+        }
+        forwardGather = gather
+        hessian = HessianSparsity(instructions: instructions, inputCount: inputCount, constantCount: constantCount)
     }
 }

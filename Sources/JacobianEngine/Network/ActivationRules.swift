@@ -84,6 +84,30 @@ enum Activation: Hashable, Sendable {
             return standardNormalCDF(x) + x * standardNormalDensity(x)
         }
     }
+
+    /// The second derivative d²y/dx² at input `x` whose output is `y`, for Hessians: 0 on the linear pieces (and,
+    /// as the first derivative's conventions are constants there, at the kinks).
+    @inline(__always)
+    func secondDerivative(input x: Double, output y: Double) -> Double {
+        switch self {
+        case .relu, .leakyReLU:
+            return 0
+        case .elu(let alpha):
+            return x > 0 ? 0 : alpha * Foundation.exp(x)
+        case .tanh:
+            return -2 * y * (1 - y * y)
+        case .sigmoid:
+            return y * (1 - y) * (1 - 2 * y)
+        case .softplus(let beta, let threshold):
+            let scaled = beta * x
+            if scaled > threshold { return 0 }
+            let s = logistic(scaled)
+            return beta * s * (1 - s)
+        case .gelu:
+            // d/dx (Φ + xφ) = 2φ + xφ' = φ(2 − x²).
+            return standardNormalDensity(x) * (2 - x * x)
+        }
+    }
 }
 
 /// The logistic function 1 / (1 + e⁻ˣ), written so that neither branch overflows.
