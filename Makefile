@@ -79,10 +79,12 @@ lint: tools
 bench: deps
 	$(SWIFT) run -c release jacobian-bench
 
-## load: HTTP/1.1 and HTTP/2 load against Hummingbird and wrk, on demand (minutes; see docs/BENCHMARKS.md).
+## load: HTTP/1.1 and HTTP/2 load against Hummingbird and wrk, and the POST path beside Hummingbird and nginx, on
+## demand (minutes; see docs/BENCHMARKS.md).
 load: deps
 	scripts/load-test.sh
 	scripts/load-test-h2.sh
+	scripts/load-test-post.sh
 
 ## container-test: build the Dockerfile with podman and check the running image from outside (see the script).
 container-test:

@@ -39,14 +39,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_for_port() {
-    for _ in $(seq 100); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "server on port $1 did not start" >&2
-    return 1
-}
+source scripts/wrk-lib.sh
 
 BODY='{"function": {"type": "expression", "inputs": [{"name": "x", "size": 3}], "outputs": ["x[0]^2", "x[1]^3", "x[2]^4"]}, "point": [-0.5366, 0.9893, -0.287]}'
 cat >"$SCRATCH/post.lua" <<LUA
@@ -55,22 +48,7 @@ wrk.body = '$BODY'
 wrk.headers["Content-Type"] = "application/json"
 LUA
 
-# One wrk run -> "req/s|p50|p90|p99|errors".
-measure() {
-    local port=$1 connections=$2 threads=2 output
-    (( connections < threads )) && threads=$connections
-    output=$(wrk -t"$threads" -c"$connections" -d"$DURATION" --latency -s "$SCRATCH/post.lua" \
-        "http://127.0.0.1:$port/v1/jacobian")
-    echo "$output" >&2
-    local rps p50 p90 p99 errors non2xx
-    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$output")
-    p50=$(awk '$1 == "50%" {print $2}' <<<"$output")
-    p90=$(awk '$1 == "90%" {print $2}' <<<"$output")
-    p99=$(awk '$1 == "99%" {print $2}' <<<"$output")
-    errors=$(grep -o 'Socket errors:.*' <<<"$output" || echo "none")
-    non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$output")
-    echo "$rps|$p50|$p90|$p99|${errors#Socket errors: }${non2xx:+, non-2xx $non2xx}"
-}
+measure() { wrk_row "http://127.0.0.1:$1/v1/jacobian" "$2" "$DURATION" -s "$SCRATCH/post.lua"; }
 
 declare -A RESULTS
 load() {

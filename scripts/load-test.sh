@@ -35,30 +35,8 @@ SERVER_PID=""
 cleanup() { [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-wait_for_port() {
-    for _ in $(seq 100); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "server on port $1 did not start" >&2
-    return 1
-}
-
-# One wrk run -> "req/s | p50 | p90 | p99 | errors".
-measure() {
-    local port=$1 connections=$2 threads=2 output
-    (( connections < threads )) && threads=$connections
-    output=$(wrk -t"$threads" -c"$connections" -d"$DURATION" --latency "http://127.0.0.1:$port/hello")
-    echo "$output" >&2
-    local rps p50 p90 p99 socket_errors non2xx
-    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$output")
-    p50=$(awk '$1 == "50%" {print $2}' <<<"$output")
-    p90=$(awk '$1 == "90%" {print $2}' <<<"$output")
-    p99=$(awk '$1 == "99%" {print $2}' <<<"$output")
-    socket_errors=$(grep -o 'Socket errors:.*' <<<"$output" || echo "none")
-    non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$output")
-    echo "$rps | $p50 | $p90 | $p99 | ${socket_errors#Socket errors: }${non2xx:+, non-2xx $non2xx}"
-}
+source scripts/wrk-lib.sh
+measure() { wrk_row "http://127.0.0.1:$1/hello" "$2" "$DURATION"; }
 
 declare -A RESULTS
 run_server() {
