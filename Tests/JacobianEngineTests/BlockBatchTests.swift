@@ -35,6 +35,19 @@ struct BlockBatchTests {
         }
     }
 
+    /// Entries outside the structural pattern are +0 as point by point, not the −0 of dx·0 with dx < 0.
+    @Test func structuralZerosArePositive() throws {
+        let function = try compile([.vector(name: "x", size: 3)], ["x[0]^2", "x[1]^3", "x[2]^4"])
+        let results = try function.jacobians(at: [[-0.5, 1, -0.3], [-2, -1, -1]], mode: .forward)
+        for result in results {
+            for row in 0..<3 {
+                for column in 0..<3 where row != column {
+                    #expect(result.jacobian[row, column].sign == .plus)
+                }
+            }
+        }
+    }
+
     @Test(arguments: [0, 7, 63, 64, 65, 130, 300, 599])
     func aNonFiniteResultNamesItsPoint(badIndex: Int) throws {
         let function = try compile([.vector(name: "x", size: 2)], ["x[1] * 2", "log(x[0]) + x[1]"])

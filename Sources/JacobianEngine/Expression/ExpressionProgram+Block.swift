@@ -80,12 +80,18 @@ extension ExpressionProgram {
             }
             // Point l's value, then its Jacobian row-major.
             let stride = outputCount * (width + 1)
+            // Outside a row's structural column range the point-by-point sweep never writes, leaving +0; the
+            // dense lanes hold dx·0 there, which is −0 for a negative dx, so those entries are written as +0.
             for (row, register) in outputRegisters.enumerated() {
                 let v = values + Int(register) * lanes, t = tangents + Int(register) * width * lanes
+                let range = sparsity.columnRanges[Int(register)]
                 for l in 0..<count {
                     let destination = output + l * stride
                     destination[row] = v[l]
-                    for j in 0..<width { destination[outputCount + row * width + j] = t[j * lanes + l] }
+                    for j in 0..<width {
+                        let inside = j >= Int(range.low) && j < Int(range.high)
+                        destination[outputCount + row * width + j] = inside ? t[j * lanes + l] : 0
+                    }
                 }
             }
             return true
