@@ -35,11 +35,62 @@ extension CompiledFunction {
         }
         try results.withUnsafeMutableBufferPointer { (buffer) throws(EngineError) in
             let output = DisjointWrites(buffer: buffer)
+            if resolved == .forward, let expression = program as? ExpressionProgram,
+               let lanes = expression.forwardBlockLanes {
+                try fillInBlocks(output, at: points, program: expression, lanes: lanes, interruption: interruption)
+                return
+            }
             try Self.forEachPoint(count: points.count, interruption: interruption) { (index) throws(EngineError) in
                 try fill(&output.buffer[index], at: points[index], mode: resolved)
             }
         }
         return results
+    }
+
+    /// Forward-mode Jacobians of an expression `lanes` points at a time (`ExpressionProgram.forwardBlock`); a
+    /// block with a non-finite result is redone point by point, so that the error names its point, row, column
+    /// and operation exactly as without blocks.
+    private func fillInBlocks(
+        _ output: DisjointWrites<JacobianResult>, at points: [[Double]], program: ExpressionProgram, lanes: Int,
+        interruption: Interruption
+    ) throws(EngineError) {
+        let blockCount = (points.count + lanes - 1) / lanes
+        let stride = outputCount * (columnCount + 1)
+        try Self.forEachPoint(count: blockCount, pointsPerIndex: lanes, interruption: interruption) {
+            (block) throws(EngineError) in
+            let start = block * lanes, count = min(lanes, points.count - start)
+            for index in start..<(start + count) {
+                do throws(EngineError) { try checkDimension(of: points[index]) } catch {
+                    var located = error
+                    located.pointIndex = index
+                    throw located
+                }
+            }
+            let finite = withUnsafeTemporaryAllocation(of: Double.self, capacity: count * stride) { scratch in
+                let base = scratch.baseAddress!
+                guard program.forwardBlock(points, start: start, count: count, lanes: lanes, output: base) else {
+                    return false
+                }
+                for l in 0..<count {
+                    let source = base + l * stride
+                    output.buffer[start + l].value.withUnsafeMutableBufferPointer {
+                        $0.baseAddress!.update(from: source, count: outputCount)
+                    }
+                    output.buffer[start + l].jacobian.storage.withUnsafeMutableBufferPointer {
+                        $0.baseAddress?.update(from: source + outputCount, count: outputCount * columnCount)
+                    }
+                }
+                return true
+            }
+            guard !finite else { return }
+            for index in start..<(start + count) {
+                do throws(EngineError) { try fill(&output.buffer[index], at: points[index], mode: .forward) } catch {
+                    var located = error
+                    located.pointIndex = index
+                    throw located
+                }
+            }
+        }
     }
 
     /// The value at each point, in the order of `points`; parallelism, limits and errors as in
@@ -118,25 +169,31 @@ extension CompiledFunction {
     /// Runs `body` for every index in `0..<count`: in order on the calling thread up to `parallelBatchThreshold`,
     /// else in chunks across the cores. On failure, throws the error of the lowest failing index with `pointIndex`
     /// set; a chunk stops at its own first failure and skips its points once a lower index has failed elsewhere.
+    ///
+    /// With `pointsPerIndex` > 1 an index stands for that many points (a block): the thresholds and the
+    /// interruption interval count points, and an error that already names its point keeps it.
     static func forEachPoint(
-        count: Int, interruption: Interruption = .none, _ body: @Sendable (Int) throws(EngineError) -> Void
+        count: Int, pointsPerIndex: Int = 1, interruption: Interruption = .none,
+        _ body: @Sendable (Int) throws(EngineError) -> Void
     ) throws(EngineError) {
-        if count <= parallelBatchThreshold {
+        let checkInterval = max(1, interruptionInterval / pointsPerIndex)
+        if count * pointsPerIndex <= parallelBatchThreshold {
             for index in 0..<count {
-                if index % interruptionInterval == 0 { try interruption.check() }
+                if index % checkInterval == 0 { try interruption.check() }
                 do throws(EngineError) {
                     try body(index)
                 } catch {
                     var located = error
-                    located.pointIndex = index
+                    located.pointIndex = pointsPerIndex > 1 ? (error.pointIndex ?? index) : index
                     throw located
                 }
             }
             return
         }
 
+        let minimumChunk = max(1, minimumChunkSize / pointsPerIndex)
         let chunkCount = min(
-            (count + minimumChunkSize - 1) / minimumChunkSize,
+            (count + minimumChunk - 1) / minimumChunk,
             ProcessInfo.processInfo.activeProcessorCount * 4)
         let chunkSize = (count + chunkCount - 1) / chunkCount
         let firstFailure = Mutex<(index: Int, error: EngineError)?>(nil)
@@ -145,9 +202,11 @@ extension CompiledFunction {
         let interrupted = Mutex<EngineError?>(nil)
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
             let start = chunk * chunkSize
+            // Rounding the chunk size up can leave the last chunks empty.
+            guard start < count else { return }
             for index in start..<min(count, start + chunkSize) {
                 if lowestFailedIndex.load(ordering: .relaxed) < index { return }
-                if (index - start) % interruptionInterval == 0 {
+                if (index - start) % checkInterval == 0 {
                     do throws(EngineError) { try interruption.check() } catch {
                         interrupted.withLock { $0 = $0 ?? error }
                         lowestFailedIndex.store(-1, ordering: .relaxed)  // Stops every chunk at its next point.
@@ -168,7 +227,7 @@ extension CompiledFunction {
         if let error = interrupted.withLock({ $0 }) { throw error }
         if let (index, error) = firstFailure.withLock({ $0 }) {
             var located = error
-            located.pointIndex = index
+            located.pointIndex = pointsPerIndex > 1 ? (error.pointIndex ?? index) : index
             throw located
         }
     }

@@ -116,6 +116,15 @@ public struct JSONWriter: Sendable {
         endArray()
     }
 
+    /// A string whose bytes the caller guarantees need no escaping (base64, say), appended as they are: a
+    /// multi-megabyte base64 array is not scanned for quotes it cannot hold.
+    mutating func appendRawString(_ unescaped: [UInt8]) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: unescaped)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     /// A string, escaped per RFC 8259 §7 (DEL too, so logs and terminals stay clean).
     public mutating func string(_ string: String) {
         separate()

@@ -34,6 +34,8 @@ struct JacobianEndpoint {
         var format: JacobianRequest.Format
         /// Whether the answer carries the Jacobian (it does unless products replaced it).
         var showsJacobian: Bool
+        /// JSON numbers, or base64 arrays (values and dense Jacobians only, checked by the request).
+        var encoding: JacobianRequest.Encoding = .json
     }
 
     func run(_ body: JSONValue, interruption: Interruption = .none) throws(Problem) -> Outcome {
@@ -125,7 +127,8 @@ struct JacobianEndpoint {
             }
         }
         return Outcome(function: function, mode: mode, points: outcomes, isBatch: request.isBatch,
-                       extras: request.extras, format: request.format, showsJacobian: showsJacobian)
+                       extras: request.extras, format: request.format, showsJacobian: showsJacobian,
+                       encoding: request.encoding)
     }
 }
 
@@ -134,6 +137,7 @@ extension JacobianEndpoint.Outcome: EndpointOutcome {
     /// `shape`, `mode`, `columns`, extras; written number by number into the output, which for a large batch is
     /// most of the response's cost.
     func writeJSON(into writer: inout JSONWriter) throws(Problem) {
+        if encoding == .base64 { return writeBase64(into: &writer) }
         let entries = function.outputCount * (function.columnCount + 1)
         writer.reserveCapacity(128 + points.count * entries * 20 + function.columnCount * 8)
         writer.beginObject()
@@ -167,6 +171,37 @@ extension JacobianEndpoint.Outcome: EndpointOutcome {
             writer.key("sparsity")
             writer.value(SparseJSON.pattern(function.jacobianSparsity))
         }
+        writer.endObject()
+    }
+
+    /// `values_base64` (count × m) and `jacobians_base64` (count × m × n), little-endian doubles, row-major.
+    private func writeBase64(into writer: inout JSONWriter) {
+        let rows = function.outputCount, columns = function.columnCount
+        var values: [Double] = [], jacobians: [Double] = []
+        values.reserveCapacity(points.count * rows)
+        jacobians.reserveCapacity(points.count * rows * columns)
+        for point in points {
+            values.append(contentsOf: point.value)
+            jacobians.append(contentsOf: point.jacobian?.storage ?? [])
+        }
+        writer.reserveCapacity(256 + (values.count + jacobians.count) * 11 + columns * 8)
+        writer.beginObject()
+        writer.key("values_base64")
+        writer.base64Doubles(values)
+        writer.key("jacobians_base64")
+        writer.base64Doubles(jacobians)
+        writer.key("count")
+        writer.number(Double(points.count))
+        writer.key("shape")
+        writer.numbers([Double(rows), Double(columns)])
+        if let mode {
+            writer.key("mode")
+            writer.string(mode.rawValue)
+        }
+        writer.key("columns")
+        writer.beginArray()
+        for name in function.columnNames { writer.string(name) }
+        writer.endArray()
         writer.endObject()
     }
 

@@ -20,12 +20,21 @@ struct JacobianRequest {
         case sparse
     }
 
+    /// How the answer carries its numbers: JSON numbers, or base64 arrays of little-endian doubles.
+    enum Encoding: String {
+        case json
+        case base64
+    }
+
     /// The `function` member as sent; `RequestFunction` compiles it (from the cache when seen before).
     var function: JSONValue
     /// The points to evaluate at; one entry when the request gave `point`.
     var points: [[Double]]
-    /// True when the request gave `points` (a batch), false for `point`.
+    /// True when the request gave `points` or `points_base64` (a batch), false for `point`.
     var isBatch: Bool
+    /// True when the points came as `points_base64`.
+    var pointsAreBase64 = false
+    var encoding: Encoding
     var variable: DifferentiationVariable
     var mode: DifferentiationMode
     var extras: Set<Extra>
@@ -35,7 +44,8 @@ struct JacobianRequest {
     /// Weights for vector–Jacobian products (`vjp`).
     var cotangents: VectorList?
 
-    static let fields = ["function", "point", "points", "wrt", "mode", "include", "format", "tangents", "cotangents"]
+    static let fields = ["function", "point", "points", "wrt", "mode", "include", "format", "tangents", "cotangents",
+                         "points_base64", "points_shape", "encoding"]
 
     /// Decodes and validates the request's shape; the engine validates the function itself.
     init(_ body: JSONValue, maxBatchSize: Int, maxVectors: Int) throws(Problem) {
@@ -63,25 +73,38 @@ struct JacobianRequest {
                 extras.insert(extra)
             }
         }
-        switch (reader.has("point"), reader.has("points")) {
-        case (true, true):
-            throw Problem.invalid("/points", "give either 'point' or 'points', not both")
-        case (false, false):
+        encoding = try reader.choice("encoding", default: .json, among: [.json, .base64])
+        let given = ["point", "points", "points_base64"].filter { reader.has($0) }
+        if reader.has("points_shape") && !reader.has("points_base64") {
+            throw Problem.invalid("/points_shape", "points_shape goes with points_base64")
+        }
+        guard given.count <= 1 else {
+            throw Problem.invalid("/" + given[1], "give one of 'point', 'points' or 'points_base64', not several")
+        }
+        switch given.first {
+        case nil:
             throw Problem.invalid("/point", "missing required field 'point' (one input vector) or 'points' (a batch)")
-        case (true, false):
+        case "point":
             points = [try reader.numbers("point")]
             isBatch = false
-        case (false, true):
+        case "points_base64":
+            let shape = try reader.array("points_shape")
+            guard shape.count == 2 else {
+                throw Problem.invalid("/points_shape", "points_shape must be [count, n]: the number of points and their length")
+            }
+            let count = try Self.shapeEntry(shape[0], at: "/points_shape/0", minimum: 1)
+            let width = try Self.shapeEntry(shape[1], at: "/points_shape/1", minimum: 0)
+            try Self.checkBatchSize(count, at: "/points_shape/0", limit: maxBatchSize)
+            let text = try reader.string("points_base64")
+            points = try Base64Doubles.rows(text, count: count, width: width, at: "/points_base64")
+            isBatch = true
+            pointsAreBase64 = true
+        default:
             guard case .array(let items) = try reader.value("points") else {
                 throw Problem.invalid("/points", "points must be an array of input vectors")
             }
             guard !items.isEmpty else { throw Problem.invalid("/points", "points must hold at least one point") }
-            guard items.count <= maxBatchSize else {
-                throw Problem(.limitExceeded,
-                    detail: "the batch has \(items.count) points, more than the limit maxBatchSize = \(maxBatchSize)",
-                    errors: [.init(pointer: "/points", detail: "at most \(maxBatchSize) points per request")],
-                    extensions: [("limit", .string("maxBatchSize"))])
-            }
+            try Self.checkBatchSize(items.count, at: "/points", limit: maxBatchSize)
             var points: [[Double]] = []
             points.reserveCapacity(items.count)
             for (index, item) in items.enumerated() {
@@ -90,11 +113,46 @@ struct JacobianRequest {
             self.points = points
             isBatch = true
         }
+        if encoding == .base64 { try checkBase64Answer() }
     }
 
-    /// Where the point with this batch index sits in the request.
+    /// Where the point with this batch index sits in the request (the base64 string as a whole, which a pointer
+    /// cannot index into; problems carry `point_index` as well).
     func pointPointer(_ index: Int?) -> String {
-        isBatch ? JSONPointer.appending("/points", index ?? 0) : "/point"
+        if pointsAreBase64 { return "/points_base64" }
+        return isBatch ? JSONPointer.appending("/points", index ?? 0) : "/point"
+    }
+
+    /// One entry of `points_shape`: a whole number ≥ `minimum` (the byte length bounds it from above).
+    private static func shapeEntry(_ value: JSONValue, at pointer: String, minimum: Int) throws(Problem) -> Int {
+        let number = try FieldReader.number(value, at: pointer)
+        guard number.rounded() == number, number >= Double(minimum), number < 1e15 else {
+            throw Problem.invalid(pointer, "points_shape entries must be whole numbers of at least \(minimum), "
+                + "got \(JSONWriter.format(number))")
+        }
+        return Int(number)
+    }
+
+    private static func checkBatchSize(_ count: Int, at pointer: String, limit maxBatchSize: Int) throws(Problem) {
+        guard count <= maxBatchSize else {
+            throw Problem(.limitExceeded,
+                detail: "the batch has \(count) points, more than the limit maxBatchSize = \(maxBatchSize)",
+                errors: [.init(pointer: pointer, detail: "at most \(maxBatchSize) points per request")],
+                extensions: [("limit", .string("maxBatchSize"))])
+        }
+    }
+
+    /// The base64 answer carries values and dense Jacobians only; the rest is refused rather than silently
+    /// dropped (a client asking for both would otherwise not see what it lost).
+    private func checkBase64Answer() throws(Problem) {
+        let unsupported: [(field: String, present: Bool)] = [
+            ("format", format != .dense), ("tangents", tangents != nil),
+            ("cotangents", cotangents != nil), ("include", !extras.isEmpty),
+        ]
+        if let field = unsupported.first(where: \.present)?.field {
+            throw Problem.invalid("/" + field, "encoding 'base64' answers values and dense Jacobians only; "
+                + "'\(field)' needs encoding 'json'")
+        }
     }
 }
 
