@@ -199,11 +199,6 @@ final class Connection: @unchecked Sendable {
     private func dispatch(_ request: HTTPRequest) {
         guard let head = currentHead else { preconditionFailure("request without a head") }
         let keepAlive = head.keepAlive
-        guard Router.knownMethods.contains(request.method) else {
-            deliver(context.errorResponse(.notImplemented, Echo.methodNotImplemented(request.method)),
-                    to: head, keepAlive: keepAlive)
-            return
-        }
         if upgradeIfRequested(request) { return }
         let responder = context.responder
         if context.configuration.runsInline(request) {
