@@ -72,7 +72,7 @@ struct HTTP2Stream {
 
     /// Checks a declared Content-Length against the body limit before any data arrives (as HTTP/1.1 does).
     mutating func checkDeclaredLength(limits: HTTPLimits) {
-        guard rejection == nil, let declared = headers["content-length"], let length = Int(declared) else { return }
+        guard rejection == nil, let declared = headers["content-length"], let length = HTTPFieldValidation.contentLength(declared) else { return }
         if length > limits.maxBodyBytes { rejectTooLarge(limits) }
     }
 
