@@ -62,7 +62,7 @@ extension HTTP2Session {
         if !accepted {
             queuedWork -= 1
             streams[id]?.cancellation = nil
-            var response = io.configuration.errorResponder(.serviceUnavailable, "The server is overloaded; retry later.")
+            var response = io.configuration.errorResponder(.serviceUnavailable, Refusal.overloaded)
             response.headers.replaceOrAdd("Retry-After", String(io.configuration.retryAfterSeconds))
             respond(to: id, method: request.method, with: response)
         }
@@ -88,7 +88,7 @@ extension HTTP2Session {
             fields = try HTTP2ResponseFields(response, date: io.date)
         } catch {
             logger.error("invalid response from handler", metadata: ["error": "\(error)"])
-            response = io.configuration.errorResponder(.internalServerError, "The server could not complete the request.")
+            response = io.configuration.errorResponder(.internalServerError, Refusal.handlerFailed)
             guard let fallback = try? HTTP2ResponseFields(response, date: io.date) else { return }
             fields = fallback
         }

@@ -221,7 +221,7 @@ final class Connection: @unchecked Sendable {
         if !accepted {
             budget.release(held)
             context.metrics.rejectedOverloaded.increment()
-            var response = context.errorResponse(.serviceUnavailable, "The server is overloaded; retry later.")
+            var response = context.errorResponse(.serviceUnavailable, Refusal.overloaded)
             response.headers.replaceOrAdd("Retry-After", String(context.configuration.retryAfterSeconds))
             deliver(response, to: head, keepAlive: keepAlive)
         }
@@ -241,7 +241,7 @@ final class Connection: @unchecked Sendable {
                                                      clientVersion: head.version)
         } catch {
             context.logger.error("invalid response from handler", metadata: ["error": "\(error)"])
-            response = context.errorResponse(.internalServerError, "The server could not complete the request.")
+            response = context.errorResponse(.internalServerError, Refusal.handlerFailed)
             encoded = (try? context.encoder.encodeHead(response, requestMethod: head.method, keepAlive: keepAlive,
                                                        clientVersion: head.version)) ?? ([], false)
         }

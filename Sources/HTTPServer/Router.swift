@@ -122,7 +122,7 @@ public struct Router: Sendable {
             logger.error("handler failed", metadata: [
                 "method": "\(request.method)", "path": "\(Echo.cut(request.path))", "error": "\(error)",
             ])
-            return errors(.internalServerError, "The server could not complete the request.")
+            return errors(.internalServerError, Refusal.handlerFailed)
         }
     }
 }
