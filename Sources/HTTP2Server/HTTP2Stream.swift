@@ -72,7 +72,7 @@ struct HTTP2Stream {
 
     /// Checks a declared Content-Length against the body limit before any data arrives (as HTTP/1.1 does).
     mutating func checkDeclaredLength(limits: HTTPLimits) {
-        guard rejection == nil, let declared = headers["content-length"], let length = Int(declared) else { return }
+        guard rejection == nil, let declared = headers["content-length"], let length = HTTPFieldValidation.contentLength(declared) else { return }
         if length > limits.maxBodyBytes { rejectTooLarge(limits) }
     }
 
@@ -93,8 +93,7 @@ struct HTTP2Stream {
         }
         guard budget.reserve(bytes.count) else {
             releaseBody(to: budget)
-            return reject(.serviceUnavailable, "The server holds too many request bodies (the limit "
-                + "maxBufferedBodyBytes = \(budget.limit) bytes); retry later.", retry: true)
+            return reject(.serviceUnavailable, Refusal.bodyBudgetFull(limit: budget.limit), retry: true)
         }
         reservedBodyBytes += bytes.count
         body.append(contentsOf: bytes)
@@ -108,7 +107,7 @@ struct HTTP2Stream {
     }
 
     private mutating func rejectTooLarge(_ limits: HTTPLimits) {
-        reject(.contentTooLarge, "The request body is larger than the limit maxBodyBytes = \(limits.maxBodyBytes) bytes.")
+        reject(.contentTooLarge, Refusal.bodyTooLarge(limit: limits.maxBodyBytes))
     }
 
     private mutating func reject(_ status: HTTPStatus, _ detail: String, retry: Bool = false) {

@@ -45,7 +45,7 @@ struct ChunkedBodyDecoder {
                     }
                     if size > limits.maxBodyBytes - bodyLength {
                         return .error(HTTPParseError(status: .contentTooLarge,
-                                                     detail: "The body is larger than the limit maxBodyBytes = \(limits.maxBodyBytes) bytes."))
+                                                     detail: Refusal.bodyTooLarge(limit: limits.maxBodyBytes)))
                     }
                     bodyLength += size
                     i = end + 2

@@ -15,8 +15,7 @@ extension Connection {
             return true
         }
         context.logger.debug("request body refused: the body budget is full", metadata: ["bytes": "\(bytes)"])
-        respondWithError(.serviceUnavailable, "The server holds too many request bodies (the limit "
-            + "maxBufferedBodyBytes = \(context.bodyBudget.limit) bytes); retry later.", retry: true)
+        respondWithError(.serviceUnavailable, Refusal.bodyBudgetFull(limit: context.bodyBudget.limit), retry: true)
         return false
     }
 

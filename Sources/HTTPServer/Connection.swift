@@ -199,11 +199,6 @@ final class Connection: @unchecked Sendable {
     private func dispatch(_ request: HTTPRequest) {
         guard let head = currentHead else { preconditionFailure("request without a head") }
         let keepAlive = head.keepAlive
-        guard Router.knownMethods.contains(request.method) else {
-            deliver(context.errorResponse(.notImplemented, Echo.methodNotImplemented(request.method)),
-                    to: head, keepAlive: keepAlive)
-            return
-        }
         if upgradeIfRequested(request) { return }
         let responder = context.responder
         if context.configuration.runsInline(request) {
@@ -226,7 +221,7 @@ final class Connection: @unchecked Sendable {
         if !accepted {
             budget.release(held)
             context.metrics.rejectedOverloaded.increment()
-            var response = context.errorResponse(.serviceUnavailable, "The server is overloaded; retry later.")
+            var response = context.errorResponse(.serviceUnavailable, Refusal.overloaded)
             response.headers.replaceOrAdd("Retry-After", String(context.configuration.retryAfterSeconds))
             deliver(response, to: head, keepAlive: keepAlive)
         }
@@ -246,7 +241,7 @@ final class Connection: @unchecked Sendable {
                                                      clientVersion: head.version)
         } catch {
             context.logger.error("invalid response from handler", metadata: ["error": "\(error)"])
-            response = context.errorResponse(.internalServerError, "The server could not complete the request.")
+            response = context.errorResponse(.internalServerError, Refusal.handlerFailed)
             encoded = (try? context.encoder.encodeHead(response, requestMethod: head.method, keepAlive: keepAlive,
                                                        clientVersion: head.version)) ?? ([], false)
         }

@@ -11,9 +11,4 @@ public enum Echo {
     public static func cut(_ text: some StringProtocol) -> String {
         text.count <= maxLength ? String(text) : text.prefix(maxLength) + "…"
     }
-
-    /// The detail of the 501 for a method the server does not know, the same over both protocols.
-    public static func methodNotImplemented(_ method: String) -> String {
-        "The method \(cut(method)) is not implemented."
-    }
 }

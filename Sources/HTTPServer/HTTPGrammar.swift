@@ -112,4 +112,10 @@ public enum HTTPFieldValidation {
     public static func isValidValue(_ value: String) -> Bool {
         value.utf8.allSatisfy(HTTPGrammar.isFieldValueChar)
     }
+
+    /// A Content-Length value as `1*DIGIT` (RFC 9110 §8.6), the one rule for both protocols; nil for anything
+    /// else, including `+5` and `-0`, which Swift's `Int(_:)` accepts.
+    public static func contentLength(_ value: some StringProtocol) -> Int? {
+        HTTPGrammar.parseDecimal(value)
+    }
 }

@@ -176,7 +176,7 @@ struct RequestHeadParser {
         }
         if length! > limits.maxBodyBytes {
             throw HTTPParseError(status: .contentTooLarge,
-                                 detail: "The body is larger than the limit maxBodyBytes = \(limits.maxBodyBytes) bytes.")
+                                 detail: Refusal.bodyTooLarge(limit: limits.maxBodyBytes))
         }
         return .length(length!)
     }

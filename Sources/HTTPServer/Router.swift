@@ -8,8 +8,12 @@ public typealias HTTPHandler = @Sendable (HTTPRequest) throws -> HTTPResponse
 /// The responder it builds answers 404 for an unknown path, 405 with `Allow` for a known path and another
 /// method (RFC 9110 §15.5.6), serves HEAD with the GET handler (the server drops the body and keeps its
 /// `Content-Length`, RFC 9110 §9.3.2), answers OPTIONS with `Allow` when no handler is registered for it,
-/// 501 for methods this server does not know at all (RFC 9110 §9.1), and 415 for a body in a content coding
-/// (`Content-Encoding: gzip`...), which no handler decodes.
+/// and 415 for a body in a content coding (`Content-Encoding: gzip`...), which no handler decodes.
+///
+/// This is the one place that decides about the method, for both protocols: a method the server does not know
+/// at all (`QUERY`, `BREW`) gets the same 405 with `Allow` as a known one the resource does not allow, which
+/// RFC 9110 §15.5.6 permits for unrecognised methods too, so that a 5xx always means the server's own fault.
+/// The parsers only check that the method is a token (RFC 9110 §9.1).
 public struct Router: Sendable {
     /// Which requests of a route are cheap enough to answer without the worker pool (see `runsInline`).
     public typealias InlinePolicy = @Sendable (HTTPRequest) -> Bool
@@ -24,7 +28,8 @@ public struct Router: Sendable {
     /// Creates an empty router.
     public init() {}
 
-    /// The methods the server knows (RFC 9110 §9.3 plus PATCH, RFC 5789); any other is answered 501.
+    /// The methods the server knows (RFC 9110 §9.3 plus PATCH, RFC 5789): routes are registered for these only,
+    /// and metrics label any other method `OTHER`. Any other method is answered 404 or 405 like a known one.
     public static let knownMethods: Set<String> = [
         "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT",
     ]
@@ -67,7 +72,7 @@ public struct Router: Sendable {
             .map(String.init)
     }
 
-    /// A responder that dispatches to the routes. `errors` renders 404, 405, 500 and 501 (the default is
+    /// A responder that dispatches to the routes. `errors` renders 404, 405, 415 and 500 (the default is
     /// problem+json, as the server's own errors); `logger` records handler failures at error level.
     public func responder(
         errors: @escaping HTTPErrorResponder = ProblemDetails.response,
@@ -86,9 +91,6 @@ public struct Router: Sendable {
     private func respond(
         to request: HTTPRequest, methods: [String: Route]?, errors: HTTPErrorResponder, logger: Logger
     ) -> HTTPResponse {
-        guard Router.knownMethods.contains(request.method) else {
-            return errors(.notImplemented, Echo.methodNotImplemented(request.method))
-        }
         if request.method == "OPTIONS", request.path == "*" {
             // A question about the server itself (RFC 9110 §9.3.7): what it can do on some resource.
             return HTTPResponse(status: .noContent, headers: ["Allow": allowedMethods(for: "*")!.joined(separator: ", ")])
@@ -102,7 +104,7 @@ public struct Router: Sendable {
             if request.method == "OPTIONS" {
                 return HTTPResponse(status: .noContent, headers: ["Allow": allow])
             }
-            var response = errors(.methodNotAllowed, "\(request.method) is not allowed on \(Echo.cut(request.path)).")
+            var response = errors(.methodNotAllowed, "\(Echo.cut(request.method)) is not allowed on \(Echo.cut(request.path)).")
             response.headers.replaceOrAdd("Allow", allow)
             return response
         }
@@ -120,7 +122,7 @@ public struct Router: Sendable {
             logger.error("handler failed", metadata: [
                 "method": "\(request.method)", "path": "\(Echo.cut(request.path))", "error": "\(error)",
             ])
-            return errors(.internalServerError, "The server could not complete the request.")
+            return errors(.internalServerError, Refusal.handlerFailed)
         }
     }
 }

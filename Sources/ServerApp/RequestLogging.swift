@@ -45,7 +45,7 @@ public func withRequestLogging(
 }
 
 /// Wraps the server's own error responses (400 for unparseable requests, 408, 413, 414, 431, 503 when overloaded,
-/// 501): they never reach the responder, so this gives them a request id and a log line too. The client's
+/// 501 for a transfer coding): they never reach the responder, so this gives them a request id and a log line too. The client's
 /// `X-Request-Id` is not known at that point (the request may not even have been parsed): the id is always new.
 public func withErrorLogging(_ errors: @escaping HTTPErrorResponder, logger: Logger) -> HTTPErrorResponder {
     return { status, detail in
@@ -86,7 +86,7 @@ public enum RequestID {
 }
 
 /// Server faults at error level; 503 (overload, draining) at warning, as an expected operating condition;
-/// everything else, client errors included, at info: 4xx, and the two 5xx a client causes, 501 (a method the
+/// everything else, client errors included, at info: 4xx, and the two 5xx a client causes, 501 (a transfer coding the
 /// server does not know) and 505 (a protocol version it does not speak), so a client cannot flood the error log.
 private func level(forStatus code: Int) -> Logger.Level {
     switch code {

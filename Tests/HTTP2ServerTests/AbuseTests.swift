@@ -148,13 +148,13 @@ import HTTPServer
         }
     }
 
-    @Test func unknownMethodIs501() throws {
+    @Test func unknownMethodIs405() throws {
         try withH2Server { _, port in
             let client = try FrameClient(port: port)
             try client.startHTTP2()
             try client.send(Frame.headers(stream: 1, requestFields("BREW", "/hello")))
             let frames = try client.frames { ended([$0], stream: 1) }
-            #expect(bodyText(frames, stream: 1).contains(#""status":501"#))
+            #expect(bodyText(frames, stream: 1).contains(#""status":405"#))
         }
     }
 

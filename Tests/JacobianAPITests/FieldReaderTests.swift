@@ -30,6 +30,17 @@ import Testing
         #expect(found?.detail.contains("must be a number, found a string") == true)
     }
 
+    /// schemathesis (issue 12): `null` for an optional field was read as absent and got the default, though no
+    /// field of openapi.yaml is nullable; now it is refused at its own pointer.
+    @Test func nullForAnOptionalFieldIsRefusedNotTakenAsAbsent() throws {
+        let r = try reader(#"{"damping": null}"#, allowed: ["damping", "tolerance"])
+        #expect(r.has("damping") && !r.has("tolerance"))
+        #expect(try r.number("tolerance", default: 0.5) == 0.5)
+        let found = problem { _ = try r.number("damping", default: 0.5) }
+        #expect(found?.errors.first?.pointer == "/damping")
+        #expect(found?.detail.contains("found null") == true)
+    }
+
     @Test func raggedRowsAreRefused() {
         let value = try! JSONParser().parse(Array("[[1, 2], [3]]".utf8))
         let found = problem { _ = try FieldReader.rows(value, at: "/m") }

@@ -87,7 +87,7 @@ import Testing
         let log = CapturedLog()
         let method = String(repeating: "M", count: 10_000)
         _ = exchange(HTTPRequest(method: method, target: "/x"), log: log, answer: { request in
-            ProblemDetails.response(.notImplemented, Echo.methodNotImplemented(request.method))
+            ProblemDetails.response(.notImplemented, "The transfer coding of \(Echo.cut(request.method)) is not implemented.")
         })
         let errors = withErrorLogging(ProblemDetails.response, logger: log.logger())
         _ = errors(.httpVersionNotSupported, "Only HTTP/1.x is served here.")

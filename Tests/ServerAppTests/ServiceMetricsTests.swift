@@ -33,14 +33,14 @@ import Testing
         _ = responder(HTTPRequest(method: "GET", target: "/fail"))
         _ = responder(HTTPRequest(method: "GET", target: "/random/1?x=1"))  // 404
         _ = responder(HTTPRequest(method: "GET", target: "/random/2"))
-        _ = responder(HTTPRequest(method: "BREW", target: "/v1/jacobian"))  // 501
+        _ = responder(HTTPRequest(method: "BREW", target: "/v1/jacobian"))  // 405
         let text = String(decoding: metrics.render(), as: UTF8.self)
 
         #expect(sample(text, #"http_requests_total{route="/v1/jacobian",method="POST",status="200"}"#) == 3)
         #expect(sample(text, #"http_requests_total{route="/v1/jacobian",method="GET",status="405"}"#) == 1)
         #expect(sample(text, #"http_requests_total{route="/fail",method="GET",status="422"}"#) == 1)
         #expect(sample(text, #"http_requests_total{route="unmatched",method="GET",status="404"}"#) == 2)
-        #expect(sample(text, #"http_requests_total{route="/v1/jacobian",method="OTHER",status="501"}"#) == 1)
+        #expect(sample(text, #"http_requests_total{route="/v1/jacobian",method="OTHER",status="405"}"#) == 1)
         #expect(!text.contains("/random"), "raw paths of unknown URLs must never become label values")
         #expect(text.contains("# TYPE http_requests_total counter"))
     }

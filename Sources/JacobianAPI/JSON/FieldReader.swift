@@ -28,13 +28,13 @@ struct FieldReader {
 
     func path(_ key: String) -> String { JSONPointer.appending(pointer, key) }
 
-    func has(_ key: String) -> Bool {
-        if let value = object[key], value != .null { return true }
-        return false
-    }
+    /// Whether the member is present. `null` is present and then refused by the typed readers ("must be a number,
+    /// found null"), as openapi.yaml says (no field is nullable): read as "absent", it silently took the default,
+    /// and a client cannot tell its `null` from a value the schema forbids.
+    func has(_ key: String) -> Bool { object[key] != nil }
 
     func value(_ key: String) throws(Problem) -> JSONValue {
-        guard let value = object[key], value != .null else {
+        guard let value = object[key] else {
             throw Problem.invalid(path(key), "missing required field '\(key)' in \(FieldReader.name(pointer))")
         }
         return value
