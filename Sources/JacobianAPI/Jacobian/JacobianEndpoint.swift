@@ -5,6 +5,8 @@ import Solvers
 /// POST /v1/jacobian: the Jacobian of a function at a point or a batch of points, with optional extras.
 struct JacobianEndpoint {
     let engine: JacobianEngine
+    /// Where `{"type": "model"}` functions are found (`ModelJacobianEndpoint` answers those requests).
+    var models: ModelRepository? = nil
 
     /// What the endpoint computed, before it is rendered as JSON or SVG.
     struct Outcome {
@@ -13,6 +15,12 @@ struct JacobianEndpoint {
         var results: [JacobianResult]
         var isBatch: Bool
         var extras: Set<JacobianRequest.Extra>
+    }
+
+    /// A request for a model (`ModelJacobianEndpoint`) or for a function given in the body (`run`).
+    func respond(_ body: JSONValue) throws(Problem) -> any EndpointOutcome {
+        if let models, ModelJacobianEndpoint.refersToModel(body) { return try ModelJacobianEndpoint(models: models).run(body) }
+        return try run(body)
     }
 
     func run(_ body: JSONValue) throws(Problem) -> Outcome {
