@@ -9,7 +9,7 @@ import Pictures
 struct ModelJacobianEndpoint {
     let models: ModelRepository
 
-    static let fields = ["function", "point", "include", "class", "perturbations"]
+    static let fields = ["function", "point", "mode", "jacobian", "include", "class", "perturbations"]
 
     /// Whether a /v1/jacobian body refers to a model (and so belongs here rather than to the expression engine).
     static func refersToModel(_ body: JSONValue) -> Bool {
@@ -20,7 +20,9 @@ struct ModelJacobianEndpoint {
     struct Outcome {
         var model: RegisteredModel
         var value: [Double]
-        var jacobian: Matrix
+        /// Nil when the request said `"jacobian": false` (saliency and perturbations only).
+        var jacobian: Matrix?
+        var mode: DifferentiationMode
         var saliency: Saliency
         var includeSaliency: Bool
         var perturbations: [PerturbationEffect]?
@@ -39,11 +41,15 @@ struct ModelJacobianEndpoint {
         }
         let function = registered.model.function
         let shape = registered.model.inputShape
+        guard case .bool(let wantsJacobian) = reader.has("jacobian") ? try reader.value("jacobian") : .bool(true) else {
+            throw Problem.invalid("/jacobian", "jacobian must be true or false")
+        }
+        let mode = try reader.choice("mode", default: DifferentiationMode.auto, among: [.auto, .forward, .reverse])
         let entries = function.outputCount.multipliedReportingOverflow(by: function.inputCount)
-        guard !entries.overflow, entries.partialValue <= models.limits.maxJacobianEntries else {
+        guard !wantsJacobian || (!entries.overflow && entries.partialValue <= models.limits.maxJacobianEntries) else {
             throw Problem(.limitExceeded,
                 detail: "the Jacobian would have \(function.outputCount) × \(function.inputCount) entries, more than the limit maxJacobianEntries = \(models.limits.maxJacobianEntries)",
-                errors: [.init(pointer: "/function", detail: "too large a Jacobian")],
+                errors: [.init(pointer: "/function", detail: "too large a Jacobian; \"jacobian\": false asks for saliency and perturbations only")],
                 extensions: [("limit", .string("maxJacobianEntries"))])
         }
         let point = try TensorJSON.read(try reader.value("point"), at: "/point", shape: shape)
@@ -61,20 +67,34 @@ struct ModelJacobianEndpoint {
         let perturbations = reader.has("perturbations")
             ? try Perturbations(try reader.value("perturbations"), shape: shape, maxElements: models.limits.maxJacobianEntries)
             : nil
-        do {
-            let result = try function.compiled.jacobian(at: point, mode: .reverse)
-            let saliency = Saliency(result: result, inputShape: shape, requestedClass: requestedClass)
+        do throws(EngineError) {
+            let resolved = function.compiled.resolvedMode(mode)
+            let result = wantsJacobian ? try function.compiled.jacobian(at: point, mode: resolved) : nil
+            let value = if let result { result.value } else { try function.evaluate(at: point) }
+            let predicted = value.indices.max { value[$0] < value[$1] } ?? 0
+            let scored = requestedClass ?? predicted
+            // One reverse sweep gives the scored class's gradient when the Jacobian was not computed.
+            let gradient = if let result {
+                Array(result.jacobian.row(scored))
+            } else {
+                try function.gradient(at: point, row: scored).gradient
+            }
+            let saliency = Saliency(gradient: gradient, inputShape: shape, predictedClass: predicted, scoredClass: scored,
+                                    score: value[scored])
             var effects: [PerturbationEffect]?
             if let perturbations {
                 effects = []
                 for (delta, source) in perturbations.deltas {
                     let moved = try function.evaluate(at: zip(point, delta).map(+))
-                    effects!.append(PerturbationEffect(delta: delta, source: source, base: result, moved: moved))
+                    let product = try function.jacobianVectorProduct(at: point, direction: delta).product
+                    effects!.append(PerturbationEffect(delta: delta, source: source, value: value, product: product,
+                                                       moved: moved))
                 }
             }
             let dims = shape.count >= 2 ? (shape[shape.count - 2], shape[shape.count - 1]) : (1, function.inputCount)
-            return Outcome(model: registered, value: result.value, jacobian: result.jacobian, saliency: saliency,
-                           includeSaliency: includeSaliency, perturbations: effects, imageShape: dims, point: point)
+            return Outcome(model: registered, value: value, jacobian: result?.jacobian, mode: resolved,
+                           saliency: saliency, includeSaliency: includeSaliency, perturbations: effects,
+                           imageShape: dims, point: point)
         } catch {
             throw EngineProblems.problem(from: error, functionPointer: "/function", pointPointer: { _ in "/point" })
         }
@@ -89,18 +109,17 @@ struct Saliency {
     /// H×W (the input's last two axes; the axes before them are channels, reduced by max).
     var map: [[Double]]
 
-    init(result: JacobianResult, inputShape: [Int], requestedClass: Int?) {
-        predictedClass = result.value.indices.max { result.value[$0] < result.value[$1] } ?? 0
-        scoredClass = requestedClass ?? predictedClass
-        score = result.value[scoredClass]
-        let gradient = result.jacobian.row(scoredClass)
+    init(gradient: [Double], inputShape: [Int], predictedClass: Int, scoredClass: Int, score: Double) {
+        self.predictedClass = predictedClass
+        self.scoredClass = scoredClass
+        self.score = score
         let (height, width) = inputShape.count >= 2
             ? (inputShape[inputShape.count - 2], inputShape[inputShape.count - 1]) : (1, gradient.count)
         let plane = height * width
         map = (0..<height).map { i in
             (0..<width).map { j in
                 stride(from: i * width + j, to: gradient.count, by: plane)
-                    .map { abs(gradient[gradient.startIndex + $0]) }.max() ?? 0
+                    .map { abs(gradient[$0]) }.max() ?? 0
             }
         }
     }
@@ -116,16 +135,16 @@ struct PerturbationEffect {
     var classAfter: Int
     var firstOrderClass: Int
 
-    init(delta: [Double], source: String, base: JacobianResult, moved: [Double]) {
+    /// `product` is J·δ (a forward-mode sweep), `value` f(x) and `moved` f(x + δ).
+    init(delta: [Double], source: String, value: [Double], product: [Double], moved: [Double]) {
         self.source = source
         norm = delta.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        let jacobian = base.jacobian
-        predicted = (0..<jacobian.rows).map { row in zip(jacobian.row(row), delta).reduce(0) { $0 + $1.0 * $1.1 } }
-        actual = zip(moved, base.value).map(-)
+        predicted = product
+        actual = zip(moved, value).map(-)
         func argmax(_ values: [Double]) -> Int { values.indices.max { values[$0] < values[$1] } ?? 0 }
-        classBefore = argmax(base.value)
+        classBefore = argmax(value)
         classAfter = argmax(moved)
-        firstOrderClass = argmax(zip(base.value, predicted).map(+))
+        firstOrderClass = argmax(zip(value, predicted).map(+))
     }
 
     var json: JSONValue {
@@ -144,18 +163,20 @@ struct PerturbationEffect {
 extension ModelJacobianEndpoint.Outcome: EndpointOutcome {
     func writeJSON(into writer: inout JSONWriter) throws(Problem) {
         let function = model.model.function.compiled
-        writer.reserveCapacity(256 + jacobian.storage.count * 22 + function.columnCount * 12)
+        writer.reserveCapacity(256 + (jacobian?.storage.count ?? 0) * 22 + function.columnCount * 12)
         writer.beginObject()
         writer.key("value")
         writer.numbers(value)
-        writer.key("jacobian")
-        writer.beginArray()
-        for row in 0..<jacobian.rows { writer.numbers(jacobian.row(row)) }
-        writer.endArray()
-        writer.key("shape")
-        writer.numbers([Double(jacobian.rows), Double(jacobian.columns)])
+        if let jacobian {
+            writer.key("jacobian")
+            writer.beginArray()
+            for row in 0..<jacobian.rows { writer.numbers(jacobian.row(row)) }
+            writer.endArray()
+            writer.key("shape")
+            writer.numbers([Double(jacobian.rows), Double(jacobian.columns)])
+        }
         writer.key("mode")
-        writer.string("reverse")
+        writer.string(mode.rawValue)
         writer.key("columns")
         writer.beginArray()
         for name in function.columnNames { writer.string(name) }

@@ -34,6 +34,17 @@ public final class ModelFunction: Sendable {
         return (values[graph.output], gradient)
     }
 
+    /// The output at `x` and the Jacobian–vector product J·`direction` (one forward-mode sweep): the first-order
+    /// change of the output for a change `direction` of the input.
+    public func jacobianVectorProduct(at x: [Double], direction: [Double]) throws(EngineError) -> (value: [Double], product: [Double]) {
+        try compiled.checkDimension(of: x)
+        try compiled.checkDimension(of: direction)
+        let values = graph.forward(x)
+        let product = graph.tangent(values, direction: direction)
+        try ModelProgram.checkFinite(values[graph.output], product, row: nil)
+        return (values[graph.output], product)
+    }
+
     /// Names of a tensor's elements: `base[i][j]…` row-major, a leading dimension of 1 left out.
     static func elementNames(_ base: String, shape: [Int]) -> [String] {
         let dims = shape.first == 1 && shape.count > 1 ? Array(shape.dropFirst()) : shape
@@ -54,8 +65,8 @@ public final class ModelFunction: Sendable {
     }
 }
 
-/// `DifferentiableProgram` conformance: both modes run reverse sweeps (one per output), which for classifiers,
-/// whose outputs are few and inputs many, is the cheap direction; the numbers are the same.
+/// `DifferentiableProgram` conformance: reverse mode runs one reverse sweep per output (the cheap direction for
+/// classifiers, whose outputs are few and inputs many), forward mode one tangent sweep per input element.
 struct ModelProgram: DifferentiableProgram {
     let graph: TensorGraph
     let inputCount: Int
@@ -87,6 +98,21 @@ struct ModelProgram: DifferentiableProgram {
         let output = values[graph.output]
         try Self.checkFinite(output, [], row: nil)
         for i in 0..<outputCount { value[i] = output[i] }
+        if mode == .forward {
+            var direction = [Double](repeating: 0, count: inputCount)
+            for column in 0..<inputCount {
+                direction[column] = 1
+                let product = graph.tangent(values, direction: direction)
+                direction[column] = 0
+                if let row = product.firstIndex(where: { !$0.isFinite }) {
+                    throw EngineError(kind: .nonFinite,
+                        message: "the derivative of output \(row) with respect to input element \(column) is \(product[row])",
+                        row: row, columnIndex: column)
+                }
+                for row in 0..<outputCount { jacobian[row * inputCount + column] = product[row] }
+            }
+            return
+        }
         var seed = [Double](repeating: 0, count: outputCount)
         for row in 0..<outputCount {
             seed[row] = 1

@@ -64,5 +64,21 @@ public struct TensorGraph: Sendable {
         return result.isEmpty ? [Double](repeating: 0, count: count(input)) : result
     }
 
+    /// The output's tangent J·`direction` (the input's tangent, row-major), from a forward sweep's values: one
+    /// forward-mode sweep through the nodes.
+    func tangent(_ values: [[Double]], direction: [Double]) -> [Double] {
+        var tangents: [[Double]?] = Array(repeating: nil, count: shapes.count)
+        tangents[input] = direction
+        for node in nodes {
+            let operands = node.inputs.map { tangents[$0] }
+            // A node whose operands all have zero tangent (only constants) has none either; nodes were folded
+            // when all operands were constant, so at least one operand here depends on the input.
+            guard operands.contains(where: { $0 != nil }) else { continue }
+            tangents[node.output] = node.kernel.tangent(node.inputs.map { values[$0] }, output: values[node.output],
+                                                        tangents: operands)
+        }
+        return tangents[output] ?? [Double](repeating: 0, count: count(output))
+    }
+
     func count(_ index: Int) -> Int { shapes[index].reduce(1, *) }
 }
