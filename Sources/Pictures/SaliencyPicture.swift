@@ -10,7 +10,6 @@ extension SVGPlot {
         let panel = cell * Double(max(columns, 1)), margin = 20.0, top = 56.0
         let width = 3 * margin + 2 * panel, height = top + cell * Double(max(rows, 1)) + 50
         var svg = SVGWriter(width: width, height: height, title: title)
-        svg.text(title, x: margin, y: 24, attributes: [("font-size", "15"), ("font-weight", "bold")])
         svg.text("input", x: margin, y: top - 8, attributes: [("font-size", "12")])
         svg.text("saliency |∂score/∂pixel|", x: 2 * margin + panel, y: top - 8, attributes: [("font-size", "12")])
         svg.text(caption, x: margin, y: height - 18, attributes: [("font-size", "12")])

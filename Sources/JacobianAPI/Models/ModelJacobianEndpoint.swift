@@ -167,6 +167,7 @@ extension ModelJacobianEndpoint.Outcome: EndpointOutcome {
         writer.beginObject()
         writer.key("value")
         writer.numbers(value)
+        // The Jacobian and what names and describes it, unless the request said "jacobian": false.
         if let jacobian {
             writer.key("jacobian")
             writer.beginArray()
@@ -174,17 +175,17 @@ extension ModelJacobianEndpoint.Outcome: EndpointOutcome {
             writer.endArray()
             writer.key("shape")
             writer.numbers([Double(jacobian.rows), Double(jacobian.columns)])
+            writer.key("mode")
+            writer.string(mode.rawValue)
+            writer.key("columns")
+            writer.beginArray()
+            for name in function.columnNames { writer.string(name) }
+            writer.endArray()
+            writer.key("rows")
+            writer.beginArray()
+            for name in function.rowNames { writer.string(name) }
+            writer.endArray()
         }
-        writer.key("mode")
-        writer.string(mode.rawValue)
-        writer.key("columns")
-        writer.beginArray()
-        for name in function.columnNames { writer.string(name) }
-        writer.endArray()
-        writer.key("rows")
-        writer.beginArray()
-        for name in function.rowNames { writer.string(name) }
-        writer.endArray()
         writer.key("model")
         writer.value(.object(["name": .string(model.name), "sha256": .string(model.sha256)]))
         if includeSaliency {
