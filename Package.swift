@@ -103,7 +103,7 @@ let package = Package(
         .executableTarget(name: "jacobian-server", dependencies: ["ServerApp", "JacobianAPI", "HTTPServer", "HTTP2Server"]),
         .executableTarget(
             name: "jacobian-bench",
-            dependencies: ["JacobianEngine", "Solvers"]
+            dependencies: ["JacobianEngine", "Solvers", "ONNXImport"]
         ),
 
         // MARK: Tests.

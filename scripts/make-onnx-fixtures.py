@@ -9,8 +9,9 @@ Outputs (all under Tests/Fixtures/):
   onnx-operators.json   one tiny single-operator graph per case (ONNX bytes in base64) with input, value and
                         Jacobian from PyTorch float64
 
-Pinned: seeds below; versions used are recorded in the JSON files ("generator"). Run: python3 scripts/make-onnx-fixtures.py
-(needs torch, onnx, scikit-learn; `make onnx-fixtures` installs them).
+Pinned: seeds below; versions (torch 2.13.0+cpu, onnx 1.23.2, onnxscript 0.7.2, scikit-learn 1.9.1, numpy 2.4.6) are
+recorded in the JSON files ("generator"). `make onnx-fixtures` installs them in a venv and runs this script;
+`--extra-only` rewrites onnx-extra.json alone from the committed digits.onnx.
 """
 import base64, io, json, os, sys
 import numpy as np

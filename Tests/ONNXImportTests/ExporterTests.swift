@@ -35,6 +35,7 @@ import Testing
         for (limits, name) in [
             (ModelLimits(maxModelBytes: 1000), "maxModelBytes"), (ModelLimits(maxNodes: 3), "maxNodes"),
             (ModelLimits(maxTensorElements: 500), "maxTensorElements"), (ModelLimits(maxTotalElements: 3000), "maxTotalElements"),
+            (ModelLimits(maxOperations: 10_000), "maxOperations"),
         ] {
             #expect {
                 _ = try ONNXImporter.load(digits, limits: limits)

@@ -14,11 +14,16 @@ public struct ModelLimits: Sendable, Hashable {
     public var maxJacobianEntries: Int
     /// Most models the repository holds at once. Default 64.
     public var maxModels: Int
+    /// Most multiply-adds (and comparisons, for pooling) one evaluation of a graph may take, estimated at build
+    /// time: bounds the time of a request whatever the shapes and windows. Default 2³⁰ (about a second).
+    public var maxOperations: Int
 
     public init(
         maxModelBytes: Int = 16 << 20, maxNodes: Int = 10_000, maxTensorElements: Int = 1 << 24,
-        maxTotalElements: Int = 1 << 26, maxJacobianEntries: Int = 1 << 22, maxModels: Int = 64
+        maxTotalElements: Int = 1 << 26, maxJacobianEntries: Int = 1 << 22, maxModels: Int = 64,
+        maxOperations: Int = 1 << 30
     ) {
+        self.maxOperations = maxOperations
         self.maxModelBytes = maxModelBytes
         self.maxNodes = maxNodes
         self.maxTensorElements = maxTensorElements

@@ -6,6 +6,7 @@ public struct TensorGraphBuilder: Sendable {
     private var constants: [[Double]?] = []
     private var nodes: [TensorGraph.Node] = []
     private var totalElements = 0
+    private var operations = 0
 
     public init(limits: ModelLimits = ModelLimits()) {
         self.limits = limits
@@ -40,6 +41,7 @@ public struct TensorGraphBuilder: Sendable {
             let inputs = operands.map(\.index)
             let (kernel, shape) = try plan(operation, inputs)
             let count = try TensorSize.elements(of: shape, limits: limits, what: "the output")
+            try addOperations(kernel.operations(outputCount: count))
             if inputs.allSatisfy({ constants[$0] != nil }) {
                 let data = kernel.forward(inputs.map { constants[$0]! }, count: count)
                 return try add(shape: shape, constant: data, what: "the output")
@@ -57,6 +59,9 @@ public struct TensorGraphBuilder: Sendable {
         guard constants[output.index] == nil else {
             throw ModelError("the output does not depend on the input")
         }
+        guard shapes[input.index].reduce(1, *) > 0, shapes[output.index].reduce(1, *) > 0 else {
+            throw ModelError("the input and the output must have at least one element")
+        }
         return TensorGraph(shapes: shapes, constants: constants, nodes: nodes, input: input.index, output: output.index)
     }
 
@@ -66,6 +71,16 @@ public struct TensorGraphBuilder: Sendable {
         shapes.append(shape)
         constants.append(constant)
         return TensorID(index: shapes.count - 1)
+    }
+
+    /// Counts a node's estimated work against `maxOperations`, before its loops ever run.
+    private mutating func addOperations(_ added: Int) throws(ModelError) {
+        let (total, overflow) = operations.addingReportingOverflow(added)
+        guard !overflow, total <= limits.maxOperations else {
+            throw ModelError("the graph would take more than the limit maxOperations = \(limits.maxOperations) multiply-adds per evaluation",
+                             limit: "maxOperations")
+        }
+        operations = total
     }
 
     /// Counts `count` more elements against `maxTotalElements` (tensors and the index maps of kernels).

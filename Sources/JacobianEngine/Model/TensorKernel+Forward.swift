@@ -96,16 +96,22 @@ extension ConvolutionPlan {
         if let bias {
             for m in 0..<outChannels { for j in 0..<outPlane { out[m * outPlane + j] = bias[m] } }
         }
-        visitTaps { m, c, weight, ih, oh, ows, iws in
-            let outRow = m * outPlane + oh * outWidth, inRow = (c * height + ih) * width
-            for (ow, iw) in zip(ows, iws) { out[outRow + ow] += weight * x[inRow + iw] }
+        x.withUnsafeBufferPointer { X in
+            out.withUnsafeMutableBufferPointer { O in
+                visitTaps { m, c, weight, ih, oh, columns in
+                    let outRow = m * outPlane + oh * outWidth, inRow = (c * height + ih) * width + columns.offset
+                    for ow in columns.first...columns.last { O[outRow + ow] += weight * X[inRow + ow * strideW] }
+                }
+            }
         }
         return out
     }
 
     /// Calls `body` for every (output channel, input channel, kernel tap, output row) with the taps's weight and
-    /// the matching output and input columns that fall inside the input (padding skipped).
-    func visitTaps(_ body: (Int, Int, Double, Int, Int, StrideTo<Int>, StrideTo<Int>) -> Void) {
+    /// the output columns `first...last` whose input column `ow · strideW + offset` falls inside the input
+    /// (padding skipped). Inlined, so the loops it drives compile to plain strided loops.
+    @inline(__always)
+    func visitTaps(_ body: (Int, Int, Double, Int, Int, (first: Int, last: Int, offset: Int)) -> Void) {
         let inPerGroup = channels / group, outPerGroup = outChannels / group
         for m in 0..<outChannels {
             let g = m / outPerGroup
@@ -120,12 +126,10 @@ extension ConvolutionPlan {
                         let firstOW = offset >= 0 ? 0 : (-offset + strideW - 1) / strideW
                         let lastOW = min(outWidth - 1, offset > width - 1 ? -1 : (width - 1 - offset) / strideW)
                         guard firstOW <= lastOW else { continue }
-                        let ows = stride(from: firstOW, to: lastOW + 1, by: 1)
                         for oh in 0..<outHeight {
                             let ih = oh * strideH - padTop + kh * dilationH
                             guard ih >= 0, ih < height else { continue }
-                            let iws = stride(from: firstOW * strideW + offset, to: lastOW * strideW + offset + 1, by: strideW)
-                            body(m, c, weight, ih, oh, ows, iws)
+                            body(m, c, weight, ih, oh, (firstOW, lastOW, offset))
                         }
                     }
                 }
@@ -138,7 +142,7 @@ extension PoolPlan {
     /// Calls `body` for every output element with the input indices its window covers (padding skipped).
     func forEachWindow(_ body: (Int, [Int]) -> Void) {
         var taps: [Int] = []
-        taps.reserveCapacity(kernelH * kernelW)
+        taps.reserveCapacity(min(kernelH * kernelW, height * width))
         for c in 0..<channels {
             for oh in 0..<outHeight {
                 for ow in 0..<outWidth {
@@ -160,17 +164,29 @@ extension PoolPlan {
 }
 
 extension GemmPlan {
-    func a(_ a: [Double], _ i: Int, _ p: Int) -> Double { transA ? a[p * m + i] : a[i * k + p] }
-    func b(_ b: [Double], _ p: Int, _ j: Int) -> Double { transB ? b[j * k + p] : b[p * n + j] }
+    /// Strides of A(i, p) along i and p, and of B(p, j) along p and j, for the transposition flags.
+    var strides: (ai: Int, ap: Int, bp: Int, bj: Int) {
+        (transA ? 1 : k, transA ? m : 1, transB ? 1 : n, transB ? k : 1)
+    }
 
     func forward(_ a: [Double], _ b: [Double], _ c: [Double]?) -> [Double] {
         var out = [Double](repeating: 0, count: m * n)
-        for i in 0..<m {
-            for j in 0..<n {
-                var sum = 0.0
-                for p in 0..<k { sum += self.a(a, i, p) * self.b(b, p, j) }
-                out[i * n + j] = alpha * sum + (c.map { beta * $0[cMap![i * n + j]] } ?? 0)
+        let (ai, ap, bp, bj) = strides
+        a.withUnsafeBufferPointer { A in
+            b.withUnsafeBufferPointer { B in
+                out.withUnsafeMutableBufferPointer { O in
+                    for i in 0..<m {
+                        for j in 0..<n {
+                            var sum = 0.0
+                            for p in 0..<k { sum += A[i * ai + p * ap] * B[p * bp + j * bj] }
+                            O[i * n + j] = alpha * sum
+                        }
+                    }
+                }
             }
+        }
+        if let c, let cMap {
+            for index in 0..<out.count { out[index] += beta * c[cMap[index]] }
         }
         return out
     }

@@ -6,12 +6,19 @@ extension TensorKernel {
     func reverse(_ inputs: [[Double]], output: [Double], gradOut g: [Double], grads: inout [[Double]?]) {
         switch self {
         case .conv(let plan):
-            guard grads[0] != nil else { return }
+            guard var gx = grads[0] else { return }
+            grads[0] = nil  // owned here while accumulating, so the buffer is written in place
             let outPlane = plan.outHeight * plan.outWidth
-            plan.visitTaps { m, c, weight, ih, oh, ows, iws in
-                let outRow = m * outPlane + oh * plan.outWidth, inRow = (c * plan.height + ih) * plan.width
-                for (ow, iw) in zip(ows, iws) { grads[0]![inRow + iw] += weight * g[outRow + ow] }
+            g.withUnsafeBufferPointer { G in
+                gx.withUnsafeMutableBufferPointer { GX in
+                    plan.visitTaps { m, c, weight, ih, oh, columns in
+                        let outRow = m * outPlane + oh * plan.outWidth
+                        let inRow = (c * plan.height + ih) * plan.width + columns.offset
+                        for ow in columns.first...columns.last { GX[inRow + ow * plan.strideW] += weight * G[outRow + ow] }
+                    }
+                }
             }
+            grads[0] = gx
         case .maxPool(let plan):
             let x = inputs[0]
             plan.forEachWindow { o, taps in
@@ -35,23 +42,41 @@ extension TensorKernel {
         case .batchNormalization(let scale, _, let spatial):
             for i in 0..<g.count { grads[0]![i] += scale[i / spatial] * g[i] }
         case .gemm(let plan):
-            if grads[0] != nil {
-                for i in 0..<plan.m {
-                    for p in 0..<plan.k {
-                        var sum = 0.0
-                        for j in 0..<plan.n { sum += g[i * plan.n + j] * plan.b(inputs[1], p, j) }
-                        grads[0]![plan.transA ? p * plan.m + i : i * plan.k + p] += plan.alpha * sum
+            let (m, k, n) = (plan.m, plan.k, plan.n)
+            let (ai, ap, bp, bj) = plan.strides
+            if var ga = grads[0] {
+                grads[0] = nil  // owned here while accumulating, so the buffer is written in place
+                inputs[1].withUnsafeBufferPointer { B in
+                    g.withUnsafeBufferPointer { G in
+                        ga.withUnsafeMutableBufferPointer { GA in
+                            for i in 0..<m {
+                                for p in 0..<k {
+                                    var sum = 0.0
+                                    for j in 0..<n { sum += G[i * n + j] * B[p * bp + j * bj] }
+                                    GA[i * ai + p * ap] += plan.alpha * sum
+                                }
+                            }
+                        }
                     }
                 }
+                grads[0] = ga
             }
-            if grads[1] != nil {
-                for p in 0..<plan.k {
-                    for j in 0..<plan.n {
-                        var sum = 0.0
-                        for i in 0..<plan.m { sum += plan.a(inputs[0], i, p) * g[i * plan.n + j] }
-                        grads[1]![plan.transB ? j * plan.k + p : p * plan.n + j] += plan.alpha * sum
+            if var gb = grads[1] {
+                grads[1] = nil
+                inputs[0].withUnsafeBufferPointer { A in
+                    g.withUnsafeBufferPointer { G in
+                        gb.withUnsafeMutableBufferPointer { GB in
+                            for p in 0..<k {
+                                for j in 0..<n {
+                                    var sum = 0.0
+                                    for i in 0..<m { sum += A[i * ai + p * ap] * G[i * n + j] }
+                                    GB[p * bp + j * bj] += plan.alpha * sum
+                                }
+                            }
+                        }
                     }
                 }
+                grads[1] = gb
             }
             if grads.count > 2, grads[2] != nil, let cMap = plan.cMap {
                 for index in 0..<g.count { grads[2]![cMap[index]] += plan.beta * g[index] }

@@ -63,3 +63,24 @@ struct MatMulPlan: Sendable {
     /// Whether B has the same leading axes as A (otherwise one B for every batch).
     var batchedB: Bool
 }
+
+extension TensorKernel {
+    /// The multiply-adds (or comparisons) of one evaluation, saturating: what `maxOperations` bounds.
+    func operations(outputCount: Int) -> Int {
+        func product(_ factors: Int...) -> Int {
+            factors.reduce(1) { total, factor in
+                let (result, overflow) = total.multipliedReportingOverflow(by: max(factor, 1))
+                return overflow ? Int.max : result
+            }
+        }
+        switch self {
+        case .conv(let plan): return product(outputCount, plan.channels / plan.group, plan.kernelH, plan.kernelW)
+        case .maxPool(let plan), .averagePool(let plan, _): return product(outputCount, plan.kernelH, plan.kernelW)
+        case .globalAveragePool(let channels, let spatial): return product(channels, spatial)
+        case .gemm(let plan): return product(plan.m, plan.k, plan.n)
+        case .matMul(let plan): return product(plan.batch, plan.m, plan.k, plan.n)
+        case .softmax: return product(outputCount, 3)
+        default: return outputCount
+        }
+    }
+}
