@@ -98,39 +98,58 @@ extension ConvolutionPlan {
         }
         x.withUnsafeBufferPointer { X in
             out.withUnsafeMutableBufferPointer { O in
-                visitTaps { m, c, weight, ih, oh, columns in
-                    let outRow = m * outPlane + oh * outWidth, inRow = (c * height + ih) * width + columns.offset
-                    for ow in columns.first...columns.last { O[outRow + ow] += weight * X[inRow + ow * strideW] }
+                visitTaps { m, weight, region in
+                    for oh in region.rows {
+                        let outRow = m * outPlane + oh * outWidth, inRow = region.base + oh * region.rowStep
+                        if strideW == 1 {
+                            // The common case, on row pointers so that no index arithmetic is checked per element
+                            // and the loop vectorizes.
+                            let o = O.baseAddress! + outRow, xs = X.baseAddress! + inRow
+                            for ow in region.columns { o[ow] += weight * xs[ow] }
+                        } else {
+                            for ow in region.columns { O[outRow + ow] += weight * X[inRow + ow * strideW] }
+                        }
+                    }
                 }
             }
         }
         return out
     }
 
-    /// Calls `body` for every (output channel, input channel, kernel tap, output row) with the taps's weight and
-    /// the output columns `first...last` whose input column `ow · strideW + offset` falls inside the input
-    /// (padding skipped). Inlined, so the loops it drives compile to plain strided loops.
+    /// The output rectangle a kernel tap reaches inside the input (padding skipped): rows `rows`, columns
+    /// `columns`, and the input index of output (oh, ow) is `base + oh · rowStep + ow · strideW`.
+    struct TapRegion {
+        var rows: ClosedRange<Int>
+        var columns: ClosedRange<Int>
+        var base: Int
+        var rowStep: Int
+    }
+
+    /// Calls `body` once per (output channel, input channel, kernel tap) with the tap's weight and the region of
+    /// outputs it reaches; the caller loops over the region, so the per-call cost is paid once per tap, not per row.
     @inline(__always)
-    func visitTaps(_ body: (Int, Int, Double, Int, Int, (first: Int, last: Int, offset: Int)) -> Void) {
+    func visitTaps(_ body: (_ outChannel: Int, _ weight: Double, _ region: TapRegion) -> Void) {
         let inPerGroup = channels / group, outPerGroup = outChannels / group
-        for m in 0..<outChannels {
-            let g = m / outPerGroup
-            for ci in 0..<inPerGroup {
-                let c = g * inPerGroup + ci
-                for kh in 0..<kernelH {
-                    for kw in 0..<kernelW {
+        for kh in 0..<kernelH {
+            // Output rows whose input row oh·strideH − padTop + kh·dilationH lies in [0, height).
+            let offsetH = kh * dilationH - padTop
+            let firstOH = offsetH >= 0 ? 0 : (-offsetH + strideH - 1) / strideH
+            let lastOH = min(outHeight - 1, offsetH > height - 1 ? -1 : (height - 1 - offsetH) / strideH)
+            guard firstOH <= lastOH else { continue }
+            for kw in 0..<kernelW {
+                let offsetW = kw * dilationW - padLeft
+                let firstOW = offsetW >= 0 ? 0 : (-offsetW + strideW - 1) / strideW
+                let lastOW = min(outWidth - 1, offsetW > width - 1 ? -1 : (width - 1 - offsetW) / strideW)
+                guard firstOW <= lastOW else { continue }
+                for m in 0..<outChannels {
+                    let g = m / outPerGroup
+                    for ci in 0..<inPerGroup {
                         let weight = self.weight[((m * inPerGroup + ci) * kernelH + kh) * kernelW + kw]
                         if weight == 0 { continue }
-                        // Output columns whose input column iw = ow·stride − pad + kw·dilation lies in [0, width).
-                        let offset = kw * dilationW - padLeft
-                        let firstOW = offset >= 0 ? 0 : (-offset + strideW - 1) / strideW
-                        let lastOW = min(outWidth - 1, offset > width - 1 ? -1 : (width - 1 - offset) / strideW)
-                        guard firstOW <= lastOW else { continue }
-                        for oh in 0..<outHeight {
-                            let ih = oh * strideH - padTop + kh * dilationH
-                            guard ih >= 0, ih < height else { continue }
-                            body(m, c, weight, ih, oh, (firstOW, lastOW, offset))
-                        }
+                        let c = g * inPerGroup + ci
+                        body(m, weight, TapRegion(
+                            rows: firstOH...lastOH, columns: firstOW...lastOW,
+                            base: (c * height + offsetH) * width + offsetW, rowStep: strideH * width))
                     }
                 }
             }

@@ -11,10 +11,16 @@ extension TensorKernel {
             let outPlane = plan.outHeight * plan.outWidth
             g.withUnsafeBufferPointer { G in
                 gx.withUnsafeMutableBufferPointer { GX in
-                    plan.visitTaps { m, c, weight, ih, oh, columns in
-                        let outRow = m * outPlane + oh * plan.outWidth
-                        let inRow = (c * plan.height + ih) * plan.width + columns.offset
-                        for ow in columns.first...columns.last { GX[inRow + ow * plan.strideW] += weight * G[outRow + ow] }
+                    plan.visitTaps { m, weight, region in
+                        for oh in region.rows {
+                            let outRow = m * outPlane + oh * plan.outWidth, inRow = region.base + oh * region.rowStep
+                            if plan.strideW == 1 {  // row pointers: no checked index arithmetic per element
+                                let gx = GX.baseAddress! + inRow, gs = G.baseAddress! + outRow
+                                for ow in region.columns { gx[ow] += weight * gs[ow] }
+                            } else {
+                                for ow in region.columns { GX[inRow + ow * plan.strideW] += weight * G[outRow + ow] }
+                            }
+                        }
                     }
                 }
             }
