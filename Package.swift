@@ -18,10 +18,24 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         // MARK: Engine: parse, compile and differentiate function specifications. No I/O.
         .target(name: "JacobianEngine"),
+
+        // MARK: ONNX import: protobuf (generated code committed, scripts/generate-onnx-proto.sh) to a tensor graph.
+        .target(
+            name: "ONNXImport",
+            dependencies: ["JacobianEngine", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+
+        // SHA-256 of model files from the system's libcrypto.
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
 
         // MARK: HTTP/1.1 server on POSIX sockets and Dispatch. Knows nothing of Jacobians.
         .target(
@@ -60,7 +74,7 @@ let package = Package(
         .target(
             name: "JacobianAPI",
             dependencies: [
-                "JacobianEngine", "Solvers", "Pictures", "HTTPServer",
+                "JacobianEngine", "Solvers", "Pictures", "HTTPServer", "ONNXImport", "CLibCrypto",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -89,7 +103,7 @@ let package = Package(
         .executableTarget(name: "jacobian-server", dependencies: ["ServerApp", "JacobianAPI", "HTTPServer", "HTTP2Server"]),
         .executableTarget(
             name: "jacobian-bench",
-            dependencies: ["JacobianEngine", "Solvers"]
+            dependencies: ["JacobianEngine", "Solvers", "ONNXImport"]
         ),
 
         // MARK: Tests.
@@ -108,6 +122,7 @@ let package = Package(
         .testTarget(name: "HTTP2ServerTests", dependencies: ["HTTP2Server", "HTTPServer", "TestSupport"]),
         .testTarget(name: "SolversTests", dependencies: ["Solvers", "JacobianEngine"]),
         .testTarget(name: "PicturesTests", dependencies: ["Pictures"]),
+        .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "JacobianEngine"]),
         .testTarget(name: "ServerAppTests", dependencies: ["ServerApp", "TestSupport"]),
         .testTarget(
             name: "JacobianAPITests",

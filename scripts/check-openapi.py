@@ -46,6 +46,12 @@ class Spec:
         resource = Resource.from_contents(document, default_specification=DRAFT202012)
         self.registry = Registry().with_resource(SPEC_URI, resource)
 
+    def path_parameters(self, path, operation):
+        """The `in: path` parameters of an operation and its path item, with an `example` each."""
+        item = self.document.get("paths", {}).get(path, {})
+        parameters = [self.resolve(p) for p in item.get("parameters", []) + operation.get("parameters", [])]
+        return [p for p in parameters if p.get("in") == "path" and "example" in p]
+
     def resolve(self, node):
         """Follows a non-schema $ref (responses, parameters, headers) to the object it names."""
         seen = 0
@@ -222,18 +228,23 @@ def check_server(spec, report, base, timeout):
         media = body.get("content", {}).get("application/json")
         offers_svg = any(
             "image/svg+xml" in spec.resolve(r).get("content", {}) for r in operation.get("responses", {}).values())
-        examples = list(media_examples_with_status(media)) if media else [(None, None, 200)]
+        examples = (list(media_examples_with_status(media)) if media
+                    else [(None, None, operation.get("x-expected-status", 200))])
+        # Path parameters ({name}) are sent as their documented example.
+        target = path
+        for parameter in spec.path_parameters(path, operation):
+            target = target.replace("{" + parameter["name"] + "}", urllib.parse.quote(str(parameter["example"])))
         for name, value, expected_status in examples:
             label = "{} {}{}".format(method.upper(), path, " example " + name if name else "")
             try:
-                answer = send(base, method, path, value, timeout=timeout)
+                answer = send(base, method, target, value, timeout=timeout)
             except (OSError, http.client.HTTPException) as error:
                 report.fail(label, ["request failed: {}".format(error)])
                 continue
             check_answer(spec, report, label, operation, op_pointer, answer, expected_status)
             if offers_svg:
                 try:
-                    answer = send(base, method, path, value, query="format=svg", accept="*/*", timeout=timeout)
+                    answer = send(base, method, target, value, query="format=svg", accept="*/*", timeout=timeout)
                 except (OSError, http.client.HTTPException) as error:
                     report.fail(label + " ?format=svg", ["request failed: {}".format(error)])
                     continue

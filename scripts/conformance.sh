@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 binary=${1:-.build/debug/jacobian-server}
 log=$(mktemp)
-"$binary" --host 127.0.0.1 --port 0 --log-level notice >"$log" 2>&1 &
+# The fixtures directory holds digits.onnx: the model the /v1/jacobian and /v1/models examples name.
+"$binary" --host 127.0.0.1 --port 0 --log-level notice --model-dir Tests/Fixtures >"$log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
 port=""

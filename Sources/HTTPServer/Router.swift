@@ -24,6 +24,9 @@ public struct Router: Sendable {
     }
 
     private var routes: [String: [String: Route]] = [:]
+    /// Routes for `prefix` + one path segment (`/v1/models/{name}`), keyed by prefix; `label` names them in logs
+    /// and metrics, so that the segment does not multiply the metrics' label values.
+    private var segmentRoutes: [String: (label: String, methods: [String: Route])] = [:]
 
     /// Creates an empty router.
     public init() {}
@@ -45,10 +48,33 @@ public struct Router: Sendable {
         routes[path, default: [:]][method] = Route(handler: handler, inline: inline)
     }
 
+    /// Routes `method` on `prefix` followed by one non-empty path segment without `/` (a resource by name,
+    /// e.g. prefix `/v1/models/` for `/v1/models/{name}`); exact routes win over these. `label` (such as
+    /// `/v1/models/{name}`) is the route reported for metrics and logs.
+    public mutating func add(
+        _ method: String, segmentAfter prefix: String, label: String, _ handler: @escaping HTTPHandler
+    ) {
+        precondition(Self.knownMethods.contains(method), "unknown method \(method)")
+        precondition(prefix.hasSuffix("/"), "a segment prefix ends with /")
+        precondition(segmentRoutes[prefix]?.methods[method] == nil, "duplicate route \(method) \(label)")
+        var entry = segmentRoutes[prefix] ?? (label, [:])
+        entry.methods[method] = Route(handler: handler, inline: nil)
+        segmentRoutes[prefix] = entry
+    }
+
+    /// The methods and metrics label of the route for `path`: an exact route, else a segment route.
+    private func lookup(_ path: String) -> (label: String, methods: [String: Route])? {
+        if let methods = routes[path] { return (path, methods) }
+        guard !segmentRoutes.isEmpty, let slash = path.lastIndex(of: "/"), path.index(after: slash) < path.endIndex,
+            let entry = segmentRoutes[String(path[...slash])]
+        else { return nil }
+        return entry
+    }
+
     /// Whether the route of `request` answers it inline (`HTTPServerConfiguration.runsInline`): false for unknown
     /// routes, whose 404 or 405 is cheap either way but must not let a flood of them bypass the pool's bound.
     public func runsInline(_ request: HTTPRequest) -> Bool {
-        guard let methods = routes[request.path] else { return false }
+        guard let methods = lookup(request.path)?.methods else { return false }
         let route = methods[request.method] ?? (request.method == "HEAD" ? methods["GET"] : nil)
         return route?.inline?(request) ?? false
     }
@@ -56,7 +82,9 @@ public struct Router: Sendable {
     /// The methods allowed on `path`, sorted, with HEAD wherever GET is and OPTIONS always; nil for an
     /// unknown path. For `*` (the asterisk-form of `OPTIONS *`, RFC 9112 §3.2.4), the methods of any route.
     public func allowedMethods(for path: String) -> [String]? {
-        let methods = path == "*" ? routes.values.reduce(into: [:]) { $0.merge($1) { first, _ in first } } : routes[path]
+        let methods = path == "*"
+            ? (routes.values + segmentRoutes.values.map(\.methods)).reduce(into: [:]) { $0.merge($1) { first, _ in first } }
+            : lookup(path)?.methods
         guard let methods else { return nil }
         var allowed = Set(methods.keys)
         if allowed.contains("GET") { allowed.insert("HEAD") }
@@ -81,9 +109,9 @@ public struct Router: Sendable {
         let router = self
         return { request in
             // The path is looked up once; the response carries the matched route for the middleware around it.
-            let methods = router.routes[request.path]
-            var response = router.respond(to: request, methods: methods, errors: errors, logger: logger)
-            if methods != nil { response.route = request.path }
+            let match = router.lookup(request.path)
+            var response = router.respond(to: request, methods: match?.methods, errors: errors, logger: logger)
+            if let match { response.route = match.label }
             return response
         }
     }

@@ -21,6 +21,8 @@ public struct APIConfiguration: Sendable {
     public var maxResponseBytes: Int
     /// Deepest JSON nesting accepted in a body. Default 64; requests nest 4 levels at most.
     public var maxJSONDepth: Int
+    /// Bounds on ONNX models: bytes, nodes, tensor elements, Jacobian entries, models held (`ModelLimits`).
+    public var modelLimits = ModelLimits()
 
     public init(
         maxIterations: Int = 10_000, maxSolverDimension: Int = 1_000, computeTimeLimit: Duration = .seconds(10),
@@ -39,23 +41,26 @@ public struct APIConfiguration: Sendable {
 public struct JacobianAPI: Sendable {
     public let engine: JacobianEngine
     public let configuration: APIConfiguration
+    /// The ONNX models functions may refer to by name (/v1/models).
+    public let models: ModelRepository
 
     public init(engine: JacobianEngine, configuration: APIConfiguration = APIConfiguration()) {
         self.engine = engine
         self.configuration = configuration
+        self.models = ModelRepository(limits: configuration.modelLimits)
     }
 
     /// Adds the API's routes to `router`.
     public func register(in router: inout Router) {
         let parser = JSONParser(maxDepth: configuration.maxJSONDepth)
-        let jacobian = JacobianEndpoint(engine: engine, maxResponseBytes: configuration.maxResponseBytes)
+        let jacobian = JacobianEndpoint(engine: engine, maxResponseBytes: configuration.maxResponseBytes, models: models)
         let newton = NewtonEndpoint(engine: engine, configuration: configuration)
         let ik = IKEndpoint(maxIterations: configuration.maxIterations, timeLimit: configuration.computeTimeLimit)
         let hessian = HessianEndpoint(engine: engine)
         let limit = configuration.computeTimeLimit
         router.add("POST", "/v1/jacobian", inline: { request in jacobian.isCheap(request, parser: parser) },
                    Self.endpoint(parser, limit) { body, stop throws(Problem) in
-            try jacobian.run(body, interruption: stop)
+            try jacobian.respond(body, interruption: stop)
         })
         router.add("POST", "/v1/newton", Self.endpoint(parser, limit) { body, stop throws(Problem) in
             try newton.run(body, interruption: stop)
@@ -66,6 +71,7 @@ public struct JacobianAPI: Sendable {
         router.add("POST", "/v1/hessian", Self.endpoint(parser, limit) { body, _ throws(Problem) in
             try hessian.run(body)
         })
+        ModelRoutes.register(in: &router, models: models)
         // Embedded at build time (`.embedInCode`), so the binary serves its spec with no file beside it.
         router.add("GET", "/openapi.yaml") { _ in
             HTTPResponse(status: .ok, headers: ["Content-Type": "application/yaml"], body: PackageResources.openapi_yaml)

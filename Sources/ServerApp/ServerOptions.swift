@@ -119,6 +119,17 @@ struct ServerOptions: ParsableCommand {
     @Option(help: help("Compiled functions kept in the LRU cache; 0 disables it.", .cacheSize, "\(defaults.cacheSize)"))
     var cacheSize: String?
 
+    // MARK: Models
+
+    @Option(help: help("Directory of NAME.onnx models loaded at start.", .modelDir, "none"))
+    var modelDir: String?
+
+    @Option(help: help("Largest ONNX model in bytes.", .maxModelBytes, "\(defaults.maxModelBytes)"))
+    var maxModelBytes: String?
+
+    @Option(help: help("Models held at once.", .maxModels, "\(defaults.maxModels)"))
+    var maxModels: String?
+
     // MARK: Logs
 
     @Option(help: help(
@@ -180,6 +191,9 @@ enum EnvironmentVariable: String, CaseIterable {
     case cacheSize = "JACOBIAN_CACHE_SIZE"
     case http2 = "JACOBIAN_HTTP2"
     case http2MaxConcurrentStreams = "JACOBIAN_HTTP2_MAX_CONCURRENT_STREAMS"
+    case modelDir = "JACOBIAN_MODEL_DIR"
+    case maxModelBytes = "JACOBIAN_MAX_MODEL_BYTES"
+    case maxModels = "JACOBIAN_MAX_MODELS"
     case logLevel = "JACOBIAN_LOG_LEVEL"
     case logFormat = "JACOBIAN_LOG_FORMAT"
 

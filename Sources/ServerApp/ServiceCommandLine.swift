@@ -81,6 +81,9 @@ public enum ServiceCommandLine {
         resolver.set(&c.http2MaxConcurrentStreams, options.http2MaxConcurrentStreams, .http2MaxConcurrentStreams,
                      .integer(in: 1...10_000))
         resolver.set(&c.cacheSize, options.cacheSize, .cacheSize, .integer(in: 0...1_000_000))
+        resolver.set(&c.modelDirectory, options.modelDir, .modelDir, .directory)
+        resolver.set(&c.maxModelBytes, options.maxModelBytes, .maxModelBytes, .integer(in: 1...(1 << 30)))
+        resolver.set(&c.maxModels, options.maxModels, .maxModels, .integer(in: 1...10_000))
         resolver.set(&c.logLevel, options.logLevel, .logLevel, .oneOf(Logger.Level.allCases))
         resolver.set(&c.logFormat, options.logFormat, .logFormat, .oneOf(LogFormat.allCases))
         if let error = resolver.firstError { throw error }

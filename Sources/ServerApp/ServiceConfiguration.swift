@@ -102,6 +102,17 @@ public struct ServiceConfiguration: Sendable, Hashable {
     /// functions.
     public var cacheSize: Int = 256
 
+    // MARK: Models
+
+    /// Directory whose `NAME.onnx` files are loaded at start as models `NAME`; a bad model stops the start.
+    /// Default none: models come only from PUT /v1/models/{name}.
+    public var modelDirectory: String? = nil
+    /// Largest ONNX model in bytes, in the directory or uploaded. Default 16 MiB (`ModelLimits`), the default
+    /// body limit: an upload larger than `maxBodyBytes` is refused before it is read.
+    public var maxModelBytes: Int = ModelLimits().maxModelBytes
+    /// Models held at once. Default 64 (`ModelLimits`).
+    public var maxModels: Int = ModelLimits().maxModels
+
     // MARK: Logs
 
     /// Least severe level logged. Default `.info`: one line per request, and every error.
@@ -137,9 +148,12 @@ public struct ServiceConfiguration: Sendable, Hashable {
 
     /// The JSON API's settings.
     public var apiConfiguration: APIConfiguration {
-        APIConfiguration(
+        var configuration = APIConfiguration(
             maxIterations: maxIterations, maxSolverDimension: maxSolverDimension, computeTimeLimit: computeTimeLimit,
             maxResponseBytes: maxResponseBytes)
+        configuration.modelLimits.maxModelBytes = maxModelBytes
+        configuration.modelLimits.maxModels = maxModels
+        return configuration
     }
 
     /// The engine's limits: the configured ones, the engine's defaults for the rest.

@@ -43,6 +43,11 @@ struct SettingParser<Value> {
         }
     }
 
+    /// A directory path, not checked here (the service reports an unreadable directory at start, naming it).
+    static var directory: SettingParser<String?> {
+        SettingParser<String?>(expectation: "a directory path") { text in text.utf8.count <= 4096 ? text : nil }
+    }
+
     /// A host name or address: 1 to 253 visible ASCII characters.
     static var host: SettingParser<String> {
         SettingParser<String>(expectation: "a host name or an IP address") { text in

@@ -8,6 +8,8 @@ struct JacobianEndpoint {
     let engine: JacobianEngine
     /// `APIConfiguration.maxResponseBytes`, checked before the work.
     var maxResponseBytes = Int.max
+    /// Where `{"type": "model"}` functions are found (`ModelJacobianEndpoint` answers those requests).
+    var models: ModelRepository? = nil
 
     /// What the endpoint computed at one point.
     struct PointOutcome: Sendable {
@@ -36,6 +38,12 @@ struct JacobianEndpoint {
         var showsJacobian: Bool
         /// JSON numbers, or base64 arrays (values and dense Jacobians only, checked by the request).
         var encoding: JacobianRequest.Encoding = .json
+    }
+
+    /// A request for a model (`ModelJacobianEndpoint`) or for a function given in the body (`run`).
+    func respond(_ body: JSONValue, interruption: Interruption = .none) throws(Problem) -> any EndpointOutcome {
+        if let models, ModelJacobianEndpoint.refersToModel(body) { return try ModelJacobianEndpoint(models: models).run(body) }
+        return try run(body, interruption: interruption)
     }
 
     func run(_ body: JSONValue, interruption: Interruption = .none) throws(Problem) -> Outcome {

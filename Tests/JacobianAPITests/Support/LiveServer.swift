@@ -1,3 +1,4 @@
+import Foundation
 import HTTP2Server
 import HTTPServer
 import JacobianEngine
@@ -18,7 +19,11 @@ final class LiveServer: Sendable {
          protocols: [any ConnectionProtocolFactory] = []) throws {
         engine = JacobianEngine(limits: limits)
         var router = Router()
-        JacobianAPI(engine: engine, configuration: configuration).register(in: &router)
+        let api = JacobianAPI(engine: engine, configuration: configuration)
+        // The README's model examples name `digits`, served from Tests/Fixtures as `--model-dir Tests/Fixtures` does.
+        try api.models.loadDirectory(URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures").path)
+        api.register(in: &router)
         var serverConfiguration = HTTPServerConfiguration()
         serverConfiguration.host = "127.0.0.1"
         serverConfiguration.port = 0

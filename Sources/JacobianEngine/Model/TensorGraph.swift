@@ -1,0 +1,84 @@
+/// A tensor in a graph under construction.
+public struct TensorID: Hashable, Sendable {
+    let index: Int
+}
+
+/// A directed acyclic graph of tensor operations with one input and one output, planned for fixed shapes:
+/// immutable and shared by every request. Evaluates in float64 and differentiates in reverse mode
+/// (`ModelFunction` wraps it as a function of its input's elements).
+public struct TensorGraph: Sendable {
+    struct Node: Sendable {
+        var name: String
+        var op: String
+        var kernel: TensorKernel
+        var inputs: [Int]
+        var output: Int
+    }
+
+    /// Every tensor's shape, by index.
+    let shapes: [[Int]]
+    /// Constant tensors' data (weights, folded subgraphs); nil for tensors computed from the input.
+    let constants: [[Double]?]
+    /// Nodes in an order where each comes after the nodes it reads.
+    let nodes: [Node]
+    let input: Int
+    let output: Int
+
+    /// The input's shape, e.g. [1, 1, 8, 8].
+    public var inputShape: [Int] { shapes[input] }
+    /// The output's shape, e.g. [1, 10].
+    public var outputShape: [Int] { shapes[output] }
+    /// How many nodes run at evaluation (constant subgraphs were folded away at build time).
+    public var nodeCount: Int { nodes.count }
+
+    /// Every tensor's value at `x` (the input's elements, row-major): constants, the input, and each node's output.
+    func forward(_ x: [Double]) -> [[Double]] {
+        var values = constants.map { $0 ?? [] }
+        values[input] = x
+        for node in nodes {
+            values[node.output] = node.kernel.forward(node.inputs.map { values[$0] }, count: count(node.output))
+        }
+        return values
+    }
+
+    /// The gradient with respect to the input of ⟨`seed`, output⟩, from the values of a forward sweep: one reverse
+    /// sweep through the nodes.
+    func reverse(_ values: [[Double]], seed: [Double]) -> [Double] {
+        var grads: [[Double]?] = constants.map { $0 == nil ? [] : nil }
+        grads[output] = seed
+        for node in nodes.reversed() {
+            guard let g = grads[node.output], !g.isEmpty, g.contains(where: { $0 != 0 }) else { continue }
+            var operandGrads: [[Double]?] = node.inputs.map { index in
+                grads[index] == nil ? nil : [Double](repeating: 0, count: count(index))
+            }
+            node.kernel.reverse(node.inputs.map { values[$0] }, output: values[node.output], gradOut: g,
+                                grads: &operandGrads)
+            // Added afterwards, so a tensor read twice by one node (x * x) gets both contributions once each.
+            for (k, index) in node.inputs.enumerated() {
+                guard let contribution = operandGrads[k], let existing = grads[index] else { continue }
+                grads[index] = existing.isEmpty ? contribution : zip(existing, contribution).map(+)
+            }
+            grads[node.output] = []
+        }
+        let result = grads[input] ?? []
+        return result.isEmpty ? [Double](repeating: 0, count: count(input)) : result
+    }
+
+    /// The output's tangent J·`direction` (the input's tangent, row-major), from a forward sweep's values: one
+    /// forward-mode sweep through the nodes.
+    func tangent(_ values: [[Double]], direction: [Double]) -> [Double] {
+        var tangents: [[Double]?] = Array(repeating: nil, count: shapes.count)
+        tangents[input] = direction
+        for node in nodes {
+            let operands = node.inputs.map { tangents[$0] }
+            // A node whose operands all have zero tangent (only constants) has none either; nodes were folded
+            // when all operands were constant, so at least one operand here depends on the input.
+            guard operands.contains(where: { $0 != nil }) else { continue }
+            tangents[node.output] = node.kernel.tangent(node.inputs.map { values[$0] }, output: values[node.output],
+                                                        tangents: operands)
+        }
+        return tangents[output] ?? [Double](repeating: 0, count: count(output))
+    }
+
+    func count(_ index: Int) -> Int { shapes[index].reduce(1, *) }
+}
