@@ -11,7 +11,7 @@ BROWSER_APT_PACKAGES = chromium chromium-driver
 VENV = .build-tools/venv
 PYTHON = $(VENV)/bin/python
 
-.PHONY: deps tools build run test lint bench load clean browser-deps browser-test
+.PHONY: deps tools build run test lint bench load clean browser-deps browser-test fuzz fuzz-smoke sanitize
 
 ## deps: install the system libraries the build links against (LAPACK, nghttp2, libxml2 for URDF) and the HTTP/2 test client.
 deps:
@@ -67,6 +67,20 @@ bench: deps
 load: deps
 	scripts/load-test.sh
 	scripts/load-test-h2.sh
+
+## fuzz: every libFuzzer target (Fuzz/) for FUZZ_SECONDS each (default 600), on demand; see docs/RELIABILITY.md.
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+## fuzz-smoke: the regression inputs and a few seconds of each fuzz target, as part of `make test`.
+fuzz-smoke: deps
+	scripts/fuzz.sh 5
+
+## sanitize: the tests under Thread Sanitizer (concurrent suites) and Address Sanitizer (all), in .build-tsan and
+## .build-asan.
+sanitize: deps
+	scripts/sanitize.sh
 
 clean:
 	rm -rf .build
