@@ -33,13 +33,14 @@ build: deps
 run: build
 	.build/release/jacobian-server
 
-## test: every unit and integration test, the OpenAPI contract against the running server, the browser test, then
-## the linters.
+## test: every unit and integration test, the OpenAPI contract against the running server, the browser test, the
+## fuzz targets' found inputs and a few seconds of each target (fuzz-smoke), then the linters.
 test: deps tools browser-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	PYTHON=$(PYTHON) scripts/conformance.sh .build/debug/jacobian-server
 	$(PYTHON) scripts/browser-test.py --binary .build/debug/jacobian-server
+	scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
 	$(MAKE) lint
 
 ## browser-deps: install headless Chromium and chromedriver (apt-get) for the browser test.
@@ -74,8 +75,9 @@ fuzz: deps
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 ## fuzz-smoke: the regression inputs and a few seconds of each fuzz target, as part of `make test`.
+FUZZ_SMOKE_SECONDS ?= 5
 fuzz-smoke: deps
-	scripts/fuzz.sh 5
+	scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
 
 ## sanitize: the tests under Thread Sanitizer (concurrent suites) and Address Sanitizer (all), in .build-tsan and
 ## .build-asan.

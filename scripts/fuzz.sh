@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (Fuzz/, with Address Sanitizer) and runs each for a while.
 #
-#   scripts/fuzz.sh [seconds-per-target] [target ...]     default: 60 seconds, every target
+#   scripts/fuzz.sh [seconds-per-target] [target ...]     default: 60 seconds, every target; 0 builds and
+#                                                          replays the regression inputs only
 #   FUZZ_JOBS=2 scripts/fuzz.sh 600                        more processes per target (libFuzzer -fork)
 #
 # Each target starts from its committed seeds (Fuzz/Corpus/<target>) and the inputs earlier runs found
@@ -49,6 +50,7 @@ for target in "${targets[@]}"; do
         "$bin/$target" -runs=1 "${regressions[@]}" >"$scratch/$target.replay.log" 2>&1 \
             || { cat "$scratch/$target.replay.log"; echo "FAIL $target: a regression input fails again"; status=1; continue; }
     fi
+    [ "$seconds" -gt 0 ] || continue
     dict=$(dictionary "$target")
     echo "== $target: fuzzing for ${seconds}s"
     log=$scratch/$target.log
