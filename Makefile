@@ -85,4 +85,4 @@ sanitize: deps
 	scripts/sanitize.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz .build-tsan .build-asan

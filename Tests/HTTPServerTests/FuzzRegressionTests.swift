@@ -48,14 +48,29 @@ import Testing
         #expect(HTTPParsingProbe.requestEvents([longest]).last?.hasPrefix("request") == true)
     }
 
-    /// The chunked decoder's seeds, cut at every point, decode as they do whole.
+    /// The chunked decoder's seeds and found inputs, cut at every point, decode as they do whole, under the
+    /// default limits and FuzzChunked's small ones.
     @Test func chunkedDecodingDoesNotDependOnHowBytesArrive() {
+        let small = HTTPLimits(maxHeaderSectionBytes: 128, maxBodyBytes: 300)
         for input in Self.inputs("Corpus", "FuzzChunked") + Self.inputs("Regressions", "FuzzChunked") {
-            let whole = HTTPParsingProbe.chunkedEvents([input[...]])
-            for cut in 0...input.count {
-                #expect(HTTPParsingProbe.chunkedEvents([input[..<cut], input[cut...]]) == whole)
+            for limits in [HTTPLimits(), small] {
+                let whole = HTTPParsingProbe.chunkedEvents([input[...]], limits: limits)
+                for cut in 0...input.count {
+                    #expect(HTTPParsingProbe.chunkedEvents([input[..<cut], input[cut...]], limits: limits) == whole)
+                }
             }
         }
+    }
+
+    /// FuzzChunked: a trailer section one byte over the limit passed when its final CRLF came with it, and was
+    /// refused when the CRLF came in a later read.
+    @Test func trailersOverTheLimitAreRefusedWholeOrSplit() {
+        let limits = HTTPLimits(maxHeaderSectionBytes: 128)
+        let body = Array(("0\r\nX:" + String(repeating: "a", count: 125) + "\r\n\r\n").utf8)  // 129 trailer bytes
+        #expect(HTTPParsingProbe.chunkedEvents([body], limits: limits) == ["error 431"])
+        #expect(HTTPParsingProbe.chunkedEvents([body.dropLast(2), body.suffix(2)], limits: limits) == ["error 431"])
+        let fits = Array(("0\r\nX:" + String(repeating: "a", count: 124) + "\r\n\r\n").utf8)  // 128
+        #expect(HTTPParsingProbe.chunkedEvents([fits], limits: limits).first?.hasPrefix("complete") == true)
     }
 
     // MARK: The connection behind a takeover is freed
