@@ -46,6 +46,7 @@ public func fuzzHTTP2(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     var sent = 0
     while sent < bytes.count {
         let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        if n < 0 && errno == EINTR { continue }  // libFuzzer's SIGALRM (its -timeout check) interrupts calls.
         if n <= 0 { break }  // The server closed (a connection error); what it said is read below.
         sent += n
     }
@@ -53,7 +54,7 @@ public func fuzzHTTP2(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     var buffer = [UInt8](repeating: 0, count: 65536)
     while true {
         let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        if n > 0 { continue }
+        if n > 0 || (n < 0 && errno == EINTR) { continue }
         if n == 0 || errno == ECONNRESET { break }
         fatalError("the server neither answered nor closed within 10 s (errno \(errno))")
     }
