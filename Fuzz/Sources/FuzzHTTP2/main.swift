@@ -26,20 +26,34 @@ private let port: Int = {
 
 private let preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
 
+/// A socket connected to the server. A failed attempt is retried: libFuzzer's SIGALRM (its -timeout check)
+/// interrupts `connect`, which is the harness's business, not a finding; only a server that refuses for a second
+/// stops the run.
+private func connectToServer() -> Int32 {
+    var lastError: Int32 = 0
+    for _ in 0..<100 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { fatalError("socket failed: errno \(errno)") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        if connected == 0 { return fd }
+        lastError = errno
+        close(fd)
+        usleep(10_000)
+    }
+    fatalError("the server refused connections for a second: errno \(lastError)")
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzHTTP2(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let bytes = preface + (start.map { Array(UnsafeRawBufferPointer(start: $0, count: count)) } ?? [])
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    precondition(fd >= 0, "socket failed")
+    let fd = connectToServer()
     defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    precondition(connected == 0, "connect failed: errno \(errno)")
     var timeout = timeval(tv_sec: 10, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     // MSG_NOSIGNAL: the server may close first (a connection error), and that must not kill the fuzzer.
