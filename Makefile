@@ -18,7 +18,7 @@ MULTIARCH := $(shell dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -
 LAPACK_REFERENCE = /usr/lib/$(MULTIARCH)/lapack:/usr/lib/$(MULTIARCH)/blas
 LAPACK_OPENBLAS = /usr/lib/$(MULTIARCH)/openblas-pthread
 
-.PHONY: deps lapacks tools build run test test-swift lint bench load container-test clean browser-deps browser-test onnx-fixtures
+.PHONY: deps lapacks tools build run test test-swift lint bench load container-test clean browser-deps browser-test fuzz fuzz-smoke sanitize onnx-fixtures
 
 ## deps: install the system libraries the build links against (LAPACK, nghttp2, libxml2 for URDF) and the HTTP/2 test client.
 deps:
@@ -45,11 +45,13 @@ run: build
 	.build/release/jacobian-server
 
 ## test: every unit and integration test (on the reference LAPACK, then on OpenBLAS), the OpenAPI contract against
-## the running server (our examples, then schemathesis's generated requests), the browser test, then the linters.
+## the running server (our examples, then schemathesis's generated requests), the browser test, the fuzz targets'
+## found inputs and a few seconds of each target (fuzz-smoke), then the linters.
 test: deps lapacks tools browser-deps test-swift
 	PYTHON=$(PYTHON) scripts/conformance.sh .build/debug/jacobian-server
 	SCHEMATHESIS=$(VENV)/bin/schemathesis scripts/schemathesis.sh .build/debug/jacobian-server
 	$(PYTHON) scripts/browser-test.py --binary .build/debug/jacobian-server
+	scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
 	$(MAKE) lint
 
 ## onnx-fixtures: retrain the digits classifier and rewrite Tests/Fixtures' ONNX models and PyTorch float64 expected
@@ -101,5 +103,20 @@ load: deps
 container-test:
 	scripts/container-test.sh
 
+## fuzz: every libFuzzer target (Fuzz/) for FUZZ_SECONDS each (default 600), on demand; see docs/RELIABILITY.md.
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+## fuzz-smoke: the regression inputs and a few seconds of each fuzz target, as part of `make test`.
+FUZZ_SMOKE_SECONDS ?= 5
+fuzz-smoke: deps
+	scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
+
+## sanitize: the tests under Thread Sanitizer (concurrent suites) and Address Sanitizer (all), in .build-tsan and
+## .build-asan.
+sanitize: deps
+	scripts/sanitize.sh
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz .build-tsan .build-asan

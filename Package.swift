@@ -10,6 +10,9 @@ let package = Package(
         .library(name: "JacobianEngine", targets: ["JacobianEngine"]),
         .library(name: "HTTPServer", targets: ["HTTPServer"]),
         .library(name: "Solvers", targets: ["Solvers"]),
+        // For the fuzz targets (Fuzz/Package.swift), a separate package that can only reach products.
+        .library(name: "HTTP2Server", targets: ["HTTP2Server"]),
+        .library(name: "JacobianAPI", targets: ["JacobianAPI"]),
         .executable(name: "jacobian-server", targets: ["jacobian-server"]),
         .executable(name: "jacobian-bench", targets: ["jacobian-bench"]),
     ],

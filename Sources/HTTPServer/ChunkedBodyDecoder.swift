@@ -74,12 +74,13 @@ struct ChunkedBodyDecoder {
                 state = .size
             case .trailers:
                 let room = limits.maxHeaderSectionBytes - trailerBytes
+                // Past the limit already: refused now, not only if the next line's first byte is not its CR (which
+                // made a section one byte too long pass or fail depending on how its last bytes were split).
+                guard room >= 0 else { return .error(Self.trailersTooLarge(limits)) }
                 switch Self.line(in: bytes, from: i, maxLength: room) {
                 case .incomplete: return .needMoreData(consumed: i)
                 case .invalid(let detail):
-                    let status: HTTPStatus = detail.isEmpty ? .requestHeaderFieldsTooLarge : .badRequest
-                    return .error(HTTPParseError(status: status, detail: detail.isEmpty
-                        ? "The trailer section is larger than \(limits.maxHeaderSectionBytes) bytes." : detail))
+                    return .error(detail.isEmpty ? Self.trailersTooLarge(limits) : .badRequest(detail))
                 case .line(let end):
                     trailerBytes += end - i + 2
                     if end == i { return .complete(consumed: end + 2) }
@@ -92,6 +93,11 @@ struct ChunkedBodyDecoder {
                 }
             }
         }
+    }
+
+    private static func trailersTooLarge(_ limits: HTTPLimits) -> HTTPParseError {
+        HTTPParseError(status: .requestHeaderFieldsTooLarge,
+                       detail: "The trailer section is larger than \(limits.maxHeaderSectionBytes) bytes.")
     }
 
     private enum Line { case incomplete, invalid(String), line(end: Int) }

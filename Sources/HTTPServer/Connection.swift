@@ -59,7 +59,10 @@ final class Connection: @unchecked Sendable {
     /// The token of the request with the worker pool, cancelled if the client goes before the answer.
     var inFlight: CancellationToken?
     var takeover: (any ConnectionProtocolHandler)?
-    lazy var io = ConnectionIO(connection: self)
+    /// What a takeover handler may do with this connection. Made afresh (it holds nothing but the connection)
+    /// rather than stored: a stored one would hold the connection that holds it, a cycle no close breaks, and
+    /// every HTTP/2 connection would leak (found by FuzzHTTP2 under LeakSanitizer).
+    var io: ConnectionIO { ConnectionIO(connection: self) }
 
     /// Past this many buffered input or output bytes the connection stops reading until it catches up,
     /// so a client that pipelines without reading cannot make the server buffer without bound.

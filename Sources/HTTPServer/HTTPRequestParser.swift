@@ -253,20 +253,24 @@ struct HTTPRequestParser {
     private func overflowError(force: Bool = false) -> HTTPParseError? {
         let pending = buffer[readIndex...]
         // Cheap exit for the common case, so a slow client does not cost a rescan per byte.
-        if !force && pending.count <= min(64, limits.maxRequestTargetLength, limits.maxHeaderSectionBytes) {
+        if !force && pending.count <= min(RequestHeadParser.maxMethodLength, limits.maxRequestTargetLength, limits.maxHeaderSectionBytes) {
             return nil
         }
         let lineEnd = pending.firstIndex(of: HTTPGrammar.cr) ?? pending.endIndex
         let requestLine = pending[..<lineEnd]
-        if let space = requestLine.firstIndex(of: HTTPGrammar.space) {
-            let afterMethod = requestLine[(space + 1)...]
+        // The method is what precedes the first space, so a longer one is refused however the line is split
+        // (and as `RequestHeadParser` refuses it in a complete line).
+        let methodEnd = requestLine.firstIndex(of: HTTPGrammar.space) ?? requestLine.endIndex
+        if methodEnd - requestLine.startIndex > RequestHeadParser.maxMethodLength {
+            return .badRequest(RequestHeadParser.methodTooLong)
+        }
+        if methodEnd < requestLine.endIndex {
+            let afterMethod = requestLine[(methodEnd + 1)...]
             let targetEnd = afterMethod.firstIndex(of: HTTPGrammar.space) ?? afterMethod.endIndex
             if targetEnd - afterMethod.startIndex > limits.maxRequestTargetLength {
                 return HTTPParseError(status: .uriTooLong,
                                       detail: "The request target is longer than \(limits.maxRequestTargetLength) bytes.")
             }
-        } else if requestLine.count > 64 {
-            return .badRequest("The request line does not start with a method (RFC 9112 §3).")
         }
         if force || pending.count > limits.maxHeaderSectionBytes {
             return HTTPParseError(status: .requestHeaderFieldsTooLarge,

@@ -6,6 +6,11 @@
 struct RequestHeadParser {
     let limits: HTTPLimits
 
+    /// Longest method accepted (no registered method is longer than 17 bytes). `HTTPRequestParser` applies the
+    /// same bound to a request line still arriving, so a request is judged the same however it is split.
+    static let maxMethodLength = 64
+    static let methodTooLong = "The request line does not start with a method (RFC 9112 §3)."
+
     func parse(_ head: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> RequestHead {
         var lines = LineIterator(bytes: head)
         guard let requestLine = lines.next() else { throw .badRequest("The request line is missing.") }
@@ -36,6 +41,7 @@ struct RequestHeadParser {
         guard !method.isEmpty, method.allSatisfy(HTTPGrammar.isTokenChar) else {
             throw .badRequest("The method is not a token (RFC 9112 §3.1).")
         }
+        guard method.count <= Self.maxMethodLength else { throw .badRequest(Self.methodTooLong) }
         if target.count > limits.maxRequestTargetLength {
             throw HTTPParseError(status: .uriTooLong,
                                  detail: "The request target is longer than \(limits.maxRequestTargetLength) bytes.")

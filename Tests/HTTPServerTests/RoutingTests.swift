@@ -53,16 +53,25 @@ import Testing
         }
     }
 
-    /// Issue #19: a 10,000-character method came back whole in the error (and in the log line).
+    /// Issue #19: a 10,000-character method came back whole in the error (and in the log line). A method longer
+    /// than the parser's limit is now refused before routing, without being echoed; one within it but unknown
+    /// to the resource is echoed cut short.
     @Test func aLongUnknownMethodIsEchoedCutShort() throws {
         try withServer { _, port in
             let client = try RawClient(port: port)
-            let method = String(repeating: "M", count: 10_000)
+            try client.send(String(repeating: "M", count: 10_000) + " /hello HTTP/1.1\r\nHost: h\r\n\r\n")
+            let refused = try client.readResponse()
+            #expect(refused.status == 400)
+            #expect(refused.body.count < 400 && !refused.text.contains("MMMM"))
+        }
+        try withServer { _, port in
+            let client = try RawClient(port: port)
+            let method = String(repeating: "M", count: 64)  // The parser's longest method.
             try client.send("\(method) /hello HTTP/1.1\r\nHost: h\r\n\r\n")
             let response = try client.readResponse()
             #expect(response.status == 405)
             #expect(response.body.count < 400)
-            #expect(response.text.contains(String(repeating: "M", count: Echo.maxLength) + "…"))
+            #expect(response.text.contains(String(repeating: "M", count: Echo.maxLength)))
             let long = "/" + String(repeating: "p", count: 5000)
             try client.send(get(long))
             let missing = try client.readResponse()

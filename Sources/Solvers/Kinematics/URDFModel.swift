@@ -29,6 +29,13 @@ struct URDFModel {
         if urdf.contains("<!DOCTYPE") || urdf.contains("<!ENTITY") {
             throw SolverInputError(field: "/urdf", message: "a URDF with a DTD (<!DOCTYPE …>) is not accepted")
         }
+        // swift-corelibs-foundation's XMLParser calls strlen on a processing instruction's data, which libxml2
+        // passes as NULL for `<?target?>`: the process dies (found by FuzzURDF). URDFs need none; only the XML
+        // declaration, which libxml2 reads itself and accepts only at the very start, may open with "<?".
+        let declarationEnd = urdf.hasPrefix("<?xml ") ? urdf.range(of: "?>")?.upperBound : nil
+        if urdf[(declarationEnd ?? urdf.startIndex)...].contains("<?") {
+            throw SolverInputError(field: "/urdf", message: "a URDF with a processing instruction (<?…?>) is not accepted")
+        }
         let reader = URDFReader()
         let parser = XMLParser(data: Data(urdf.utf8))
         parser.shouldResolveExternalEntities = false
