@@ -11,7 +11,7 @@ import JacobianEngine
 /// could set anyway, so nothing reachable is hidden.
 private let responder: HTTPResponder = {
     var router = Router()
-    let configuration = APIConfiguration(maxIterations: 200, solveTimeLimit: .seconds(2))
+    let configuration = APIConfiguration(maxIterations: 200, computeTimeLimit: .seconds(2))
     JacobianAPI(engine: JacobianEngine(cacheCapacity: 16), configuration: configuration).register(in: &router)
     return router.responder()
 }()
