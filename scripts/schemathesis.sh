@@ -7,21 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 binary=${1:-.build/debug/jacobian-server}
 schemathesis=${SCHEMATHESIS:-.build-tools/venv/bin/schemathesis}
-log=$(mktemp)
-"$binary" --host 127.0.0.1 --port 0 --log-level notice >"$log" 2>&1 &
-pid=$!
-trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
-port=""
-for _ in $(seq 1 100); do
-  port=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$log" | head -n 1 | sed 's/.*://' || true)
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-if [ -z "$port" ]; then
-  echo "schemathesis: the server did not start:" >&2
-  cat "$log" >&2
-  exit 1
-fi
+source scripts/start-server.sh
+start_server "$binary"
 "$schemathesis" run openapi.yaml --url "http://127.0.0.1:$port" \
   --checks all --exclude-checks positive_data_acceptance \
   --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-25}" --seed "${SCHEMATHESIS_SEED:-12}" \

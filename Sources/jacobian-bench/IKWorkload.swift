@@ -1,3 +1,4 @@
+import JacobianEngine
 import Solvers
 
 #if canImport(Glibc)
@@ -37,7 +38,7 @@ enum IKWorkload {
     /// `count` 6-D targets made by forward kinematics from joint angles drawn uniformly in [−π, π], so every one
     /// is reachable: position and rotation (row-major 3×3).
     static func targets(count: Int, seed: UInt64 = 20_261_127) -> [(position: [Double], rotation: Rotation)] {
-        var generator = BenchSplitMix64(state: seed)
+        var generator = SplitMix64(seed: seed)
         return (0..<count).map { _ in
             let q = (0..<6).map { _ in Double.random(in: -.pi ... .pi, using: &generator) }
             let pose = try! ur5.forwardKinematics(q)
@@ -59,16 +60,4 @@ enum IKWorkload {
     static func rounded(_ value: Double) -> String { String((value * 100).rounded() / 100) }
 
     static func percent(_ share: Double) -> String { String((share * 10_000).rounded() / 100) + "%" }
-}
-
-/// SplitMix64 (Steele, Lea & Flood 2014): a tiny seeded generator, so every run solves the same targets.
-struct BenchSplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

@@ -89,7 +89,7 @@ import Testing
         }) { _, port in
             let busy = DispatchGroup()
             DispatchQueue.global().async(group: busy) {
-                _ = try? curl(["--http1.1"], "http://127.0.0.1:\(port)/slow?ms=3000")
+                _ = try? curl(["--http1.1"], "http://127.0.0.1:\(port)/slow?ms=8000")
             }
             // Until the slow request holds the worker, the request may still be served: poll.
             var refused: CurlResponse?

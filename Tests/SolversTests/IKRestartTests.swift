@@ -1,4 +1,5 @@
 import Foundation
+import JacobianEngine
 import Testing
 @testable import Solvers
 

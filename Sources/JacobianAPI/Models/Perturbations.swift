@@ -1,4 +1,5 @@
 import Foundation
+import JacobianEngine
 
 /// The perturbations of a model request: input-shaped tensors given as they are, or drawn at random from a seed
 /// (`{"kind": "gaussian" | "uniform", "scale": s, "count": n, "seed": k}`), reproducibly on every platform.
@@ -34,7 +35,7 @@ struct Perturbations {
                 var generator = SplitMix64(seed: UInt64(seed))
                 for k in 0..<n {
                     let delta = (0..<count).map { _ in
-                        kind == "gaussian" ? scale * generator.nextGaussian() : scale * (2 * generator.nextUnit() - 1)
+                        kind == "gaussian" ? scale * generator.nextGaussian() : scale * (2 * generator.unit() - 1)
                     }
                     deltas.append((delta, "\(pointer) #\(k)"))
                 }
@@ -61,27 +62,10 @@ struct Perturbations {
     }
 }
 
-/// SplitMix64 (Steele, Lea, Flood 2014): the same numbers from the same seed everywhere, unlike the system
-/// generator.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1), 53 random bits.
-    mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
-
+extension SplitMix64 {
     /// Standard normal, by Box–Muller (one of the pair).
     mutating func nextGaussian() -> Double {
-        let u = 1 - nextUnit()  // (0, 1], so the logarithm is finite
-        return (-2 * Foundation.log(u)).squareRoot() * Foundation.cos(2 * Double.pi * nextUnit())
+        let u = 1 - unit()  // (0, 1], so the logarithm is finite
+        return (-2 * Foundation.log(u)).squareRoot() * Foundation.cos(2 * Double.pi * unit())
     }
 }

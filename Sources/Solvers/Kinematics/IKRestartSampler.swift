@@ -1,22 +1,4 @@
-/// SplitMix64 (Steele, Lea & Flood, "Fast splittable pseudorandom number generators", 2014): a tiny generator whose
-/// output depends only on its seed, on every platform and Swift version, which is what makes restarts reproducible.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A double in [0, 1) from the top 53 bits: written out rather than `Double.random(in:using:)`, whose
-    /// algorithm the standard library does not promise to keep.
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
-}
+import JacobianEngine
 
 /// Draws the start configurations of restarts: each joint uniformly in an interval inside its limits, from a
 /// generator seeded by the request itself, so the same request always makes the same draws.
