@@ -44,68 +44,109 @@ public struct LineLogHandler: LogHandler {
 
     /// Writes the event as one line.
     public func log(event: LogEvent) {
-        var fields = metadata
-        if let provided = metadataProvider?.get() { fields.merge(provided) { _, new in new } }
-        if let own = event.metadata { fields.merge(own) { _, new in new } }
+        // The event's own metadata wins over the provider's, which wins over the handler's. The access log's
+        // events carry all of theirs themselves, so the merges are skipped when there is nothing to merge.
+        var fields = event.metadata ?? [:]
+        if !metadata.isEmpty || metadataProvider != nil {
+            var merged = metadata
+            if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+            merged.merge(fields) { _, new in new }
+            fields = merged
+        }
         if let error = event.error { fields["error"] = .string(String(describing: error)) }
-        sink.write(line(level: event.level, message: event.message.description, fields: fields))
+        let dropped = sink.write(lineBytes(level: event.level, message: event.message.description, fields: fields))
+        if dropped > 0 {
+            sink.write(lineBytes(
+                level: .warning, message: "log lines dropped: the log reader fell behind",
+                fields: ["dropped": .stringConvertible(dropped)]))
+        }
     }
 
     /// The line for one event, without the final newline.
     func line(level: Logger.Level, message: String, fields: Logger.Metadata, timestamp: String = utcTimestamp())
         -> String
     {
-        let head: [(String, LogValue)] = [
-            ("ts", .text(timestamp)), ("level", .text(level.rawValue)), ("logger", .text(label)),
-            ("msg", .text(message)),
-        ]
-        let rest = fields.sorted { $0.key < $1.key }.map { ($0.key, LogValue($0.value)) }
-        switch format {
-        case .logfmt:
-            return (head + rest).map { "\(LogValue.logfmtKey($0.0))=\($0.1.logfmt)" }.joined(separator: " ")
-        case .json:
-            return "{" + (head + rest).map { "\(LogValue.jsonString($0.0)):\($0.1.json)" }.joined(separator: ",")
-                + "}"
+        String(decoding: lineBytes(level: level, message: message, fields: fields, timestamp: timestamp), as: UTF8.self)
+    }
+
+    /// The line as bytes, built in one buffer: this runs once per request (the access log), so it avoids the
+    /// intermediate strings, arrays and joins a `map`/`joined` formulation would allocate.
+    func lineBytes(
+        level: Logger.Level, message: String, fields: Logger.Metadata, timestamp: String = utcTimestamp()
+    ) -> [UInt8] {
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
+        let opening: UInt8 = format == .json ? UInt8(ascii: "{") : 0
+        if opening != 0 { line.append(opening) }
+        var first = true
+        func field(_ key: String, _ value: LogValue) {
+            switch format {
+            case .logfmt:
+                if !first { line.append(UInt8(ascii: " ")) }
+                LogValue.appendLogfmtKey(key, to: &line)
+                line.append(UInt8(ascii: "="))
+                value.appendLogfmt(to: &line)
+            case .json:
+                if !first { line.append(UInt8(ascii: ",")) }
+                LogValue.appendJSONString(key, to: &line)
+                line.append(UInt8(ascii: ":"))
+                value.appendJSON(to: &line)
+            }
+            first = false
         }
+        field("ts", .text(timestamp))
+        field("level", .text(level.rawValue))
+        field("logger", .text(label))
+        field("msg", .text(message))
+        for (key, value) in fields.sorted(by: { $0.key < $1.key }) { field(key, LogValue(value)) }
+        if format == .json { line.append(UInt8(ascii: "}")) }
+        return line
     }
 }
 
-/// Where log lines go. Writes are serialised so that lines from different threads never interleave.
+/// Where log lines go. Lines from different threads never interleave.
 public final class LogSink: Sendable {
-    private let writeLine: @Sendable (String) -> Void
+    private enum Destination: Sendable {
+        /// Each line handed to a closure, one call at a time.
+        case lines(@Sendable (String) -> Void)
+        /// Lines gathered and written to a file descriptor in batches.
+        case stream(BufferedLineWriter)
+    }
+
+    private let destination: Destination
+    /// Serialises calls to a `.lines` closure.
     private let lock = Mutex(())
 
     /// A sink that hands each complete line (without newline) to `writeLine`, one call at a time.
     public init(_ writeLine: @escaping @Sendable (String) -> Void) {
-        self.writeLine = writeLine
+        destination = .lines(writeLine)
     }
 
-    /// Standard output, one `write(2)` per line, the way container runtimes collect logs.
-    public static let standardOutput = LogSink { line in
-        let bytes = Array((line + "\n").utf8)
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = systemWrite(1, buffer.baseAddress! + offset, buffer.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0 && errno == EINTR {
-                    continue
-                } else {
-                    return  // stdout closed or full: dropping a log line is better than stopping the service
-                }
-            }
+    private init(stream: BufferedLineWriter) {
+        destination = .stream(stream)
+    }
+
+    /// Standard output, the way container runtimes collect logs: whole lines, gathered for at most about a
+    /// millisecond and written together (see `BufferedLineWriter`), flushed at exit.
+    public static let standardOutput = LogSink(stream: BufferedLineWriter(descriptor: 1))
+
+    /// Writes one line (given without its newline); returns how many earlier lines were dropped unwritten and
+    /// not yet reported (see `BufferedLineWriter`).
+    @discardableResult
+    func write(_ line: [UInt8]) -> Int {
+        switch destination {
+        case .lines(let writeLine):
+            lock.withLock { _ in writeLine(String(decoding: line, as: UTF8.self)) }
+            return 0
+        case .stream(let writer):
+            return writer.append(line: line)
         }
     }
 
-    func write(_ line: String) {
-        lock.withLock { _ in writeLine(line) }
+    /// Writes out every line accepted so far (a no-op for closure sinks, which are never behind).
+    public func flush() {
+        if case .stream(let writer) = destination { writer.flush() }
     }
-}
-
-/// `write(2)`, named apart from `LogSink.write(_:)`.
-private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-    write(descriptor, bytes, count)
 }
 
 /// The current time as `2026-11-27T09:33:11.123Z` (UTC, milliseconds), without Foundation's formatters.
@@ -115,11 +156,25 @@ func utcTimestamp() -> String {
     var seconds = now.tv_sec
     var parts = tm()
     gmtime_r(&seconds, &parts)
-    func pad(_ value: Int32, _ width: Int) -> String {
-        let digits = String(value)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    var text: [UInt8] = []
+    text.reserveCapacity(24)
+    func digits(_ value: Int, _ width: Int, then separator: Character?) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            text.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
+            rest %= divisor
+            divisor /= 10
+        }
+        if let separator { text.append(separator.asciiValue!) }
     }
-    return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))"
-        + "T\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))"
-        + ".\(pad(Int32(now.tv_nsec / 1_000_000), 3))Z"
+    digits(Int(parts.tm_year) + 1900, 4, then: "-")
+    digits(Int(parts.tm_mon) + 1, 2, then: "-")
+    digits(Int(parts.tm_mday), 2, then: "T")
+    digits(Int(parts.tm_hour), 2, then: ":")
+    digits(Int(parts.tm_min), 2, then: ":")
+    digits(Int(parts.tm_sec), 2, then: ".")
+    digits(Int(now.tv_nsec / 1_000_000), 3, then: "Z")
+    return String(decoding: text, as: UTF8.self)
 }

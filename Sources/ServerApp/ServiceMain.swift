@@ -54,6 +54,9 @@ public enum ServiceMain {
         LoggingSystem.bootstrap { label in
             LineLogHandler(label: label, level: configuration.logLevel, format: configuration.logFormat)
         }
+        // Log lines are written in batches (BufferedLineWriter): whatever is still buffered goes out at exit,
+        // whichever way the process exits.
+        atexit { LogSink.standardOutput.flush() }
         let logger = Logger(label: "jacobian-server")
         let metrics = ServiceMetrics()
         // Before anything creates swift-metrics handles (the server does in its initialiser).

@@ -42,6 +42,17 @@ import Testing
         #expect(first != second)
     }
 
+    @Test func generatedIdsAreDistinctAcrossThreads() {
+        let ids = Mutex<Set<String>>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            var local: [String] = []
+            for _ in 0..<5_000 { local.append(RequestID.generate()) }
+            ids.withLock { $0.formUnion(local) }
+        }
+        #expect(ids.withLock { $0.count } == 40_000)
+        #expect(ids.withLock { $0.allSatisfy(isGenerated) })
+    }
+
     @Test func theLongestAcceptedIdIs128VisibleCharacters() {
         let longest = String(repeating: "~", count: 128)
         #expect(RequestID.accepted(longest) == longest)
