@@ -171,8 +171,7 @@ struct IKRequest {
                 throw Problem.invalid(orientationPointer, "give the orientation as either 'quaternion' [w, x, y, z] or 'matrix' (3×3 rows)")
             }
         } catch let error as SolverInputError<RotationInput> {
-            let field = pointers.pointer(for: .orientation(error.location))
-            throw Problem.invalid(field, "\(field): \(error.message)")
+            throw error.problem(at: pointers.pointer(for: .orientation(error.location)))
         } catch let problem as Problem {
             throw problem
         } catch {

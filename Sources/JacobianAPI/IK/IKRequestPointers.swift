@@ -66,8 +66,7 @@ struct IKRequestPointers {
 
     /// The 422 for `error`, pointing at its field.
     func problem(_ error: SolverInputError<KinematicsInput>) -> Problem {
-        let pointer = pointer(for: error.location)
-        return Problem.invalid(pointer, "\(pointer): \(error.message)")
+        error.problem(at: pointer(for: error.location))
     }
 
     /// Target `index`'s pointers; for one the request has not reached yet, those of an array at `pointer`.

@@ -51,8 +51,7 @@ struct NewtonEndpoint {
         do {
             return Outcome(function: function, result: try solveRoots(problem, from: point, options: options))
         } catch let error as SolverInputError<RootFindingInput> {
-            let pointer = Self.pointer(for: error.location)
-            throw Problem.invalid(pointer, "\(pointer): \(error.message)")
+            throw error.problem(at: Self.pointer(for: error.location))
         } catch let error as EngineError where error.kind == .limitExceeded && error.limit == interruption.limitName {
             let message = "\(error.message); ask for fewer iterations or a smaller function"
             throw Problem(.limitExceeded, detail: message, errors: [.init(pointer: "/max_iterations", detail: message)],
