@@ -17,9 +17,9 @@ public struct ServiceConfiguration: Sendable {
     /// outside.
     public var serverConfiguration = HTTPServerConfiguration(host: "0.0.0.0")
 
-    /// Whether the port also speaks cleartext HTTP/2 (prior knowledge, or `Upgrade: h2c`). Default `.on`: meshes
+    /// Whether the port also speaks cleartext HTTP/2 (prior knowledge, or `Upgrade: h2c`). Default on: meshes
     /// and gateways in a cluster talk h2c to upstreams, and HTTP/1.1 clients are unaffected.
-    public var http2: Switch = .on
+    public var http2 = true
     /// Streams one HTTP/2 connection may have open at once; `HTTP2Configuration`'s default.
     public var http2MaxConcurrentStreams = HTTP2Configuration().maxConcurrentStreams
 
@@ -62,12 +62,6 @@ public struct ServiceConfiguration: Sendable {
             maxHeaderListSize: serverConfiguration.limits.maxHeaderSectionBytes,
             idleTimeout: serverConfiguration.timeouts.idle)
     }
-}
-
-/// A feature that is on or off.
-public enum Switch: String, Sendable, Hashable, CaseIterable {
-    case on
-    case off
 }
 
 /// How each log line is written.

@@ -63,7 +63,7 @@ public enum ServiceMain {
         let engine = JacobianEngine(limits: configuration.engineLimits, cacheCapacity: configuration.cacheSize)
         let context = ServiceContext(
             configuration: configuration, engine: engine, readiness: readiness, logger: logger)
-        let protocols: [any ConnectionProtocolFactory] = configuration.http2 == .on
+        let protocols: [any ConnectionProtocolFactory] = configuration.http2
             ? [HTTP2Protocol(configuration: configuration.http2Configuration, logger: logger)] : []
         let service = Service(
             configuration: configuration, routes: routes(context), metrics: metrics, readiness: readiness,

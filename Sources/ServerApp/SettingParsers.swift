@@ -69,6 +69,13 @@ struct SettingParser<Value> {
             parse: { text in cases.first { $0.rawValue == text.lowercased() } }, format: \.rawValue)
     }
 
+    /// A feature turned `on` or `off`, case-insensitively.
+    static var onOff: SettingParser<Bool> {
+        SettingParser<Bool>(
+            expectation: "one of on or off", accepted: "on, off", placeholder: "on|off",
+            parse: { text in ["on": true, "off": false][text.lowercased()] }, format: { $0 ? "on" : "off" })
+    }
+
     /// A directory path, not checked here (the service reports an unreadable directory at start, naming it).
     static var directory: SettingParser<String?> {
         SettingParser<String?>(

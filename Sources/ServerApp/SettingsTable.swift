@@ -79,7 +79,7 @@ extension Setting {
                         + "may take"),
 
             // MARK: HTTP/2
-            Setting("http2", "JACOBIAN_HTTP2", \.http2, .oneOf(Switch.allCases),
+            Setting("http2", "JACOBIAN_HTTP2", \.http2, .onOff,
                     "cleartext HTTP/2 (prior knowledge and `Upgrade: h2c`) on the same port"),
             Setting("http2-max-concurrent-streams", "JACOBIAN_HTTP2_MAX_CONCURRENT_STREAMS", \.http2MaxConcurrentStreams,
                     .integer(in: 1...10_000), "streams one HTTP/2 connection may have open at once"),

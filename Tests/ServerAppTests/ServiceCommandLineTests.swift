@@ -71,7 +71,7 @@ import Testing
         #expect(engine.maxNodes == 200 && engine.maxInputs == 5 && engine.maxOutputs == 6 && engine.maxBatchSize == 10)
         #expect(api.maxIterations == 50)
         #expect(api.maxSolverDimension == 20 && api.computeTimeLimit == .milliseconds(1500))
-        #expect(c.http2 == .off && c.http2MaxConcurrentStreams == 7)
+        #expect(!c.http2 && c.http2MaxConcurrentStreams == 7)
         #expect(c.cacheSize == 8 && c.logLevel == .debug && c.logFormat == .json)
     }
 
@@ -103,6 +103,7 @@ import Testing
         (["--shutdown-delay", "nan"], "--shutdown-delay", "a number of seconds"),
         (["--log-level", "verbose"], "--log-level", "one of trace, debug, info, notice, warning, error or critical"),
         (["--log-format", "xml"], "--log-format", "one of logfmt or json"),
+        (["--http2", "maybe"], "--http2", "one of on or off"),
         (["--max-body-bytes", "0"], "--max-body-bytes", "an integer from 1"),
         (["--max-buffered-body-bytes", "0"], "--max-buffered-body-bytes", "an integer from 1 to 1099511627776"),
         (["--host", "a b"], "--host", "a host name or an IP address"),
