@@ -126,7 +126,10 @@ let package = Package(
         .testTarget(name: "SolversTests", dependencies: ["Solvers", "JacobianEngine"]),
         .testTarget(name: "PicturesTests", dependencies: ["Pictures"]),
         .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "JacobianEngine"]),
-        .testTarget(name: "ServerAppTests", dependencies: ["ServerApp", "TestSupport"]),
+        .testTarget(
+            name: "ServerAppTests",
+            dependencies: ["ServerApp", "HTTPServer", "HTTP2Server", "JacobianAPI", "JacobianEngine", "TestSupport"]
+        ),
         .testTarget(
             name: "JacobianAPITests",
             dependencies: ["JacobianAPI", "HTTPServer", "HTTP2Server", "JacobianEngine", "TestSupport"]

@@ -19,14 +19,14 @@ public struct APIConfiguration: Sendable {
     /// beyond. Default 64 MiB: a 100,000-point batch of 3 × 3 Jacobians (30 MB) fits; an 80 MB answer to an
     /// 80 KB request does not (issue #19).
     public var maxResponseBytes: Int
-    /// Deepest JSON nesting accepted in a body. Default 64; requests nest 4 levels at most.
+    /// Deepest JSON nesting accepted in a body. Default `JSONParser.defaultMaxDepth`.
     public var maxJSONDepth: Int
     /// Bounds on ONNX models: bytes, nodes, tensor elements, Jacobian entries, models held (`ModelLimits`).
     public var modelLimits = ModelLimits()
 
     public init(
         maxIterations: Int = 10_000, maxSolverDimension: Int = 1_000, computeTimeLimit: Duration = .seconds(10),
-        maxJSONDepth: Int = 64, maxResponseBytes: Int = 64 << 20
+        maxJSONDepth: Int = JSONParser.defaultMaxDepth, maxResponseBytes: Int = 64 << 20
     ) {
         self.maxIterations = maxIterations
         self.maxSolverDimension = maxSolverDimension

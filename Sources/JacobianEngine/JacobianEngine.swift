@@ -79,8 +79,12 @@ public final class JacobianEngine: Sendable {
 
     private let state: Mutex<State>
 
+    /// Compiled functions the cache holds unless told otherwise: 256, as a client usually sends the same few
+    /// functions.
+    public static let defaultCacheCapacity = 256
+
     /// An engine with the given limits and a cache of at most `cacheCapacity` compiled functions (0 disables it).
-    public init(limits: EngineLimits = EngineLimits(), cacheCapacity: Int = 256) {
+    public init(limits: EngineLimits = EngineLimits(), cacheCapacity: Int = JacobianEngine.defaultCacheCapacity) {
         precondition(cacheCapacity >= 0, "cacheCapacity must not be negative")
         self.limits = limits
         self.state = Mutex(State(cache: LRUCache(capacity: cacheCapacity, costCapacity: Self.cacheCostCapacity)))

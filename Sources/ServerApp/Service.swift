@@ -52,13 +52,14 @@ public final class Service: Sendable {
     public func start() throws -> Int {
         let port = try server.start()
         readiness.markReady()
-        let c = configuration
+        let c = configuration.serverConfiguration
         logger.notice("listening on \(c.host):\(port)", metadata: [
-            "workers": .stringConvertible(c.workers), "queue_depth": .stringConvertible(c.queueDepth),
-            "max_connections": .stringConvertible(c.maxConnections), "max_body_bytes": .stringConvertible(c.maxBodyBytes),
-            "max_buffered_body_bytes": .stringConvertible(c.maxBufferedBodyBytes),
-            "max_buffered_response_bytes": .stringConvertible(c.maxBufferedResponseBytes),
-            "cache_size": .stringConvertible(c.cacheSize),
+            "workers": .stringConvertible(c.workerCount), "queue_depth": .stringConvertible(c.queueDepth),
+            "max_connections": .stringConvertible(c.maxConnections),
+            "max_body_bytes": .stringConvertible(c.limits.maxBodyBytes),
+            "max_buffered_body_bytes": .stringConvertible(c.limits.maxBufferedBodyBytes),
+            "max_buffered_response_bytes": .stringConvertible(c.limits.maxBufferedResponseBytes),
+            "cache_size": .stringConvertible(configuration.cacheSize),
         ])
         return port
     }

@@ -3,12 +3,12 @@ import Logging
 
 /// Turns the process's arguments and environment into what to do: serve, probe, or stop with a message.
 ///
-/// Precedence for every setting: the flag, then its environment variable, then the default of
+/// Precedence for every setting of `Setting.all`: the flag, then its environment variable, then the default of
 /// `ServiceConfiguration`. Any invalid value, from either source, ends the process with exit status 2 and a
 /// message naming the flag or variable, before anything is started.
 public enum ServiceCommandLine {
     /// What the process should do.
-    public enum Outcome: Sendable, Equatable {
+    public enum Outcome: Sendable {
         /// Run the service with this configuration.
         case serve(ServiceConfiguration)
         /// Probe the service this configuration points at (`--healthcheck`), exit 0 if healthy.
@@ -25,15 +25,16 @@ public enum ServiceCommandLine {
     public static func outcome(arguments: [String], environment: [String: String]) -> Outcome {
         do {
             let options = try ServerOptions.parse(arguments)
-            let configuration = try resolve(options, environment: environment)
+            if options.printSettingsMarkdown { return .exit(code: 0, message: SettingsDocumentation.markdownTable) }
+            let configuration = try resolve(options.settings, environment: environment)
             return options.healthcheck ? .healthcheck(configuration) : .serve(configuration)
         } catch let error as SettingError {
             return usageError(ValidationError(error.description))
         } catch {
             let code = ServerOptions.exitCode(for: error)
             guard code == .success else { return usageError(error) }
-            // --help and --version: the text ArgumentParser renders, on standard output, exit 0.
-            return .exit(code: 0, message: ServerOptions.fullMessage(for: error))
+            // --help: the text ArgumentParser renders for the modes, then the settings, on standard output, exit 0.
+            return .exit(code: 0, message: ServerOptions.fullMessage(for: error).trimmingSuffixNewlines + "\n\n" + SettingsDocumentation.help)
         }
     }
 
@@ -42,82 +43,66 @@ public enum ServiceCommandLine {
         .exit(code: usageErrorExitCode, message: ServerOptions.fullMessage(for: error))
     }
 
-    /// Resolves each setting: flag, else environment variable, else default; each parsed and range-checked.
-    static func resolve(_ options: ServerOptions, environment: [String: String]) throws(SettingError)
+    /// Resolves each setting of `Setting.all`: flag, else environment variable, else default; each parsed and
+    /// range-checked. `arguments` are the `--name value` and `--name=value` pairs ArgumentParser left over.
+    static func resolve(_ arguments: [String], environment: [String: String]) throws(SettingError)
         -> ServiceConfiguration
     {
-        var resolver = Resolver(environment: environment)
-        var c = ServiceConfiguration()
-        resolver.set(&c.host, options.host, .host, .host)
-        resolver.set(&c.port, options.port, .port, .integer(in: 0...65535))
-        resolver.set(&c.backlog, options.backlog, .backlog, .integer(in: 1...65535))
-        resolver.set(&c.workers, options.workers, .workers, .integer(in: 1...1024))
-        resolver.set(&c.queueDepth, options.queueDepth, .queueDepth, .integer(in: 0...1_000_000))
-        resolver.set(&c.maxConnections, options.maxConnections, .maxConnections, .integer(in: 1...1_000_000))
-        let timeout = SettingParser<Duration>.seconds(in: 0.001...86_400)
-        resolver.set(&c.requestHeadTimeout, options.requestHeadTimeout, .requestHeadTimeout, timeout)
-        resolver.set(&c.requestBodyTimeout, options.requestBodyTimeout, .requestBodyTimeout, timeout)
-        resolver.set(&c.idleTimeout, options.idleTimeout, .idleTimeout, timeout)
-        resolver.set(&c.writeTimeout, options.writeTimeout, .writeTimeout, timeout)
-        resolver.set(&c.shutdownDelay, options.shutdownDelay, .shutdownDelay, .seconds(in: 0...3600))
-        resolver.set(&c.drainTimeout, options.drainTimeout, .drainTimeout, .seconds(in: 0.001...3600))
-        resolver.set(&c.maxBodyBytes, options.maxBodyBytes, .maxBodyBytes, .integer(in: 1...(1 << 30)))
-        resolver.set(&c.maxBufferedBodyBytes, options.maxBufferedBodyBytes, .maxBufferedBodyBytes,
-                     .integer(in: 1...(1 << 40)))
-        resolver.set(&c.maxBufferedResponseBytes, options.maxBufferedResponseBytes, .maxBufferedResponseBytes,
-                     .integer(in: 1...(1 << 40)))
-        resolver.set(&c.maxResponseBytes, options.maxResponseBytes, .maxResponseBytes, .integer(in: 1024...(1 << 40)))
-        resolver.set(&c.maxHeaderBytes, options.maxHeaderBytes, .maxHeaderBytes, .integer(in: 1024...(1 << 20)))
-        let count = SettingParser<Int>.integer(in: 1...100_000_000)
-        resolver.set(&c.maxExpressionLength, options.maxExpressionLength, .maxExpressionLength, count)
-        resolver.set(&c.maxNodes, options.maxNodes, .maxNodes, count)
-        resolver.set(&c.maxInputs, options.maxInputs, .maxInputs, count)
-        resolver.set(&c.maxOutputs, options.maxOutputs, .maxOutputs, count)
-        resolver.set(&c.maxBatchSize, options.maxBatchSize, .maxBatchSize, count)
-        resolver.set(&c.maxIterations, options.maxIterations, .maxIterations, .integer(in: 1...1_000_000))
-        resolver.set(&c.maxSolverDimension, options.maxSolverDimension, .maxSolverDimension, .integer(in: 1...10_000))
-        resolver.set(&c.computeTimeLimit, options.computeTimeLimit, .computeTimeLimit, .seconds(in: 0.001...3600))
-        resolver.set(&c.http2, options.http2, .http2, .oneOf(Switch.allCases))
-        resolver.set(&c.http2MaxConcurrentStreams, options.http2MaxConcurrentStreams, .http2MaxConcurrentStreams,
-                     .integer(in: 1...10_000))
-        resolver.set(&c.cacheSize, options.cacheSize, .cacheSize, .integer(in: 0...1_000_000))
-        resolver.set(&c.modelDirectory, options.modelDir, .modelDir, .directory)
-        resolver.set(&c.maxModelBytes, options.maxModelBytes, .maxModelBytes, .integer(in: 1...(1 << 30)))
-        resolver.set(&c.maxModels, options.maxModels, .maxModels, .integer(in: 1...10_000))
-        resolver.set(&c.logLevel, options.logLevel, .logLevel, .oneOf(Logger.Level.allCases))
-        resolver.set(&c.logFormat, options.logFormat, .logFormat, .oneOf(LogFormat.allCases))
-        if let error = resolver.firstError { throw error }
-        return c
+        let settings = Setting.all
+        let flags = try flagValues(arguments, known: Set(settings.map(\.name)))
+        var configuration = ServiceConfiguration()
+        for setting in settings {
+            let text: String, source: String
+            if let flagText = flags[setting.name] {
+                (text, source) = (flagText, setting.flag)
+            } else if let variableText = environment[setting.variable], !variableText.isEmpty {
+                (text, source) = (variableText, "environment variable \(setting.variable)")
+            } else {
+                continue
+            }
+            guard setting.apply(text, &configuration) else {
+                throw SettingError(text: text, source: source, expected: setting.expectation)
+            }
+        }
+        return configuration
+    }
+
+    /// The text of each flag in `arguments`, by name; a repeated flag keeps its last value, as ArgumentParser does.
+    private static func flagValues(_ arguments: [String], known: Set<String>) throws(SettingError) -> [String: String] {
+        var values: [String: String] = [:]
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            guard argument.hasPrefix("--"), argument.count > 2 else {
+                throw SettingError("unexpected argument '\(argument)'")
+            }
+            let name: String, value: String
+            if let equals = argument.firstIndex(of: "=") {
+                name = String(argument[argument.index(argument.startIndex, offsetBy: 2)..<equals])
+                value = String(argument[argument.index(after: equals)...])
+            } else {
+                name = String(argument.dropFirst(2))
+                // A value may start with one dash (`-1`, refused later by its parser with a clear message), not two.
+                guard index + 1 < arguments.count, !arguments[index + 1].hasPrefix("--") else {
+                    throw known.contains(name)
+                        ? SettingError("missing value for '--\(name) <value>'") : SettingError("unknown option '--\(name)'")
+                }
+                index += 1
+                value = arguments[index]
+            }
+            guard known.contains(name) else { throw SettingError("unknown option '--\(name)'") }
+            values[name] = value
+            index += 1
+        }
+        return values
     }
 }
 
-/// Applies flag-then-environment precedence and remembers the first invalid value, so that `resolve` reads as a
-/// plain list of settings.
-private struct Resolver {
-    let environment: [String: String]
-    private(set) var firstError: SettingError?
-
-    init(environment: [String: String]) {
-        self.environment = environment
-    }
-
-    /// Sets `target` from the flag's text, else the variable's non-empty text; leaves the default otherwise.
-    mutating func set<Value>(
-        _ target: inout Value, _ flagText: String?, _ variable: EnvironmentVariable, _ parser: SettingParser<Value>
-    ) {
-        guard firstError == nil else { return }
-        let text: String, source: String
-        if let flagText {
-            (text, source) = (flagText, variable.flag)
-        } else if let variableText = environment[variable.rawValue], !variableText.isEmpty {
-            (text, source) = (variableText, "environment variable \(variable.rawValue)")
-        } else {
-            return
-        }
-        if let value = parser.parse(text) {
-            target = value
-        } else {
-            firstError = SettingError(text: text, source: source, expected: parser.expectation)
-        }
+extension String {
+    /// Without the line breaks at its end (ArgumentParser's help ends with one).
+    fileprivate var trimmingSuffixNewlines: String {
+        var text = self
+        while text.hasSuffix("\n") { text.removeLast() }
+        return text
     }
 }

@@ -40,7 +40,8 @@ public enum ServiceMain {
             if code == 0 { print(message) } else { printToStandardError(message) }
             exit(code)
         case .healthcheck(let configuration):
-            exit(HealthCheck.isHealthy(host: configuration.host, port: configuration.port) ? 0 : 1)
+            let listener = configuration.serverConfiguration
+            exit(HealthCheck.isHealthy(host: listener.host, port: listener.port) ? 0 : 1)
         case .serve(let configuration):
             unblockTerminationSignals()
             exit(serve(configuration, routes: routes))
@@ -65,7 +66,7 @@ public enum ServiceMain {
         let engine = JacobianEngine(limits: configuration.engineLimits, cacheCapacity: configuration.cacheSize)
         let context = ServiceContext(
             configuration: configuration, engine: engine, readiness: readiness, logger: logger)
-        let protocols: [any ConnectionProtocolFactory] = configuration.http2 == .on
+        let protocols: [any ConnectionProtocolFactory] = configuration.http2
             ? [HTTP2Protocol(configuration: configuration.http2Configuration, logger: logger)] : []
         let service = Service(
             configuration: configuration, routes: routes(context), metrics: metrics, readiness: readiness,
@@ -75,7 +76,8 @@ public enum ServiceMain {
         do {
             try service.start()
         } catch {
-            logger.critical("cannot listen on \(configuration.host):\(configuration.port)", metadata: [
+            let listener = configuration.serverConfiguration
+            logger.critical("cannot listen on \(listener.host):\(listener.port)", metadata: [
                 "error": "\(error)",
             ])
             return 1

@@ -1,3 +1,7 @@
+import HTTP2Server
+import HTTPServer
+import JacobianAPI
+import JacobianEngine
 import Logging
 import Testing
 
@@ -21,13 +25,30 @@ import Testing
 
     @Test func noArgumentsGiveTheDocumentedDefaults() throws {
         let c = try #require(configuration([]))
-        #expect(c == ServiceConfiguration())
-        #expect(c.host == "0.0.0.0")
-        #expect(c.port == 8080)
-        #expect(c.maxBodyBytes == 16_777_216)
-        #expect(c.maxBufferedBodyBytes == 268_435_456)
+        for setting in Setting.all {
+            #expect(setting.value(c) == setting.value(ServiceConfiguration()), "\(setting.flag)")
+        }
+        #expect(c.serverConfiguration.host == "0.0.0.0")
+        #expect(c.serverConfiguration.port == 8080)
+        #expect(c.serverConfiguration.limits.maxBodyBytes == 16_777_216)
+        #expect(c.serverConfiguration.limits.maxBufferedBodyBytes == 268_435_456)
         #expect(c.drainTimeout == .seconds(25))
         #expect(c.logLevel == .info)
+    }
+
+    /// The service's defaults are its modules' own: nothing in ServerApp restates them (issue #12).
+    @Test func defaultsAreTheModulesOwn() {
+        let c = ServiceConfiguration()
+        #expect(c.serverConfiguration.limits == HTTPLimits())
+        #expect(c.serverConfiguration.timeouts == HTTPTimeouts())
+        #expect(c.serverConfiguration.port == HTTPServerConfiguration().port)
+        #expect(c.serverConfiguration.queueDepth == HTTPServerConfiguration().queueDepth)
+        #expect(c.engineLimits == EngineLimits())
+        #expect(c.apiConfiguration.modelLimits == ModelLimits())
+        #expect(c.apiConfiguration.maxResponseBytes == APIConfiguration().maxResponseBytes)
+        #expect(c.apiConfiguration.maxJSONDepth == JSONParser.defaultMaxDepth)
+        #expect(c.http2Configuration.maxConcurrentStreams == HTTP2Configuration().maxConcurrentStreams)
+        #expect(c.cacheSize == JacobianEngine.defaultCacheCapacity)
     }
 
     @Test func everyFlagIsApplied() throws {
@@ -39,17 +60,18 @@ import Testing
             "--max-nodes", "200", "--max-inputs", "5", "--max-outputs", "6", "--max-batch-size", "10",
             "--max-iterations", "50", "--max-solver-dimension", "20", "--compute-time-limit", "1.5", "--http2", "off", "--http2-max-concurrent-streams", "7", "--cache-size", "8", "--log-level", "DEBUG", "--log-format", "json",
         ]))
-        #expect(c.host == "127.0.0.1" && c.port == 0 && c.backlog == 16 && c.workers == 3)
-        #expect(c.queueDepth == 7 && c.maxConnections == 9)
-        #expect(c.requestHeadTimeout == .milliseconds(1500) && c.requestBodyTimeout == .seconds(2))
-        #expect(c.idleTimeout == .seconds(3) && c.writeTimeout == .seconds(4))
+        let server = c.serverConfiguration, engine = c.engineLimits, api = c.apiConfiguration
+        #expect(server.host == "127.0.0.1" && server.port == 0 && server.backlog == 16 && server.workerCount == 3)
+        #expect(server.queueDepth == 7 && server.maxConnections == 9)
+        #expect(server.timeouts.requestHead == .milliseconds(1500) && server.timeouts.requestBody == .seconds(2))
+        #expect(server.timeouts.idle == .seconds(3) && server.timeouts.write == .seconds(4))
         #expect(c.shutdownDelay == .zero && c.drainTimeout == .milliseconds(250))
-        #expect(c.maxBodyBytes == 2048 && c.maxHeaderBytes == 4096 && c.maxExpressionLength == 100)
-        #expect(c.maxBufferedBodyBytes == 65536)
-        #expect(c.maxNodes == 200 && c.maxInputs == 5 && c.maxOutputs == 6 && c.maxBatchSize == 10)
-        #expect(c.maxIterations == 50)
-        #expect(c.maxSolverDimension == 20 && c.computeTimeLimit == .milliseconds(1500))
-        #expect(c.http2 == .off && c.http2MaxConcurrentStreams == 7)
+        #expect(server.limits.maxBodyBytes == 2048 && server.limits.maxHeaderSectionBytes == 4096)
+        #expect(server.limits.maxBufferedBodyBytes == 65536 && engine.maxExpressionLength == 100)
+        #expect(engine.maxNodes == 200 && engine.maxInputs == 5 && engine.maxOutputs == 6 && engine.maxBatchSize == 10)
+        #expect(api.maxIterations == 50)
+        #expect(api.maxSolverDimension == 20 && api.computeTimeLimit == .milliseconds(1500))
+        #expect(!c.http2 && c.http2MaxConcurrentStreams == 7)
         #expect(c.cacheSize == 8 && c.logLevel == .debug && c.logFormat == .json)
     }
 
@@ -59,15 +81,16 @@ import Testing
             "JACOBIAN_LOG_LEVEL": "warning", "JACOBIAN_CACHE_SIZE": "32", "JACOBIAN_MAX_BODY_BYTES": "4096",
             "JACOBIAN_MAX_BUFFERED_BODY_BYTES": "8192",
         ]))
-        #expect(c.port == 9090 && c.host == "::" && c.workers == 2 && c.drainTimeout == .seconds(10))
-        #expect(c.logLevel == .warning && c.cacheSize == 32 && c.maxBodyBytes == 4096)
-        #expect(c.maxBufferedBodyBytes == 8192)
+        let server = c.serverConfiguration
+        #expect(server.port == 9090 && server.host == "::" && server.workerCount == 2 && c.drainTimeout == .seconds(10))
+        #expect(c.logLevel == .warning && c.cacheSize == 32 && server.limits.maxBodyBytes == 4096)
+        #expect(server.limits.maxBufferedBodyBytes == 8192)
     }
 
     @Test func aFlagBeatsItsVariableAndAnEmptyVariableIsUnset() throws {
         let c = try #require(configuration(["--port", "7000"], ["PORT": "9090", "JACOBIAN_WORKERS": ""]))
-        #expect(c.port == 7000)
-        #expect(c.workers == ServiceConfiguration().workers)
+        #expect(c.serverConfiguration.port == 7000)
+        #expect(c.serverConfiguration.workerCount == ServiceConfiguration().serverConfiguration.workerCount)
     }
 
     @Test(arguments: [
@@ -80,6 +103,7 @@ import Testing
         (["--shutdown-delay", "nan"], "--shutdown-delay", "a number of seconds"),
         (["--log-level", "verbose"], "--log-level", "one of trace, debug, info, notice, warning, error or critical"),
         (["--log-format", "xml"], "--log-format", "one of logfmt or json"),
+        (["--http2", "maybe"], "--http2", "one of on or off"),
         (["--max-body-bytes", "0"], "--max-body-bytes", "an integer from 1"),
         (["--max-buffered-body-bytes", "0"], "--max-buffered-body-bytes", "an integer from 1 to 1099511627776"),
         (["--host", "a b"], "--host", "a host name or an IP address"),
@@ -102,12 +126,25 @@ import Testing
     }
 
     @Test func aValidFlagHidesAnInvalidVariable() throws {
-        #expect(configuration(["--port", "1"], ["PORT": "nope"])?.port == 1)
+        #expect(configuration(["--port", "1"], ["PORT": "nope"])?.serverConfiguration.port == 1)
     }
 
     @Test func unknownOptionsAndMissingValuesAlsoExitWith2() throws {
         #expect(failure(["--frobnicate"])?.0 == 2)
+        #expect(failure(["--frobnicate"])?.1.contains("unknown option '--frobnicate'") == true)
         #expect(failure(["--port"])?.0 == 2)
+        #expect(failure(["--port", "--host", "::"])?.1.contains("missing value for '--port <value>'") == true)
+        #expect(failure(["8080"])?.0 == 2)
+    }
+
+    @Test func settingsMixWithModesInAnyOrderAndTheLastRepeatWins() throws {
+        guard case .healthcheck(let c) = ServiceCommandLine.outcome(
+            arguments: ["--port=1", "--healthcheck", "--port", "2", "--idle-timeout=0.5"], environment: [:])
+        else {
+            Issue.record("expected the healthcheck mode")
+            return
+        }
+        #expect(c.serverConfiguration.port == 2 && c.serverConfiguration.timeouts.idle == .milliseconds(500))
     }
 
     @Test func helpListsEveryFlagWithItsVariableAndDefault() throws {
@@ -115,9 +152,10 @@ import Testing
         // ArgumentParser wraps help at 80 columns; compare with the line breaks and indentation folded away.
         let help = wrapped.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(code == 0)
-        for variable in EnvironmentVariable.allCases {
-            #expect(help.contains(variable.flag), "\(variable.flag) missing from --help")
-            #expect(help.contains("env: \(variable.rawValue)"), "\(variable.rawValue) missing from --help")
+        for setting in Setting.all {
+            #expect(help.contains("\(setting.flag) <\(setting.placeholder)>"), "\(setting.flag) missing from --help")
+            #expect(help.contains("env: \(setting.variable), default: \(setting.defaultValue)"),
+                    "\(setting.variable) missing from --help")
         }
         #expect(help.contains("default: 8080"))
         #expect(help.contains("default: 25"))
@@ -130,32 +168,29 @@ import Testing
             Issue.record("expected the healthcheck mode, got \(outcome)")
             return
         }
-        #expect(c.port == 8181)
+        #expect(c.serverConfiguration.port == 8181)
     }
 
-    @Test func configurationMapsOntoTheServerAndEngine() throws {
-        var c = ServiceConfiguration()
-        c.port = 1234
-        c.workers = 3
-        c.maxBodyBytes = 999
-        c.maxBufferedBodyBytes = 4096
-        c.idleTimeout = .seconds(5)
-        c.maxExpressionLength = 77
-        c.maxBatchSize = 12
-        c.maxIterations = 40
-        let server = c.serverConfiguration
-        #expect(server.port == 1234 && server.workerCount == 3 && server.limits.maxBodyBytes == 999)
-        #expect(server.limits.maxBufferedBodyBytes == 4096)
-        #expect(server.timeouts.idle == .seconds(5))
-        #expect(c.engineLimits.maxExpressionLength == 77 && c.engineLimits.maxBatchSize == 12)
-        #expect(c.apiConfiguration.maxIterations == 40)
-        c.maxSolverDimension = 30
-        c.computeTimeLimit = .seconds(3)
-        #expect(c.apiConfiguration.maxSolverDimension == 30 && c.apiConfiguration.computeTimeLimit == .seconds(3))
-        c.http2MaxConcurrentStreams = 9
+    @Test func http2TakesTheHeaderLimitAndIdleTimeOfHTTP1() throws {
+        let c = try #require(configuration([
+            "--http2-max-concurrent-streams", "9", "--max-header-bytes", "4096", "--idle-timeout", "5",
+        ]))
         #expect(c.http2Configuration.maxConcurrentStreams == 9)
-        #expect(c.http2Configuration.maxHeaderListSize == c.maxHeaderBytes)
+        #expect(c.http2Configuration.maxQueuedWork == 9)
+        #expect(c.http2Configuration.maxHeaderListSize == 4096)
         #expect(c.http2Configuration.idleTimeout == .seconds(5))
+    }
+
+    /// Every environment variable keeps its name: `JACOBIAN_` and the flag in upper snake case, except `HOST`
+    /// and `PORT` (the Dockerfile, the Kubernetes manifests and the README use them).
+    @Test func everyVariableFollowsTheNamingConvention() {
+        let settings = Setting.all
+        #expect(settings.count == 33)
+        #expect(Set(settings.map(\.name)).count == settings.count)
+        for setting in settings where !["host", "port"].contains(setting.name) {
+            let expected = "JACOBIAN_" + setting.name.uppercased().replacingOccurrences(of: "-", with: "_")
+            #expect(setting.variable == expected)
+        }
     }
 
     @Test func secondsAreFormattedShortest() {

@@ -33,9 +33,9 @@ import Testing
             return HTTPResponse(status: .ok, contentType: "text/plain", body: "finished")
         }
         var configuration = ServiceConfiguration()
-        configuration.host = "127.0.0.1"
-        configuration.port = 0
-        configuration.workers = 6  // Four held requests, and room for the probes.
+        configuration.serverConfiguration.host = "127.0.0.1"
+        configuration.serverConfiguration.port = 0
+        configuration.serverConfiguration.workerCount = 6  // Four held requests, and room for the probes.
         configuration.shutdownDelay = .seconds(1)
         configuration.drainTimeout = .seconds(10)
         let service = Service(
@@ -79,9 +79,9 @@ import Testing
 
     @Test func aSecondStopRequestSkipsTheDelay() throws {
         var configuration = ServiceConfiguration()
-        configuration.host = "127.0.0.1"
-        configuration.port = 0
-        configuration.workers = 1
+        configuration.serverConfiguration.host = "127.0.0.1"
+        configuration.serverConfiguration.port = 0
+        configuration.serverConfiguration.workerCount = 1
         configuration.shutdownDelay = .seconds(600)  // Never reached: the second request closes at once.
         let service = Service(
             configuration: configuration, routes: Router(), metrics: ServiceMetrics(),

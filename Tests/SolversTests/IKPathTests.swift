@@ -41,14 +41,14 @@ struct IKPathTests {
     @Test("too many targets, a bad target and the path's time limit are refused by name")
     func limits() throws {
         let target = IKTarget.planar(position: [1, 1], orientation: nil)
-        #expect(throws: SolverInputError.self) {
+        #expect(throws: SolverInputError<KinematicsInput>.self) {
             try solveIKPath(chain: Robots.twoLink, jointAngles: [0, 0], targets: Array(repeating: target, count: ikPathTargetLimit + 1))
         }
         do {
             _ = try solveIKPath(chain: Robots.twoLink, jointAngles: [0, 0], targets: [target, .planar(position: [1], orientation: nil)])
             Issue.record("a one-coordinate target was accepted")
-        } catch let error as SolverInputError {
-            #expect(error.field == "/targets/1")
+        } catch let error as SolverInputError<KinematicsInput> {
+            #expect(error.location == .pathTarget(index: 1, .position(index: nil)))
         }
         let long = KinematicChain.planar(linkLengths: Array(repeating: 0.01, count: 200))
         let far = IKTarget.planar(position: [0.5, 0.5], orientation: 0.3)

@@ -18,7 +18,7 @@ struct IKRestartTests {
                                      options: options(restarts: 0))
             if !single.converged { return target }
         }
-        throw SolverInputError(field: "", message: "no hard target among 200")
+        throw SolverInputError(KinematicsInput.targets, "no hard target among 200")
     }
 
     static let start = [0.0, -1.5, 1.5, 0.0, 1.5, 0.0]
@@ -154,15 +154,15 @@ struct IKRestartTests {
 
     @Test("a step size above 2 is refused with its bound (1e308 used to throw the joints to 8e307)")
     func absurdStepSizeRefused() {
-        #expect(throws: SolverInputError.self) {
+        #expect(throws: SolverInputError<KinematicsInput>.self) {
             try solveIK(chain: Robots.twoLink, jointAngles: [0.5, 0.5], target: .planar(position: [1.5, 0.5], orientation: nil),
                         options: IKOptions(stepSize: 1e308))
         }
         do {
             _ = try solveIK(chain: Robots.twoLink, jointAngles: [0.5, 0.5], target: .planar(position: [1.5, 0.5], orientation: nil),
                             options: IKOptions(stepSize: 2.5))
-        } catch let error as SolverInputError {
-            #expect(error.field == "/step_size" && error.message.contains("at most 2"))
+        } catch let error as SolverInputError<KinematicsInput> {
+            #expect(error.location == .stepSize && error.message.contains("at most 2"))
         } catch {
             Issue.record("unexpected \(error)")
         }

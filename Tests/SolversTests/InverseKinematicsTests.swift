@@ -182,39 +182,40 @@ struct InverseKinematicsTests {
         #expect(result.message.contains("max_iterations"))
     }
 
-    @Test("bad input names its field")
+    @Test("bad input names its place in the solver's input")
     func inputErrors() {
-        func field(chain: KinematicChain = Robots.twoLink, q: [Double] = [0, 0],
-                   target: IKTarget = .planar(position: [1, 1], orientation: nil),
-                   options: IKOptions = IKOptions()) -> String? {
+        func location(chain: KinematicChain = Robots.twoLink, q: [Double] = [0, 0],
+                      target: IKTarget = .planar(position: [1, 1], orientation: nil),
+                      options: IKOptions = IKOptions()) -> KinematicsInput? {
             do {
                 _ = try solveIK(chain: chain, jointAngles: q, target: target, options: options)
                 return nil
-            } catch let error as SolverInputError { return error.field } catch { return "other" }
+            } catch let error as SolverInputError<KinematicsInput> { return error.location } catch { return nil }
         }
-        #expect(field(target: .planar(position: [1, 1, 1], orientation: nil)) == "/target")
-        #expect(field(target: .spatial(position: [1, 1, 1], orientation: nil)) == "/target")
-        #expect(field(chain: Robots.ur5, q: [0, 0, 0, 0, 0, 0], target: .planar(position: [1, 1], orientation: nil)) == "/target")
-        #expect(field(target: .planar(position: [1, .nan], orientation: nil)) == "/target/1")
-        #expect(field(target: .planar(position: [1, 1], orientation: .infinity)) == "/target/orientation")
-        #expect(field(chain: .planar(linkLengths: [])) == "/link_lengths")
-        #expect(field(q: [0]) == "/joint_angles")
-        #expect(field(q: [0, .infinity]) == "/joint_angles/1")
-        #expect(field(options: IKOptions(jointLimits: [[0, 1]])) == "/joint_limits")
-        #expect(field(options: IKOptions(jointLimits: [[0, 1], [1, 0]])) == "/joint_limits/1")
-        #expect(field(options: IKOptions(jointLimits: [[0, 1], [0]])) == "/joint_limits/1")
-        #expect(field(options: IKOptions(weights: [1])) == "/weights")
-        #expect(field(options: IKOptions(weights: [1, -1])) == "/weights/1")
-        #expect(field(options: IKOptions(weights: [0, 0])) == "/weights")
-        #expect(field(options: IKOptions(maxIterations: 20_000)) == "/max_iterations")
-        #expect(field(options: IKOptions(stepSize: -1)) == "/step_size")
-        #expect(field(options: IKOptions(damping: 0)) == "/damping")
-        #expect(field(options: IKOptions(tolerance: .nan)) == "/tolerance")
-        #expect(field(target: .planar(position: [1e10, 0], orientation: nil)) == "/target/0")
-        #expect(field(chain: .planar(linkLengths: [1, 1e300])) == "/link_lengths/1")
-        #expect(field(chain: .denavitHartenberg([DHJoint(a: 0, alpha: 0, d: 1e300, type: .prismatic)]), q: [0],
-                      target: .spatial(position: [0, 0, 1], orientation: nil)) == "/dh_parameters/0/d")
-        #expect(field(options: IKOptions(jointLimits: [[0, 1], [-.infinity, 0]])) == "/joint_limits/1/0")
+        let wholePosition = KinematicsInput.target(.position(index: nil))
+        #expect(location(target: .planar(position: [1, 1, 1], orientation: nil)) == wholePosition)
+        #expect(location(target: .spatial(position: [1, 1, 1], orientation: nil)) == wholePosition)
+        #expect(location(chain: Robots.ur5, q: [0, 0, 0, 0, 0, 0], target: .planar(position: [1, 1], orientation: nil)) == wholePosition)
+        #expect(location(target: .planar(position: [1, .nan], orientation: nil)) == .target(.position(index: 1)))
+        #expect(location(target: .planar(position: [1, 1], orientation: .infinity)) == .target(.orientation(nil)))
+        #expect(location(chain: .planar(linkLengths: [])) == .linkLengths(index: nil))
+        #expect(location(q: [0]) == .jointAngles(index: nil))
+        #expect(location(q: [0, .infinity]) == .jointAngles(index: 1))
+        #expect(location(options: IKOptions(jointLimits: [[0, 1]])) == .jointLimits(row: nil, column: nil))
+        #expect(location(options: IKOptions(jointLimits: [[0, 1], [1, 0]])) == .jointLimits(row: 1, column: nil))
+        #expect(location(options: IKOptions(jointLimits: [[0, 1], [0]])) == .jointLimits(row: 1, column: nil))
+        #expect(location(options: IKOptions(weights: [1])) == .weights(index: nil))
+        #expect(location(options: IKOptions(weights: [1, -1])) == .weights(index: 1))
+        #expect(location(options: IKOptions(weights: [0, 0])) == .weights(index: nil))
+        #expect(location(options: IKOptions(maxIterations: 20_000)) == .maxIterations)
+        #expect(location(options: IKOptions(stepSize: -1)) == .stepSize)
+        #expect(location(options: IKOptions(damping: 0)) == .damping)
+        #expect(location(options: IKOptions(tolerance: .nan)) == .tolerance)
+        #expect(location(target: .planar(position: [1e10, 0], orientation: nil)) == .target(.position(index: 0)))
+        #expect(location(chain: .planar(linkLengths: [1, 1e300])) == .linkLengths(index: 1))
+        #expect(location(chain: .denavitHartenberg([DHJoint(a: 0, alpha: 0, d: 1e300, type: .prismatic)]), q: [0],
+                         target: .spatial(position: [0, 0, 1], orientation: nil)) == .dhParameters(row: 0, column: .d))
+        #expect(location(options: IKOptions(jointLimits: [[0, 1], [-.infinity, 0]])) == .jointLimits(row: 1, column: 0))
     }
 
     @Test("status and method raw values are the API's snake_case strings")

@@ -68,22 +68,32 @@ struct KinematicsTests {
         expectClose(Rotation.identity.rotationVector, [0, 0, 0], 0)
         let rows = try Rotation(rows: aboutZ.rows)
         #expect(rows == aboutZ)
-        #expect(throws: SolverInputError.self) { try Rotation(rows: [[2, 0, 0], [0, 1, 0], [0, 0, 1]]) }
-        #expect(throws: SolverInputError.self) { try Rotation(rows: [[-1, 0, 0], [0, 1, 0], [0, 0, 1]]) }
-        #expect(throws: SolverInputError.self) { try Rotation(rows: [[1, 0], [0, 1]]) }
-        #expect(throws: SolverInputError.self) { try Rotation(quaternion: [0, 0, 0, 0]) }
-        #expect(throws: SolverInputError.self) { try Rotation(quaternion: [1, 0, 0]) }
+        #expect(throws: SolverInputError(RotationInput.matrix, "the matrix is not orthonormal (RᵀR differs from I by 3.0)")) {
+            try Rotation(rows: [[2, 0, 0], [0, 1, 0], [0, 0, 1]])
+        }
+        #expect(throws: SolverInputError<RotationInput>.self) { try Rotation(rows: [[-1, 0, 0], [0, 1, 0], [0, 0, 1]]) }
+        #expect(throws: SolverInputError<RotationInput>.self) { try Rotation(rows: [[1, 0], [0, 1]]) }
+        #expect(throws: SolverInputError(RotationInput.quaternion, "the zero quaternion is not a rotation")) {
+            try Rotation(quaternion: [0, 0, 0, 0])
+        }
+        #expect(throws: SolverInputError(RotationInput.quaternionComponent(index: 2), "must be a finite number")) {
+            try Rotation(quaternion: [1, 0, .nan, 0])
+        }
+        #expect(throws: SolverInputError(RotationInput.matrixEntry(row: 1, column: 2), "must be a finite number")) {
+            try Rotation(rows: [[1, 0, 0], [0, 1, .infinity], [0, 0, 1]])
+        }
+        #expect(throws: SolverInputError<RotationInput>.self) { try Rotation(quaternion: [1, 0, 0]) }
     }
 
     @Test("a chain with no joints or bad parameters is refused")
     func chainValidation() {
-        #expect(throws: SolverInputError(field: "/link_lengths", message: "the chain has no joints")) {
+        #expect(throws: SolverInputError(KinematicsInput.linkLengths(index: nil), "the chain has no joints")) {
             try KinematicChain.planar(linkLengths: []).forwardKinematics([])
         }
-        #expect(throws: SolverInputError.self) { try KinematicChain.planar(linkLengths: [1, -1]).forwardKinematics([0, 0]) }
-        #expect(throws: SolverInputError.self) {
+        #expect(throws: SolverInputError<KinematicsInput>.self) { try KinematicChain.planar(linkLengths: [1, -1]).forwardKinematics([0, 0]) }
+        #expect(throws: SolverInputError<KinematicsInput>.self) {
             try KinematicChain.denavitHartenberg([DHJoint(a: .nan, alpha: 0, d: 0)]).forwardKinematics([0])
         }
-        #expect(throws: SolverInputError.self) { try Robots.ur5.forwardKinematics([0, 0]) }
+        #expect(throws: SolverInputError<KinematicsInput>.self) { try Robots.ur5.forwardKinematics([0, 0]) }
     }
 }

@@ -166,17 +166,19 @@ struct RootFindingTests {
         #expect(throws: CallerError(code: 7)) { try solveRoots(failing, from: [1]) }
     }
 
-    @Test("bad input names its field")
+    @Test("bad input names its place in the solver's input")
     func inputErrors() {
-        func field(_ body: () throws -> Void) -> String? {
-            do { try body(); return nil } catch let error as SolverInputError { return error.field } catch { return "other" }
+        func location(_ body: () throws -> Void) -> RootFindingInput? {
+            do { try body(); return nil } catch let error as SolverInputError<RootFindingInput> { return error.location } catch { return nil }
         }
-        #expect(field { _ = try solveRoots(tutorialSystem, from: [0]) } == "/point")
-        #expect(field { _ = try solveRoots(tutorialSystem, from: [0, .nan]) } == "/point/1")
-        #expect(field { _ = try solveRoots(tutorialSystem, from: [0, 0], options: NewtonOptions(stepSize: 0)) } == "/step_size")
-        #expect(field { _ = try solveRoots(tutorialSystem, from: [0, 0], options: NewtonOptions(maxIterations: -1)) } == "/max_iterations")
-        #expect(field { _ = try solveRoots(tutorialSystem, from: [0, 0], options: NewtonOptions(maxIterations: 1_000_000)) } == "/max_iterations")
-        #expect(field { _ = try solveRoots(tutorialSystem, from: [0, 0], options: NewtonOptions(damping: .infinity)) } == "/damping")
+        #expect(location { _ = try solveRoots(tutorialSystem, from: [0]) } == .point(index: nil))
+        #expect(location { _ = try solveRoots(tutorialSystem, from: [0, .nan]) } == .point(index: 1))
+        #expect(location { _ = try solveRoots(tutorialSystem, from: [0, 0], options: NewtonOptions(stepSize: 0)) } == .stepSize)
+        #expect(location { _ = try solveRoots(tutorialSystem, from: [0, 0], options: NewtonOptions(maxIterations: -1)) } == .maxIterations)
+        #expect(location { _ = try solveRoots(tutorialSystem, from: [0, 0], options: NewtonOptions(maxIterations: 1_000_000)) } == .maxIterations)
+        #expect(location { _ = try solveRoots(tutorialSystem, from: [0, 0], options: NewtonOptions(tolerance: -1)) } == .tolerance)
+        #expect(location { _ = try solveRoots(tutorialSystem, from: [0, 0], options: NewtonOptions(stepTolerance: .nan)) } == .stepTolerance)
+        #expect(location { _ = try solveRoots(tutorialSystem, from: [0, 0], options: NewtonOptions(damping: .infinity)) } == .damping)
     }
 
     @Test("status raw values are the API's snake_case strings")

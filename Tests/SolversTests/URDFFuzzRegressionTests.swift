@@ -17,7 +17,7 @@ struct URDFFuzzRegressionTests {
             let names = text[..<newline].split(separator: " ").map(String.init)
             // A malformed document (XMLParser reports it and, in swift-corelibs-foundation, leaks its error:
             // scripts/lsan-suppressions.txt) or one XMLParser would crash on: a problem at /urdf either way.
-            #expect(throws: SolverInputError.self) {
+            #expect(throws: SolverInputError<KinematicsInput>.self) {
                 try URDFArm(urdf: String(text[text.index(after: newline)...]), base: names[0], tip: names[1])
             }
         }
@@ -28,12 +28,12 @@ struct URDFFuzzRegressionTests {
     @Test func processingInstructionsAreRefusedBeforeXMLParserSeesThem() throws {
         for document in [#"<robot name="r"><?pi?><link name="a"/></robot>"#,
                          #"<?xml version="1.0"?><robot name="r"><?pi data?></robot>"#, "<?pi?><robot/>"] {
-            let error = try #require(throws: SolverInputError.self) { try URDFArm(urdf: document, base: "a", tip: "a") }
-            #expect(error.field == "/urdf")
+            let error = try #require(throws: SolverInputError<KinematicsInput>.self) { try URDFArm(urdf: document, base: "a", tip: "a") }
+            #expect(error.location == .urdf)
             #expect(error.message.contains("processing instruction"))
         }
         let declared = #"<?xml version="1.0"?><robot name="r"><link name="a"/></robot>"#
-        let error = try #require(throws: SolverInputError.self) { try URDFArm(urdf: declared, base: "a", tip: "b") }
+        let error = try #require(throws: SolverInputError<KinematicsInput>.self) { try URDFArm(urdf: declared, base: "a", tip: "b") }
         #expect(!error.message.contains("processing instruction"))
     }
 }

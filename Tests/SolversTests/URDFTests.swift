@@ -62,7 +62,7 @@ struct URDFTests {
             </robot>
             """
         let arm = try URDFArm(urdf: urdf, base: "a", tip: "d")
-        #expect(arm.limits?[0] == [-SolverInputError.kinematicMagnitudeLimit, SolverInputError.kinematicMagnitudeLimit])
+        #expect(arm.limits?[0] == [-KinematicChain.magnitudeLimit, KinematicChain.magnitudeLimit])
         #expect(arm.limits?[1] == [-0.5, 0.5])
         let q = [0.4, 0.2, -0.7]
         let jacobian = try arm.chain.jacobian(q)
@@ -103,7 +103,7 @@ struct URDFTests {
         }.joined() + "</robot>"
         let clock = ContinuousClock()
         let elapsed = clock.measure {
-            #expect(throws: SolverInputError.self) { try URDFArm(urdf: urdf, base: "l0", tip: "l\(count)") }
+            #expect(throws: SolverInputError<KinematicsInput>.self) { try URDFArm(urdf: urdf, base: "l0", tip: "l\(count)") }
         }
         #expect(elapsed < .seconds(5), "took \(elapsed)")
         let short = try URDFArm(urdf: urdf, base: "l10", tip: "l266")
@@ -156,9 +156,9 @@ struct URDFTests {
         do {
             _ = try URDFArm(urdf: urdf, base: base, tip: tip)
             Issue.record("\(what) was accepted")
-        } catch let error as SolverInputError {
+        } catch let error as SolverInputError<KinematicsInput> {
             #expect(error.message.contains(expected), "\(what): \(error.message)")
-            #expect(["/urdf", "/base", "/tip"].contains(error.field))
+            #expect([.urdf, .base, .tip].contains(error.location))
         } catch {
             Issue.record("\(what): unexpected \(error)")
         }

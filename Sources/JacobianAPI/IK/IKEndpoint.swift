@@ -35,9 +35,8 @@ struct IKEndpoint {
             let result = try solveIK(chain: request.chain, jointAngles: request.jointAngles, target: request.target,
                                      options: request.options, isCancelled: { interruption.isCancelled })
             return Outcome(request: request, solution: .single(result))
-        } catch let error as SolverInputError {
-            let pointer = Self.requestPointer(error.field)
-            throw Problem.invalid(pointer, "\(pointer): \(error.message)")
+        } catch let error as SolverInputError<KinematicsInput> {
+            throw request.pointers.problem(error)
         } catch let error as IKPathTimeLimitExceeded {
             let message = "the path did not finish within the limit computeTimeLimit (\(error.timeLimit)): "
                 + "\(error.solvedTargets) of \(request.targets.count) targets solved; send fewer targets, fewer restarts or a smaller timeout_ms"
@@ -46,19 +45,6 @@ struct IKEndpoint {
         } catch {
             throw Problem(.internalError, detail: "the IK solver failed: \(error)")
         }
-    }
-}
-
-extension IKEndpoint {
-    /// The solver names chain fields at the top level (`/link_lengths/1`, `/dh_parameters/2/alpha`); in a request
-    /// they sit under `arm` (`/arm/link_lengths/1`, `/arm/joints/2/alpha`).
-    static func requestPointer(_ field: String) -> String {
-        for (solverPrefix, requestPrefix) in [("/link_lengths", "/arm/link_lengths"), ("/dh_parameters", "/arm/joints"),
-                                              ("/urdf", "/arm/urdf"), ("/base", "/arm/base"), ("/tip", "/arm/tip")]
-        where field == solverPrefix || field.hasPrefix(solverPrefix + "/") {
-            return requestPrefix + field.dropFirst(solverPrefix.count)
-        }
-        return field
     }
 }
 

@@ -3,7 +3,7 @@ import Pictures
 import Solvers
 
 /// A decoded POST /v1/ik request. Shapes are checked here; lengths against the chain by the solver, whose
-/// errors already carry the pointer of the field at fault.
+/// errors name a place in its own input, which `pointers` turns into the pointer of the field at fault.
 struct IKRequest {
     var chain: KinematicChain
     var jointAngles: [Double]
@@ -14,6 +14,8 @@ struct IKRequest {
     var options: IKOptions
     /// The plane a DH chain is projected on in the SVG drawing.
     var plane: ProjectionPlane
+    /// Where the solver's inputs are in this request.
+    var pointers = IKRequestPointers()
 
     /// The single target (the first of a path).
     var target: IKTarget { targets[0] }
@@ -35,8 +37,8 @@ struct IKRequest {
         let isPlanar = if case .planar = chain { true } else { false }
         switch (reader.has("target"), reader.has("targets")) {
         case (true, false):
-            targets = [try Self.target(try reader.value("target"), planar: isPlanar, at: "/target")]
-            isPath = false
+            let (target, pointers) = try Self.target(try reader.value("target"), planar: isPlanar, at: "/target")
+            (targets, self.pointers.targets, isPath) = ([target], [pointers], false)
         case (false, true):
             guard case .array(let items) = try reader.value("targets") else {
                 throw Problem.invalid("/targets", "/targets must be an array of targets")
@@ -49,7 +51,9 @@ struct IKRequest {
             }
             var list: [IKTarget] = []
             for (index, item) in items.enumerated() {
-                list.append(try Self.target(item, planar: isPlanar, at: JSONPointer.appending("/targets", index)))
+                let (target, pointers) = try Self.target(item, planar: isPlanar, at: JSONPointer.appending("/targets", index))
+                list.append(target)
+                self.pointers.targets.append(pointers)
             }
             targets = list
             isPath = true
@@ -106,9 +110,8 @@ struct IKRequest {
             do {
                 let arm = try URDFArm(urdf: urdf, base: base, tip: tip)
                 return (arm.chain, arm.limits)
-            } catch let error as SolverInputError {
-                let pointer = IKEndpoint.requestPointer(error.field)
-                throw Problem.invalid(pointer, "\(pointer): \(error.message)")
+            } catch let error as SolverInputError<KinematicsInput> {
+                throw IKRequestPointers().problem(error)  // Arm fields only: no target is involved.
             } catch {
                 throw Problem.invalid("/arm/urdf", "/arm/urdf: \(error)")
             }
@@ -120,8 +123,18 @@ struct IKRequest {
     }
 
     /// `[x, y]`, `[x, y, φ]` (planar), `[x, y, z]`, or `{"position", "orientation": {"quaternion"} | {"matrix"}}`,
-    /// at `pointer` (`/target` or `/targets/i`).
-    static func target(_ value: JSONValue, planar: Bool, at pointer: String) throws(Problem) -> IKTarget {
+    /// at `pointer` (`/target` or `/targets/i`), and where its parts are.
+    static func target(_ value: JSONValue, planar: Bool, at pointer: String) throws(Problem)
+        -> (IKTarget, IKRequestPointers.TargetPointers)
+    {
+        let isObject = if case .object = value { true } else { false }
+        let pointers = IKRequestPointers.TargetPointers(at: pointer, isObject: isObject)
+        return (try target(value, planar: planar, at: pointer, pointers: pointers), pointers)
+    }
+
+    private static func target(
+        _ value: JSONValue, planar: Bool, at pointer: String, pointers: IKRequestPointers.TargetPointers
+    ) throws(Problem) -> IKTarget {
         if case .array = value {
             let numbers = try FieldReader.numbers(value, at: pointer)
             if planar {
@@ -157,10 +170,8 @@ struct IKRequest {
             default:
                 throw Problem.invalid(orientationPointer, "give the orientation as either 'quaternion' [w, x, y, z] or 'matrix' (3×3 rows)")
             }
-        } catch let error as SolverInputError {
-            // Rotation names `/target/orientation…`; a path's target sits elsewhere.
-            let field = pointer + error.field.dropFirst("/target".count)
-            throw Problem.invalid(field, error.message)
+        } catch let error as SolverInputError<RotationInput> {
+            throw error.problem(at: pointers.pointer(for: .orientation(error.location)))
         } catch let problem as Problem {
             throw problem
         } catch {

@@ -12,11 +12,14 @@ import Darwin
 /// smuggling starts), numbers outside the double range are refused rather than turned into infinity, and strings
 /// must be valid UTF-8 without raw control characters.
 public struct JSONParser: Sendable {
-    /// Deepest nesting of arrays and objects accepted. Requests nest 4 levels at most (network weights);
-    /// 64 leaves room and keeps the recursion far from any stack limit.
-    public var maxDepth: Int = 64
+    /// Deepest nesting of arrays and objects accepted. Default ``defaultMaxDepth``.
+    public var maxDepth: Int
 
-    public init(maxDepth: Int = 64) {
+    /// 64: requests nest 4 levels at most (network weights); 64 leaves room and keeps the recursion far from any
+    /// stack limit. `APIConfiguration.maxJSONDepth` defaults to it too.
+    public static let defaultMaxDepth = 64
+
+    public init(maxDepth: Int = JSONParser.defaultMaxDepth) {
         self.maxDepth = maxDepth
     }
 

@@ -50,6 +50,8 @@ struct NewtonEndpoint {
         }
         do {
             return Outcome(function: function, result: try solveRoots(problem, from: point, options: options))
+        } catch let error as SolverInputError<RootFindingInput> {
+            throw error.problem(at: Self.pointer(for: error.location))
         } catch let error as EngineError where error.kind == .limitExceeded && error.limit == interruption.limitName {
             let message = "\(error.message); ask for fewer iterations or a smaller function"
             throw Problem(.limitExceeded, detail: message, errors: [.init(pointer: "/max_iterations", detail: message)],
@@ -66,6 +68,22 @@ struct NewtonEndpoint {
             throw EngineProblems.problem(from: error, functionPointer: "/function", pointPointer: { _ in "/point" })
         } catch {
             throw Problem(.internalError, detail: "the solver failed: \(error)")
+        }
+    }
+}
+
+extension NewtonEndpoint {
+    /// The request field holding the solver's input at `location`: the one place a ``RootFindingInput`` becomes the
+    /// JSON pointer of a 422.
+    static func pointer(for location: RootFindingInput) -> String {
+        switch location {
+        case .point(nil): "/point"
+        case .point(let index?): JSONPointer.appending("/point", index)
+        case .stepSize: "/step_size"
+        case .maxIterations: "/max_iterations"
+        case .tolerance: "/tolerance"
+        case .stepTolerance: "/step_tolerance"
+        case .damping: "/damping"
         }
     }
 }

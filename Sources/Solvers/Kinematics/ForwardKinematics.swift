@@ -44,9 +44,10 @@ extension KinematicChain {
     private func evaluated(at jointAngles: [Double]) throws -> IKWorkspace {
         try validate()
         guard jointAngles.count == jointCount else {
-            throw SolverInputError(field: "/joint_angles", message: "needs one value per joint (\(jointCount)), got \(jointAngles.count)")
+            throw SolverInputError(KinematicsInput.jointAngles(index: nil),
+                                   "needs one value per joint (\(jointCount)), got \(jointAngles.count)")
         }
-        try SolverInputError.requireBounded(jointAngles, field: "/joint_angles")
+        try SolverInputError.requireBounded(jointAngles, at: KinematicsInput.jointAngles)
         let target: IKTarget = switch self {
         case .planar: .planar(position: [0, 0], orientation: 0)
         case .denavitHartenberg, .frames: .spatial(position: [0, 0, 0], orientation: .identity)

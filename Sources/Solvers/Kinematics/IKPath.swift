@@ -30,16 +30,16 @@ public let ikPathTargetLimit = 1_000
 /// trajectories are kept).
 ///
 /// - Parameter timeLimit: for the whole path; nil for none.
-/// - Throws: ``SolverInputError`` for malformed input (pointers `/targets/i…` for a target), including more than
+/// - Throws: ``SolverInputError`` for malformed input (``KinematicsInput/pathTarget(index:_:)`` for a target), including more than
 ///   ``ikPathTargetLimit`` targets; ``IKPathTimeLimitExceeded`` when `timeLimit` runs out before the last target;
 ///   ``LinearAlgebraError`` if LAPACK fails.
 public func solveIKPath(
     chain: KinematicChain, jointAngles: [Double], targets: [IKTarget], options: IKOptions = IKOptions(),
     timeLimit: Duration? = nil, isCancelled: (() -> Bool)? = nil
 ) throws -> IKPathResult {
-    if targets.isEmpty { throw SolverInputError(field: "/targets", message: "needs at least one target") }
+    if targets.isEmpty { throw SolverInputError(KinematicsInput.targets, "needs at least one target") }
     if targets.count > ikPathTargetLimit {
-        throw SolverInputError(field: "/targets", message: "at most \(ikPathTargetLimit) targets (limit maxPathTargets), got \(targets.count)")
+        throw SolverInputError(KinematicsInput.targets, "at most \(ikPathTargetLimit) targets (limit maxPathTargets), got \(targets.count)")
     }
     let deadline = timeLimit.map { ContinuousClock.now + $0 }
     var options = options
@@ -59,8 +59,10 @@ public func solveIKPath(
         do {
             result = try solveIK(chain: chain, jointAngles: start, target: target, options: targetOptions,
                                  isCancelled: isCancelled)
-        } catch let error as SolverInputError where error.field.hasPrefix("/target") {
-            throw SolverInputError(field: "/targets/\(index)" + error.field.dropFirst("/target".count), message: error.message)
+        } catch let error as SolverInputError<KinematicsInput> {
+            // solveIK names its one target; here it is one of many.
+            guard case .target(let part) = error.location else { throw error }
+            throw SolverInputError(KinematicsInput.pathTarget(index: index, part), error.message)
         }
         if result.status == .timeout, let deadline, let timeLimit, ContinuousClock.now >= deadline {
             throw IKPathTimeLimitExceeded(solvedTargets: index, timeLimit: timeLimit)

@@ -48,7 +48,8 @@ public func solveIK(
         search.attempts += 1
         if !workspace.current.isFinite {
             if search.attempts == 1 {
-                throw SolverInputError(field: "/joint_angles", message: "the chain's pose is not finite at these joint values")
+                throw SolverInputError(KinematicsInput.jointAngles(index: nil),
+                                       "the chain's pose is not finite at these joint values")
             }
             continue
         }

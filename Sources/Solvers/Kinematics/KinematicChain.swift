@@ -12,6 +12,11 @@ public enum KinematicChain: Hashable, Sendable {
     /// The most joints a chain may have: bounds the work and memory of one request.
     public static let maximumJointCount = 256
 
+    /// The largest magnitude a kinematic quantity (length, angle, coordinate, limit) may have. Far beyond any
+    /// physical arm in any unit, and small enough that products of a few hundred such numbers, as in J·Jᵀ, stay
+    /// finite: no overflow can reach the solvers.
+    public static let magnitudeLimit = 1e9
+
     /// The number of joints, the length of a configuration.
     public var jointCount: Int {
         switch self {
@@ -23,41 +28,41 @@ public enum KinematicChain: Hashable, Sendable {
 
     /// Throws a ``SolverInputError`` for an empty or oversized chain, or non-finite, huge or negative parameters.
     func validate() throws {
+        typealias Check = SolverInputError<KinematicsInput>
+        func usable(_ x: Double) -> Bool { abs(x) <= Self.magnitudeLimit }  // false for NaN and infinity too
         switch self {
         case .planar(let lengths):
-            try Self.validateCount(lengths.count, field: "/link_lengths")
-            try SolverInputError.requireBounded(lengths, field: "/link_lengths")
+            try Self.validateCount(lengths.count, at: .linkLengths(index: nil))
+            try Check.requireBounded(lengths, at: KinematicsInput.linkLengths)
             if let i = lengths.firstIndex(where: { $0 < 0 }) {
-                throw SolverInputError(field: "/link_lengths/\(i)", message: "a link length must not be negative")
+                throw Check(.linkLengths(index: i), "a link length must not be negative")
             }
         case .denavitHartenberg(let joints):
-            try Self.validateCount(joints.count, field: "/dh_parameters")
+            try Self.validateCount(joints.count, at: .dhJoints)
             for (i, joint) in joints.enumerated() {
-                let limit = SolverInputError.kinematicMagnitudeLimit
-                func usable(_ x: Double) -> Bool { abs(x) <= limit }  // false for NaN and infinity too
-                if usable(joint.a), usable(joint.alpha), usable(joint.d), usable(joint.offset) { continue }
-                let name = !usable(joint.a) ? "a" : !usable(joint.alpha) ? "alpha" : !usable(joint.d) ? "d" : "offset"
-                throw SolverInputError(field: "/dh_parameters/\(i)/\(name)",
-                                       message: "must be a finite number of magnitude at most \(limit)")
-            }
-        case .frames(let chain):
-            try Self.validateCount(chain.joints.count, field: "/urdf")
-            for joint in chain.joints {
-                let numbers = joint.origin.translation + joint.origin.rotation.entries + joint.axis
-                if numbers.contains(where: { !(abs($0) <= SolverInputError.kinematicMagnitudeLimit) }) {
-                    throw SolverInputError(field: "/urdf", message: "joint '\(joint.name)' has a non-finite or huge origin or axis")
+                if let parameter = DHJoint.Parameter.allCases.first(where: { !usable(joint[$0]) }) {
+                    throw Check(.dhParameters(row: i, column: parameter),
+                                "must be a finite number of magnitude at most \(Self.magnitudeLimit)")
                 }
             }
-            if (chain.tip.translation + chain.tip.rotation.entries).contains(where: { !(abs($0) <= SolverInputError.kinematicMagnitudeLimit) }) {
-                throw SolverInputError(field: "/urdf", message: "the tip's fixed transform is non-finite or huge")
+        case .frames(let chain):
+            try Self.validateCount(chain.joints.count, at: .urdf)
+            for joint in chain.joints {
+                let numbers = joint.origin.translation + joint.origin.rotation.entries + joint.axis
+                if !numbers.allSatisfy(usable) {
+                    throw Check(.urdf, "joint '\(joint.name)' has a non-finite or huge origin or axis")
+                }
+            }
+            if !(chain.tip.translation + chain.tip.rotation.entries).allSatisfy(usable) {
+                throw Check(.urdf, "the tip's fixed transform is non-finite or huge")
             }
         }
     }
 
-    private static func validateCount(_ count: Int, field: String) throws {
-        if count == 0 { throw SolverInputError(field: field, message: "the chain has no joints") }
+    private static func validateCount(_ count: Int, at location: KinematicsInput) throws {
+        if count == 0 { throw SolverInputError(location, "the chain has no joints") }
         if count > maximumJointCount {
-            throw SolverInputError(field: field, message: "at most \(maximumJointCount) joints, got \(count)")
+            throw SolverInputError(location, "at most \(maximumJointCount) joints, got \(count)")
         }
     }
 
@@ -142,6 +147,21 @@ public struct DHJoint: Hashable, Sendable {
     public var offset: Double
     /// Default `.revolute`, by far the commonest joint.
     public var type: JointType
+
+    /// The four numbers of a joint, in the order they are checked.
+    public enum Parameter: Hashable, Sendable, CaseIterable {
+        case a, alpha, d, offset
+    }
+
+    /// The value of `parameter`.
+    public subscript(parameter: Parameter) -> Double {
+        switch parameter {
+        case .a: a
+        case .alpha: alpha
+        case .d: d
+        case .offset: offset
+        }
+    }
 
     /// A joint with the given parameters.
     public init(a: Double, alpha: Double, d: Double, offset: Double = 0, type: JointType = .revolute) {

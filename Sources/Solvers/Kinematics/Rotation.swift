@@ -21,15 +21,15 @@ public struct Rotation: Hashable, Sendable {
     }
 
     /// The rotation with the given rows, after checking them.
-    /// - Throws: ``SolverInputError`` (field `/target/orientation`) unless `rows` is 3×3, finite, orthonormal
-    ///   within ``orthonormalityTolerance`` and of determinant +1 (not a reflection).
+    /// - Throws: ``SolverInputError`` of ``RotationInput`` unless `rows` is 3×3, finite, orthonormal within
+    ///   ``orthonormalityTolerance`` and of determinant +1 (not a reflection).
     public init(rows: [[Double]]) throws {
-        let field = "/target/orientation"
+        typealias Check = SolverInputError<RotationInput>
         guard rows.count == 3, rows.allSatisfy({ $0.count == 3 }) else {
-            throw SolverInputError(field: field, message: "a rotation matrix must be 3×3")
+            throw Check(.matrix, "a rotation matrix must be 3×3")
         }
         let flat = rows.flatMap { $0 }
-        try SolverInputError.requireFinite(flat, field: field)
+        try Check.requireFinite(flat) { .matrixEntry(row: $0 / 3, column: $0 % 3) }
         var worst = 0.0
         for i in 0..<3 {
             for j in 0..<3 {
@@ -39,27 +39,27 @@ public struct Rotation: Hashable, Sendable {
             }
         }
         if worst > Self.orthonormalityTolerance {
-            throw SolverInputError(field: field, message: "the matrix is not orthonormal (RᵀR differs from I by \(worst))")
+            throw Check(.matrix, "the matrix is not orthonormal (RᵀR differs from I by \(worst))")
         }
         if Rotation(unchecked: flat).determinant < 0 {
-            throw SolverInputError(field: field, message: "the matrix is a reflection (determinant −1), not a rotation")
+            throw Check(.matrix, "the matrix is a reflection (determinant −1), not a rotation")
         }
         self.entries = flat
     }
 
     /// The rotation of a unit quaternion [w, x, y, z]; the quaternion is normalized first (any finite nonzero
     /// quaternion, however large or small its entries).
-    /// - Throws: ``SolverInputError`` (field `/target/orientation`) unless it has four finite entries, not all zero.
+    /// - Throws: ``SolverInputError`` of ``RotationInput`` unless it has four finite entries, not all zero.
     public init(quaternion: [Double]) throws {
-        let field = "/target/orientation"
+        typealias Check = SolverInputError<RotationInput>
         guard quaternion.count == 4 else {
-            throw SolverInputError(field: field, message: "a quaternion has four entries [w, x, y, z], got \(quaternion.count)")
+            throw Check(.quaternion, "a quaternion has four entries [w, x, y, z], got \(quaternion.count)")
         }
-        try SolverInputError.requireFinite(quaternion, field: field)
+        try Check.requireFinite(quaternion, at: RotationInput.quaternionComponent)
         // Divide by the largest magnitude first: the sum of squares of [1e308, 1e308, 1e308, 1e308] overflows to
         // infinity (and of [1e-200, …] underflows to 0), and q/∞ would be the zero quaternion, read as the identity.
         let largest = quaternion.reduce(0) { max($0, abs($1)) }
-        guard largest > 0 else { throw SolverInputError(field: field, message: "the zero quaternion is not a rotation") }
+        guard largest > 0 else { throw Check(.quaternion, "the zero quaternion is not a rotation") }
         let scaled = quaternion.map { $0 / largest }
         let norm = LinearAlgebra.norm(scaled)
         let (w, x, y, z) = (scaled[0] / norm, scaled[1] / norm, scaled[2] / norm, scaled[3] / norm)

@@ -19,12 +19,12 @@ public struct URDFArm: Sendable {
     public let chain: KinematicChain
     /// The moving joints' names, in chain order.
     public let jointNames: [String]
-    /// One [lower, upper] per moving joint; a continuous joint gets ±``SolverInputError/kinematicMagnitudeLimit``
+    /// One [lower, upper] per moving joint; a continuous joint gets ±``KinematicChain/magnitudeLimit``
     /// (no limit). Nil when every moving joint is continuous.
     public let limits: [[Double]]?
 
     /// Reads the chain from `base` to `tip` in `urdf`.
-    /// - Throws: ``SolverInputError`` with field `/urdf`, `/base` or `/tip` and a message naming the element at fault
+    /// - Throws: ``SolverInputError`` at ``KinematicsInput/urdf``, `base` or `tip` and a message naming the element at fault
     ///   (and its line): malformed XML, a DTD, a root other than `<robot>`, a missing or duplicate name, a joint
     ///   without parent or child or naming an undeclared link, a link with two parent joints (not a tree), a base or
     ///   tip that is not declared or not connected, an unsupported joint type on the chain, a missing or inverted
@@ -32,28 +32,28 @@ public struct URDFArm: Sendable {
     public init(urdf: String, base: String, tip: String) throws {
         let model = try URDFModel(parsing: urdf)
         guard model.links.contains(base) else {
-            throw SolverInputError(field: "/base", message: "link '\(base)' is not declared in the URDF\(Self.known(model))")
+            throw SolverInputError(KinematicsInput.base, "link '\(base)' is not declared in the URDF\(Self.known(model))")
         }
         guard model.links.contains(tip) else {
-            throw SolverInputError(field: "/tip", message: "link '\(tip)' is not declared in the URDF\(Self.known(model))")
+            throw SolverInputError(KinematicsInput.tip, "link '\(tip)' is not declared in the URDF\(Self.known(model))")
         }
         // Walk up from the tip to the base: in a tree the path is unique.
         var path: [URDFModel.Joint] = []
         var link = tip
         while link != base {
             guard let joint = model.parentJoint[link] else {
-                throw SolverInputError(field: "/tip", message: "link '\(tip)' is not connected to base link '\(base)': "
+                throw SolverInputError(KinematicsInput.tip, "link '\(tip)' is not connected to base link '\(base)': "
                     + "walking up from it ends at the root link '\(link)'")
             }
             path.append(joint)
             link = joint.parent
             if path.count > model.joints.count {
-                throw SolverInputError(field: "/urdf", message: "the joints form a cycle through link '\(link)'")
+                throw SolverInputError(KinematicsInput.urdf, "the joints form a cycle through link '\(link)'")
             }
         }
         path.reverse()
         guard !path.isEmpty else {
-            throw SolverInputError(field: "/tip", message: "the base and the tip are the same link '\(base)': no joints between them")
+            throw SolverInputError(KinematicsInput.tip, "the base and the tip are the same link '\(base)': no joints between them")
         }
 
         var joints: [FrameJoint] = []
@@ -69,32 +69,32 @@ public struct URDFArm: Sendable {
             case "revolute", "continuous", "prismatic":
                 break
             default:
-                throw SolverInputError(field: "/urdf", message: "\(joint.described) has type '\(joint.type)', which a serial "
+                throw SolverInputError(KinematicsInput.urdf, "\(joint.described) has type '\(joint.type)', which a serial "
                     + "chain cannot use here; supported: revolute, continuous, prismatic, fixed")
             }
             let norm = LinearAlgebra.norm(joint.axis)
-            guard norm > 1e-12 else { throw SolverInputError(field: "/urdf", message: "\(joint.described) has a zero <axis>") }
+            guard norm > 1e-12 else { throw SolverInputError(KinematicsInput.urdf, "\(joint.described) has a zero <axis>") }
             joints.append(FrameJoint(name: joint.name, origin: origin, axis: joint.axis.map { $0 / norm },
                                      type: joint.type == "prismatic" ? .prismatic : .revolute))
             names.append(joint.name)
             if joint.type == "continuous" {
-                limits.append([-SolverInputError.kinematicMagnitudeLimit, SolverInputError.kinematicMagnitudeLimit])
+                limits.append([-KinematicChain.magnitudeLimit, KinematicChain.magnitudeLimit])
             } else {
                 guard let range = joint.limit else {
-                    throw SolverInputError(field: "/urdf", message: "\(joint.described) of type \(joint.type) needs <limit lower=\"…\" upper=\"…\">")
+                    throw SolverInputError(KinematicsInput.urdf, "\(joint.described) of type \(joint.type) needs <limit lower=\"…\" upper=\"…\">")
                 }
                 guard range[0] <= range[1] else {
-                    throw SolverInputError(field: "/urdf", message: "\(joint.described): <limit> lower \(range[0]) is above upper \(range[1])")
+                    throw SolverInputError(KinematicsInput.urdf, "\(joint.described): <limit> lower \(range[0]) is above upper \(range[1])")
                 }
                 limits.append(range)
             }
             pending = .identity
         }
         guard !joints.isEmpty else {
-            throw SolverInputError(field: "/urdf", message: "every joint between '\(base)' and '\(tip)' is fixed: nothing to move")
+            throw SolverInputError(KinematicsInput.urdf, "every joint between '\(base)' and '\(tip)' is fixed: nothing to move")
         }
         guard joints.count <= KinematicChain.maximumJointCount else {
-            throw SolverInputError(field: "/urdf", message: "at most \(KinematicChain.maximumJointCount) moving joints, got \(joints.count)")
+            throw SolverInputError(KinematicsInput.urdf, "at most \(KinematicChain.maximumJointCount) moving joints, got \(joints.count)")
         }
         chain = .frames(FrameChain(joints: joints, tip: pending))
         jointNames = names

@@ -27,14 +27,14 @@ struct URDFModel {
     init(parsing urdf: String) throws {
         // A DTD could declare entities that expand without bound (the "billion laughs"); URDFs never need one.
         if urdf.contains("<!DOCTYPE") || urdf.contains("<!ENTITY") {
-            throw SolverInputError(field: "/urdf", message: "a URDF with a DTD (<!DOCTYPE …>) is not accepted")
+            throw SolverInputError(KinematicsInput.urdf, "a URDF with a DTD (<!DOCTYPE …>) is not accepted")
         }
         // swift-corelibs-foundation's XMLParser calls strlen on a processing instruction's data, which libxml2
         // passes as NULL for `<?target?>`: the process dies (found by FuzzURDF). URDFs need none; only the XML
         // declaration, which libxml2 reads itself and accepts only at the very start, may open with "<?".
         let declarationEnd = urdf.hasPrefix("<?xml ") ? urdf.range(of: "?>")?.upperBound : nil
         if urdf[(declarationEnd ?? urdf.startIndex)...].contains("<?") {
-            throw SolverInputError(field: "/urdf", message: "a URDF with a processing instruction (<?…?>) is not accepted")
+            throw SolverInputError(KinematicsInput.urdf, "a URDF with a processing instruction (<?…?>) is not accepted")
         }
         let reader = URDFReader()
         let parser = XMLParser(data: Data(urdf.utf8))
@@ -46,24 +46,24 @@ struct URDFModel {
         // unclosed tag): the reader keeps the first error, where it happened.
         if let failure = reader.syntaxError ?? (parsed ? nil : (parser.lineNumber, parser.columnNumber, parser.parserError)) {
             let code = (failure.2 as? NSError).flatMap { XMLParser.ErrorCode(rawValue: $0.code) }
-            throw SolverInputError(field: "/urdf", message: "malformed XML at line \(failure.0), column \(failure.1)"
+            throw SolverInputError(KinematicsInput.urdf, "malformed XML at line \(failure.0), column \(failure.1)"
                 + (code.map { " (\($0))" } ?? ""))
         }
-        guard reader.sawRobot else { throw SolverInputError(field: "/urdf", message: "the document has no <robot> element") }
+        guard reader.sawRobot else { throw SolverInputError(KinematicsInput.urdf, "the document has no <robot> element") }
         links = reader.links
         linkOrder = reader.linkOrder
         joints = reader.joints
         for joint in joints {
             for (role, link) in [("parent", joint.parent), ("child", joint.child)] {
                 if link.isEmpty {
-                    throw SolverInputError(field: "/urdf", message: "\(joint.described) has no <\(role) link=\"…\">")
+                    throw SolverInputError(KinematicsInput.urdf, "\(joint.described) has no <\(role) link=\"…\">")
                 }
                 if !links.contains(link) {
-                    throw SolverInputError(field: "/urdf", message: "\(joint.described): \(role) link '\(link)' is not declared")
+                    throw SolverInputError(KinematicsInput.urdf, "\(joint.described): \(role) link '\(link)' is not declared")
                 }
             }
             if let other = parentJoint[joint.child] {
-                throw SolverInputError(field: "/urdf", message: "link '\(joint.child)' is the child of both \(other.described) and "
+                throw SolverInputError(KinematicsInput.urdf, "link '\(joint.child)' is the child of both \(other.described) and "
                     + "\(joint.described): the joints branch into a graph, not a tree")
             }
             parentJoint[joint.child] = joint
@@ -80,7 +80,7 @@ private final class URDFReader: NSObject, XMLParserDelegate {
     /// The joint names seen, so that a duplicate is found in constant time (a body may declare thousands).
     private var jointNames: Set<String> = []
     var sawRobot = false
-    var error: SolverInputError?
+    var error: SolverInputError<KinematicsInput>?
     /// The first syntax error libxml2 reported: line, column, error.
     var syntaxError: (Int, Int, Error?)?
     private var stack: [String] = []
@@ -95,7 +95,7 @@ private final class URDFReader: NSObject, XMLParserDelegate {
         let line = parser.lineNumber
         func fail(_ message: String) {
             guard error == nil else { return }
-            error = SolverInputError(field: "/urdf", message: message)
+            error = SolverInputError(KinematicsInput.urdf, message)
             parser.abortParsing()
         }
         if stack.isEmpty {
@@ -139,7 +139,7 @@ private final class URDFReader: NSObject, XMLParserDelegate {
             default:
                 break
             }
-        } catch let failure as SolverInputError {
+        } catch let failure as SolverInputError<KinematicsInput> {
             fail(failure.message)
         } catch {
             fail("\(error)")
@@ -157,9 +157,9 @@ private final class URDFReader: NSObject, XMLParserDelegate {
         let parts = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
         let values = parts.compactMap { Double($0) }
         guard parts.count == count, values.count == count,
-              values.allSatisfy({ abs($0) <= SolverInputError.kinematicMagnitudeLimit }) else {
-            throw SolverInputError(field: "/urdf", message: "\(described): \(what)=\"\(text.prefix(80))\" must be \(count) finite "
-                + "number(s) of magnitude at most \(SolverInputError.kinematicMagnitudeLimit)")
+              values.allSatisfy({ abs($0) <= KinematicChain.magnitudeLimit }) else {
+            throw SolverInputError(KinematicsInput.urdf, "\(described): \(what)=\"\(text.prefix(80))\" must be \(count) finite "
+                + "number(s) of magnitude at most \(KinematicChain.magnitudeLimit)")
         }
         return values
     }

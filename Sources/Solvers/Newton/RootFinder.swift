@@ -7,16 +7,17 @@ import JacobianEngine
 /// decided at the returned point, converged first: a point within tolerance is reported converged whatever
 /// stopped the loop.
 ///
-/// - Throws: ``SolverInputError`` for a start of the wrong length, non-finite start or unusable options;
+/// - Throws: ``SolverInputError`` of ``RootFindingInput`` for a start of the wrong length, non-finite start or
+///   unusable options;
 ///   ``IterateOutsideDomain`` when `problem.evaluate` reports a non-finite result (`EngineError.nonFinite`) at an
 ///   iterate past the start; whatever else `problem.evaluate` throws, unchanged; ``LinearAlgebraError`` if LAPACK fails.
 public func solveRoots(
     _ problem: RootFindingProblem, from x0: [Double], options: NewtonOptions = NewtonOptions()
 ) throws -> RootFindingResult {
     guard x0.count == problem.dimension else {
-        throw SolverInputError(field: "/point", message: "must have \(problem.dimension) entries, got \(x0.count)")
+        throw SolverInputError(RootFindingInput.point(index: nil), "must have \(problem.dimension) entries, got \(x0.count)")
     }
-    try SolverInputError.requireFinite(x0, field: "/point")
+    try SolverInputError.requireFinite(x0, at: RootFindingInput.point)
     try options.validate()
 
     var stepper = RootStepper(problem: problem, options: options)

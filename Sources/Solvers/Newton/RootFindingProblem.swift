@@ -63,10 +63,11 @@ public struct NewtonOptions: Hashable, Sendable {
 
     /// Throws a ``SolverInputError`` naming the first unusable setting.
     func validate() throws {
-        try SolverInputError.requirePositive(stepSize, field: "/step_size")
-        try SolverInputError.requireIterationCount(maxIterations, limit: Self.iterationLimit, field: "/max_iterations")
-        try SolverInputError.requireNonNegative(tolerance, field: "/tolerance")
-        try SolverInputError.requireNonNegative(stepTolerance, field: "/step_tolerance")
-        try SolverInputError.requirePositive(damping, field: "/damping")
+        typealias Check = SolverInputError<RootFindingInput>
+        try Check.requirePositive(stepSize, at: .stepSize)
+        try Check.requireIterationCount(maxIterations, limit: Self.iterationLimit, at: .maxIterations)
+        try Check.requireNonNegative(tolerance, at: .tolerance)
+        try Check.requireNonNegative(stepTolerance, at: .stepTolerance)
+        try Check.requirePositive(damping, at: .damping)
     }
 }

@@ -1,0 +1,109 @@
+import Logging
+
+extension Setting {
+    /// Every setting of the service, in the order `--help` and docs/OPERATIONS.md list them.
+    ///
+    /// One entry per setting: flag, environment variable (`JACOBIAN_` and the flag in upper snake case, except the
+    /// conventional `HOST` and `PORT` that platforms such as Heroku or Cloud Run set), where the value lives, its
+    /// parser with the accepted range, and what it means. Defaults come from `ServiceConfiguration()`.
+    static var all: [Setting] {
+        let timeout = SettingParser<Duration>.seconds(in: 0.001...86_400)
+        let count = SettingParser<Int>.integer(in: 1...100_000_000)
+        return [
+            // MARK: Listening
+            Setting("host", "HOST", \.serverConfiguration.host, .host, "address to listen on (`::` for dual-stack)"),
+            Setting("port", "PORT", \.serverConfiguration.port, .integer(in: 0...65535),
+                    "TCP port; 0 picks a free one, printed at start"),
+            Setting("backlog", "JACOBIAN_BACKLOG", \.serverConfiguration.backlog, .integer(in: 1...65535),
+                    "kernel queue of connections not yet accepted"),
+
+            // MARK: Concurrency
+            Setting("workers", "JACOBIAN_WORKERS", \.serverConfiguration.workerCount, .integer(in: 1...1024),
+                    "threads computing responses (the work is CPU-bound)", documentedDefault: "number of cores"),
+            Setting("queue-depth", "JACOBIAN_QUEUE_DEPTH", \.serverConfiguration.queueDepth,
+                    .integer(in: 0...1_000_000), "requests waiting for a worker; beyond, 503 + `Retry-After`"),
+            Setting("max-connections", "JACOBIAN_MAX_CONNECTIONS", \.serverConfiguration.maxConnections,
+                    .integer(in: 1...1_000_000),
+                    "open connections; beyond, the longest-idle one is closed, or 503 and close if none is idle"),
+
+            // MARK: Timeouts
+            Setting("request-head-timeout", "JACOBIAN_REQUEST_HEAD_TIMEOUT", \.serverConfiguration.timeouts.requestHead,
+                    timeout, "time to receive a request's headers (slow clients get 408)"),
+            Setting("request-body-timeout", "JACOBIAN_REQUEST_BODY_TIMEOUT", \.serverConfiguration.timeouts.requestBody,
+                    timeout, "time to receive a request body"),
+            Setting("idle-timeout", "JACOBIAN_IDLE_TIMEOUT", \.serverConfiguration.timeouts.idle, timeout,
+                    "idle keep-alive connections (HTTP/1.1 and HTTP/2) are closed after this"),
+            Setting("write-timeout", "JACOBIAN_WRITE_TIMEOUT", \.serverConfiguration.timeouts.write, timeout,
+                    "time a client may take to read a response"),
+            Setting("shutdown-delay", "JACOBIAN_SHUTDOWN_DELAY", \.shutdownDelay, .seconds(in: 0...3600),
+                    "from SIGTERM (readiness fails) to closing the listener"),
+            Setting("drain-timeout", "JACOBIAN_DRAIN_TIMEOUT", \.drainTimeout, .seconds(in: 0.001...3600),
+                    "time in-flight requests get after the listener closes"),
+
+            // MARK: Limits
+            Setting("max-body-bytes", "JACOBIAN_MAX_BODY_BYTES", \.serverConfiguration.limits.maxBodyBytes,
+                    .bytes(in: 1...(1 << 30)), "largest request body (413 beyond)"),
+            Setting("max-buffered-body-bytes", "JACOBIAN_MAX_BUFFERED_BODY_BYTES",
+                    \.serverConfiguration.limits.maxBufferedBodyBytes, .bytes(in: 1...(1 << 40)),
+                    "request-body bytes all connections together may buffer (503 + `Retry-After` beyond); "
+                        + "keep it ≥ `--max-body-bytes`"),
+            Setting("max-buffered-response-bytes", "JACOBIAN_MAX_BUFFERED_RESPONSE_BYTES",
+                    \.serverConfiguration.limits.maxBufferedResponseBytes, .bytes(in: 1...(1 << 40)),
+                    "response bytes all connections together may hold unread (a response that does not fit is "
+                        + "replaced by 503 + `Retry-After`); keep it ≥ `--max-response-bytes`"),
+            Setting("max-response-bytes", "JACOBIAN_MAX_RESPONSE_BYTES", \.apiConfiguration.maxResponseBytes,
+                    .bytes(in: 1024...(1 << 40)),
+                    "largest answer the API computes, estimated from the request before any work (a batch's "
+                        + "Jacobians, a Newton trajectory); 422 naming `maxResponseBytes` beyond"),
+            Setting("max-header-bytes", "JACOBIAN_MAX_HEADER_BYTES", \.serverConfiguration.limits.maxHeaderSectionBytes,
+                    .bytes(in: 1024...(1 << 20)), "largest header section (431 beyond), for HTTP/2 too"),
+            Setting("max-expression-length", "JACOBIAN_MAX_EXPRESSION_LENGTH", \.engineLimits.maxExpressionLength,
+                    count, "characters in one formula (422 beyond)"),
+            Setting("max-nodes", "JACOBIAN_MAX_NODES", \.engineLimits.maxNodes, count,
+                    "nodes of one compiled function"),
+            Setting("max-inputs", "JACOBIAN_MAX_INPUTS", \.engineLimits.maxInputs, count,
+                    "inputs, i.e. Jacobian columns"),
+            Setting("max-outputs", "JACOBIAN_MAX_OUTPUTS", \.engineLimits.maxOutputs, count,
+                    "outputs, i.e. Jacobian rows"),
+            Setting("max-batch-size", "JACOBIAN_MAX_BATCH_SIZE", \.engineLimits.maxBatchSize, count,
+                    "points in one batch request"),
+            Setting("max-iterations", "JACOBIAN_MAX_ITERATIONS", \.apiConfiguration.maxIterations,
+                    .integer(in: 1...1_000_000), "largest `max_iterations` a Newton or IK request may ask for"),
+            Setting("max-solver-dimension", "JACOBIAN_MAX_SOLVER_DIMENSION", \.apiConfiguration.maxSolverDimension,
+                    .integer(in: 1...10_000),
+                    "largest number of inputs or outputs of a function given to `/v1/newton`"),
+            Setting("compute-time-limit", "JACOBIAN_COMPUTE_TIME_LIMIT", \.apiConfiguration.computeTimeLimit,
+                    .seconds(in: 0.001...3600),
+                    "time one computation (a Jacobian batch, a Newton solve) may take before it is stopped with a "
+                        + "422 naming `computeTimeLimit`; also the largest IK `timeout_ms` and the most an IK path "
+                        + "may take"),
+
+            // MARK: HTTP/2
+            Setting("http2", "JACOBIAN_HTTP2", \.http2, .onOff,
+                    "cleartext HTTP/2 (prior knowledge and `Upgrade: h2c`) on the same port"),
+            Setting("http2-max-concurrent-streams", "JACOBIAN_HTTP2_MAX_CONCURRENT_STREAMS", \.http2MaxConcurrentStreams,
+                    .integer(in: 1...10_000), "streams one HTTP/2 connection may have open at once"),
+
+            // MARK: Engine
+            Setting("cache-size", "JACOBIAN_CACHE_SIZE", \.cacheSize, .integer(in: 0...1_000_000),
+                    "compiled functions kept (least recently used evicted); 0 disables the cache"),
+
+            // MARK: Models
+            Setting("model-dir", "JACOBIAN_MODEL_DIR", \.modelDirectory, .directory,
+                    "every `NAME.onnx` in it is loaded at start as model `NAME`; an unreadable directory or a bad "
+                        + "model stops the start (exit 1, the file and the problem logged)", documentedDefault: "none"),
+            Setting("max-model-bytes", "JACOBIAN_MAX_MODEL_BYTES", \.apiConfiguration.modelLimits.maxModelBytes,
+                    .bytes(in: 1...(1 << 30)),
+                    "largest ONNX model, in the directory or uploaded (an upload is also bounded by "
+                        + "`--max-body-bytes`)"),
+            Setting("max-models", "JACOBIAN_MAX_MODELS", \.apiConfiguration.modelLimits.maxModels,
+                    .integer(in: 1...10_000), "models held at once"),
+
+            // MARK: Logs
+            Setting("log-level", "JACOBIAN_LOG_LEVEL", \.logLevel, .oneOf(Logger.Level.allCases),
+                    "least severe level written"),
+            Setting("log-format", "JACOBIAN_LOG_FORMAT", \.logFormat, .oneOf(LogFormat.allCases),
+                    "shape of each log line"),
+        ]
+    }
+}
