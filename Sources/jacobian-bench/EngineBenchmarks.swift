@@ -29,6 +29,14 @@ func runEngineBenchmarks() {
         check: (try! seed.jacobians(at: batch)[99_999], EngineWorkloads.seedByHand(batch[99_999])),
         engine: { try! seed.jacobians(at: batch).last!.jacobian.storage[0] },
         hand: { batch.map(EngineWorkloads.seedByHand).last!.jacobian.storage[0] }))
+    // The same batch as one row-major buffer in and two out (`JacobianBatch`), as JAX and PyTorch take it.
+    let flatBatch = batch.flatMap { $0 }
+    rows.append(EngineBenchRow(
+        "seed 3×3, flat batch of 100,000", perCall: batch.count,
+        check: (try! seed.jacobians(flat: flatBatch, count: batch.count).result(at: 99_999),
+                EngineWorkloads.seedByHand(batch[99_999])),
+        engine: { try! seed.jacobians(flat: flatBatch, count: batch.count).jacobians[0] },
+        hand: { batch.map(EngineWorkloads.seedByHand).last!.jacobian.storage[0] }))
     rows.append(EngineBenchRow(
         "seed 3×3, 100,000 points one by one", perCall: batch.count, check: nil,
         engine: { batch.reduce(0) { $0 + (try! seed.jacobian(at: $1)).jacobian.storage[0] } },
