@@ -129,7 +129,7 @@ let package = Package(
         .testTarget(name: "ServerAppTests", dependencies: ["ServerApp", "TestSupport"]),
         .testTarget(
             name: "JacobianAPITests",
-            dependencies: ["JacobianAPI", "HTTPServer", "HTTP2Server", "JacobianEngine", "TestSupport"]
+            dependencies: ["JacobianAPI", "HTTPServer", "HTTP2Server", "JacobianEngine", "TestSupport", "ServerApp"]
         ),
     ]
 )

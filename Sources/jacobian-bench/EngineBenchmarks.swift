@@ -38,6 +38,14 @@ func runEngineBenchmarks() {
         engine: { try! seed.jacobians(flat: flatBatch, count: batch.count).jacobians[0] },
         hand: { batch.map(EngineWorkloads.seedByHand).last!.jacobian.storage[0] }))
     rows.append(EngineBenchRow(
+        "seed 3×3, flat batch, one thread", perCall: batch.count, check: nil,
+        engine: {
+            BatchParallelism.$current.withValue(.callingThread) {
+                try! seed.jacobians(flat: flatBatch, count: batch.count).jacobians[0]
+            }
+        },
+        hand: { batch.map(EngineWorkloads.seedByHand).last!.jacobian.storage[0] }))
+    rows.append(EngineBenchRow(
         "seed 3×3, 100,000 points one by one", perCall: batch.count, check: nil,
         engine: { batch.reduce(0) { $0 + (try! seed.jacobian(at: $1)).jacobian.storage[0] } },
         hand: { batch.reduce(0) { $0 + EngineWorkloads.seedByHand($1).jacobian.storage[0] } }))

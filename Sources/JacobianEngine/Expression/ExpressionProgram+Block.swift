@@ -146,7 +146,7 @@ extension ExpressionProgram {
                     }
                 }
                 guard finite else { return false }
-                scatter(sources.baseAddress!, count: count, m: m, n: width, output: output, jacobians: jacobians)
+                scatter(sources.baseAddress!, zeros: zeros, count: count, m: m, n: width, output: output, jacobians: jacobians)
                 return true
             }
         }
@@ -210,17 +210,24 @@ extension ExpressionProgram {
         }
     }
 
-    /// Writes point by point (contiguous writes) from the lanes named by `sources`: m values, then m × n entries.
+    /// Writes each output number's lane (named by `sources`: m values, then m × n entries) into its place in every
+    /// point's answer, one strided loop per number; the zero lane's entries are stored as constants.
     private func scatter(
-        _ sources: UnsafeMutablePointer<UnsafePointer<Double>>, count: Int, m: Int, n: Int,
-        output: UnsafeMutablePointer<Double>, jacobians: UnsafeMutablePointer<Double>
+        _ sources: UnsafeMutablePointer<UnsafePointer<Double>>, zeros: UnsafePointer<Double>, count: Int, m: Int,
+        n: Int, output: UnsafeMutablePointer<Double>, jacobians: UnsafeMutablePointer<Double>
     ) {
         let entries = m * n
-        for l in 0..<count {
-            let value = output + l * m
-            for row in 0..<m { value[row] = sources[row][l] }
-            let jacobian = jacobians + l * entries
-            for e in 0..<entries { jacobian[e] = sources[m + e][l] }
+        for row in 0..<m {
+            let source = sources[row], destination = output + row
+            for l in 0..<count { destination[l * m] = source[l] }
+        }
+        for e in 0..<entries {
+            let source = sources[m + e], destination = jacobians + e
+            if source == zeros {
+                for l in 0..<count { destination[l * entries] = 0 }
+            } else {
+                for l in 0..<count { destination[l * entries] = source[l] }
+            }
         }
     }
 }
