@@ -56,6 +56,18 @@ extension CompiledFunction {
         flat points: [Double], count: Int, mode: DifferentiationMode = .auto, limits: EngineLimits = EngineLimits(),
         interruption: Interruption = .none
     ) throws(EngineError) -> JacobianBatch {
+        var batch = JacobianBatch(count: 0, rows: outputCount, columns: columnCount, values: [], jacobians: [])
+        try jacobians(flat: points, count: count, mode: mode, limits: limits, interruption: interruption, into: &batch)
+        return batch
+    }
+
+    /// `jacobians(flat:count:mode:limits:interruption:)` into `batch`, reusing its buffers when they are uniquely
+    /// held (a caller evaluating batch after batch, as JAX's and PyTorch's allocators reuse theirs, pays for
+    /// fresh pages only once). On error `batch` holds unspecified numbers of the right shape.
+    public func jacobians(
+        flat points: [Double], count: Int, mode: DifferentiationMode = .auto, limits: EngineLimits = EngineLimits(),
+        interruption: Interruption = .none, into batch: inout JacobianBatch
+    ) throws(EngineError) {
         try checkBatchSize(count, limits: limits)
         try checkBatchEntries(count, perPoint: [outputCount, columnCount], what: "Jacobians", limits: limits)
         guard count >= 0, points.count == count * inputCount else {
@@ -64,11 +76,18 @@ extension CompiledFunction {
         }
         let resolved = resolvedMode(mode)
         let m = outputCount, n = columnCount
-        // Uninitialized: every path below writes every number (blocks all of theirs, points after zeroing), in
-        // the worker that computes it, so the pages are first touched in parallel and written once.
-        var values = [Double](unsafeUninitializedCapacity: count * m) { _, initialized in initialized = count * m }
-        var jacobians = [Double](unsafeUninitializedCapacity: count * m * n) { _, initialized in
-            initialized = count * m * n
+        var values = batch.values, jacobians = batch.jacobians
+        batch = JacobianBatch(count: 0, rows: m, columns: n, values: [], jacobians: [])  // Leaves the buffers unique.
+        defer { batch = JacobianBatch(count: count, rows: m, columns: n, values: values, jacobians: jacobians) }
+        // Uninitialized when fresh: every path below writes every number (blocks all of theirs, points after
+        // zeroing), in the worker that computes it, so new pages are first touched in parallel and written once.
+        if values.count != count * m {
+            values = [Double](unsafeUninitializedCapacity: count * m) { _, initialized in initialized = count * m }
+        }
+        if jacobians.count != count * m * n {
+            jacobians = [Double](unsafeUninitializedCapacity: count * m * n) { _, initialized in
+                initialized = count * m * n
+            }
         }
         try points.withUnsafeBufferPointer { (pointBuffer) throws(EngineError) in
             try values.withUnsafeMutableBufferPointer { (valueBuffer) throws(EngineError) in
@@ -88,7 +107,6 @@ extension CompiledFunction {
                 }
             }
         }
-        return JacobianBatch(count: count, rows: m, columns: n, values: values, jacobians: jacobians)
     }
 
     /// Jacobians of an expression `lanes` points at a time (`ExpressionProgram.jacobianBlock`); a block with a

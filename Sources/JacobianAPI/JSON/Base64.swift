@@ -27,10 +27,22 @@ enum Base64 {
         pairs.withUnsafeBufferPointer { pairs in
             var out = UnsafeMutableRawPointer(destination)
             var index = 0
+            // Six bytes at a time from one 8-byte load (big-endian, so the first byte is the highest), four pairs
+            // stored as one word.
+            while index + 8 <= count {
+                let word = UInt64(bigEndian: UnsafeRawPointer(input + index).loadUnaligned(as: UInt64.self))
+                let characters = UInt64(pairs[Int(truncatingIfNeeded: word >> 52) & 0xFFF])
+                    | UInt64(pairs[Int(truncatingIfNeeded: word >> 40) & 0xFFF]) << 16
+                    | UInt64(pairs[Int(truncatingIfNeeded: word >> 28) & 0xFFF]) << 32
+                    | UInt64(pairs[Int(truncatingIfNeeded: word >> 16) & 0xFFF]) << 48
+                out.storeBytes(of: characters.littleEndian, as: UInt64.self)
+                out += 8
+                index += 6
+            }
             while index < whole {
                 let group = Int(input[index]) << 16 | Int(input[index + 1]) << 8 | Int(input[index + 2])
-                out.storeBytes(of: pairs[group >> 12], toByteOffset: 0, as: UInt16.self)
-                out.storeBytes(of: pairs[group & 0xFFF], toByteOffset: 2, as: UInt16.self)
+                out.storeBytes(of: pairs[group >> 12].littleEndian, toByteOffset: 0, as: UInt16.self)
+                out.storeBytes(of: pairs[group & 0xFFF].littleEndian, toByteOffset: 2, as: UInt16.self)
                 out += 4
                 index += 3
             }
@@ -67,7 +79,21 @@ enum Base64 {
             // Invalid characters map to 0xFF; OR-ing every value and testing the high bit once at the end keeps
             // the loop free of branches.
             var invalid: UInt8 = 0
-            for quad in 0..<whole {
+            var first = 0
+            // Eight characters at a time into six bytes, stored as one word whose two extra bytes the next step
+            // overwrites (so only while eight bytes fit).
+            while first + 2 <= whole && 3 * first + 8 <= total {
+                let c = input + 4 * first
+                var group: UInt64 = 0
+                for k in 0..<8 {
+                    let value = table[Int(c[k])]
+                    invalid |= value
+                    group = group << 6 | UInt64(value)
+                }
+                UnsafeMutableRawPointer(out + 3 * first).storeBytes(of: (group << 16).bigEndian, as: UInt64.self)
+                first += 2
+            }
+            for quad in first..<whole {
                 let a = table[Int(input[4 * quad])], b = table[Int(input[4 * quad + 1])]
                 let c = table[Int(input[4 * quad + 2])], d = table[Int(input[4 * quad + 3])]
                 invalid |= a | b | c | d

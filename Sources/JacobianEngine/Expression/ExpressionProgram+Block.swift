@@ -16,7 +16,7 @@ extension ExpressionProgram {
     /// Doubles of scratch one block may use (256 KiB, within a core's L2); a program too large for
     /// `minimumBlockLanes` lanes in it runs point by point.
     static let blockScratchBudget = 1 << 15
-    static let maximumBlockLanes = 128
+    static let maximumBlockLanes = 64
     static let minimumBlockLanes = 8
 
     /// Lanes per block for `mode` (`.forward` or `.reverse`), or nil when the program is too large for blocks to
