@@ -55,16 +55,63 @@ void dense_multiply_fma(const double *a, long a_stride, const double *b, long b_
             c0[j] = s0; c1[j] = s1; c2[j] = s2; c3[j] = s3;
         }
     }
+    // Two rows left (an adjoint block of 10 rows leaves two): two rows by sixteen columns, again eight
+    // accumulators, so that the remainder is not bound by the latency of one chain of fused multiply-adds.
+    for (; i + 2 <= rows; i += 2) {
+        const double *a0 = a + i * a_stride, *a1 = a0 + a_stride;
+        double *c0 = c + i * c_stride, *c1 = c0 + c_stride;
+        long j = 0;
+        for (; j + 16 <= columns; j += 16) {
+            __m256d s00 = _mm256_setzero_pd(), s01 = _mm256_setzero_pd(), s02 = _mm256_setzero_pd();
+            __m256d s03 = _mm256_setzero_pd(), s10 = _mm256_setzero_pd(), s11 = _mm256_setzero_pd();
+            __m256d s12 = _mm256_setzero_pd(), s13 = _mm256_setzero_pd();
+            const double *bk = b + j;
+            for (long k = 0; k < inner; k++, bk += b_stride) {
+                __m256d b0 = _mm256_loadu_pd(bk), b1 = _mm256_loadu_pd(bk + 4);
+                __m256d b2 = _mm256_loadu_pd(bk + 8), b3 = _mm256_loadu_pd(bk + 12);
+                __m256d x = _mm256_broadcast_sd(a0 + k);
+                s00 = _mm256_fmadd_pd(x, b0, s00);
+                s01 = _mm256_fmadd_pd(x, b1, s01);
+                s02 = _mm256_fmadd_pd(x, b2, s02);
+                s03 = _mm256_fmadd_pd(x, b3, s03);
+                x = _mm256_broadcast_sd(a1 + k);
+                s10 = _mm256_fmadd_pd(x, b0, s10);
+                s11 = _mm256_fmadd_pd(x, b1, s11);
+                s12 = _mm256_fmadd_pd(x, b2, s12);
+                s13 = _mm256_fmadd_pd(x, b3, s13);
+            }
+            _mm256_storeu_pd(c0 + j, s00); _mm256_storeu_pd(c0 + j + 4, s01);
+            _mm256_storeu_pd(c0 + j + 8, s02); _mm256_storeu_pd(c0 + j + 12, s03);
+            _mm256_storeu_pd(c1 + j, s10); _mm256_storeu_pd(c1 + j + 4, s11);
+            _mm256_storeu_pd(c1 + j + 8, s12); _mm256_storeu_pd(c1 + j + 12, s13);
+        }
+        for (; j < columns; j++) {
+            double s0 = 0, s1 = 0;
+            for (long k = 0; k < inner; k++) {
+                double bkj = b[k * b_stride + j];
+                s0 = __builtin_fma(a0[k], bkj, s0);
+                s1 = __builtin_fma(a1[k], bkj, s1);
+            }
+            c0[j] = s0; c1[j] = s1;
+        }
+    }
     for (; i < rows; i++) {
         const double *ai = a + i * a_stride;
         double *ci = c + i * c_stride;
         long j = 0;
-        for (; j + 4 <= columns; j += 4) {
-            __m256d s = _mm256_setzero_pd();
-            for (long k = 0; k < inner; k++) {
-                s = _mm256_fmadd_pd(_mm256_broadcast_sd(ai + k), _mm256_loadu_pd(b + k * b_stride + j), s);
+        for (; j + 16 <= columns; j += 16) {
+            __m256d s0 = _mm256_setzero_pd(), s1 = _mm256_setzero_pd();
+            __m256d s2 = _mm256_setzero_pd(), s3 = _mm256_setzero_pd();
+            const double *bk = b + j;
+            for (long k = 0; k < inner; k++, bk += b_stride) {
+                __m256d x = _mm256_broadcast_sd(ai + k);
+                s0 = _mm256_fmadd_pd(x, _mm256_loadu_pd(bk), s0);
+                s1 = _mm256_fmadd_pd(x, _mm256_loadu_pd(bk + 4), s1);
+                s2 = _mm256_fmadd_pd(x, _mm256_loadu_pd(bk + 8), s2);
+                s3 = _mm256_fmadd_pd(x, _mm256_loadu_pd(bk + 12), s3);
             }
-            _mm256_storeu_pd(ci + j, s);
+            _mm256_storeu_pd(ci + j, s0); _mm256_storeu_pd(ci + j + 4, s1);
+            _mm256_storeu_pd(ci + j + 8, s2); _mm256_storeu_pd(ci + j + 12, s3);
         }
         for (; j < columns; j++) {
             double s = 0;
