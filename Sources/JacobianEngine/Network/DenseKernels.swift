@@ -32,6 +32,18 @@ enum DenseKernels {
             dense_multiply_fma(a, aStride, b, bStride, c, cStride, rows, inner, columns)
             return
         }
+        multiplyPortable(a, rowStride: aStride, b, rowStride: bStride, into: c, rowStride: cStride,
+                         rows: rows, inner: inner, columns: columns)
+    }
+
+    /// `multiply` in Swift, for CPUs without AVX2 and FMA.
+    @inline(__always)
+    static func multiplyPortable(
+        _ a: UnsafePointer<Double>, rowStride aStride: Int,
+        _ b: UnsafePointer<Double>, rowStride bStride: Int,
+        into c: UnsafeMutablePointer<Double>, rowStride cStride: Int,
+        rows: Int, inner: Int, columns: Int
+    ) {
         var i = 0
         while i + 4 <= rows {
             let c0 = c + i * cStride, c1 = c0 + cStride, c2 = c1 + cStride, c3 = c2 + cStride
