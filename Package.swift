@@ -25,7 +25,9 @@ let package = Package(
     ],
     targets: [
         // MARK: Engine: parse, compile and differentiate function specifications. No I/O.
-        .target(name: "JacobianEngine"),
+        .target(name: "JacobianEngine", dependencies: ["CDenseKernels"]),
+        // An AVX2/FMA matrix product for networks, chosen at run time (C: Swift has no per-function target).
+        .target(name: "CDenseKernels"),
 
         // MARK: ONNX import: protobuf (generated code committed, scripts/generate-onnx-proto.sh) to a tensor graph.
         .target(
@@ -132,7 +134,7 @@ let package = Package(
         ),
         .testTarget(
             name: "JacobianAPITests",
-            dependencies: ["JacobianAPI", "HTTPServer", "HTTP2Server", "JacobianEngine", "TestSupport"]
+            dependencies: ["JacobianAPI", "HTTPServer", "HTTP2Server", "JacobianEngine", "TestSupport", "ServerApp"]
         ),
     ]
 )

@@ -27,6 +27,8 @@ final class WorkerPool: Sendable {
     private struct Entry {
         let client: String
         let job: Job
+        /// A helper of a running request's batch (`offerIdle`), not a request of its own.
+        var isHelper = false
     }
 
     private struct State {
@@ -36,6 +38,8 @@ final class WorkerPool: Sendable {
         var runningByClient: [String: Int] = [:]
         var running = 0
         var stopped = false
+        /// Waiting jobs that are requests, not helpers.
+        var waitingRequests = 0
         var waiting: Int { jobs.count }
 
         /// Takes the oldest job of the client with the fewest jobs running, if it may start: beyond
@@ -54,6 +58,7 @@ final class WorkerPool: Sendable {
                 }
             }
             guard running < workerCount || bestRunning == 0 else { return nil }
+            if !jobs[best].isHelper { waitingRequests -= 1 }
             return jobs.remove(at: best)
         }
     }
@@ -81,6 +86,7 @@ final class WorkerPool: Sendable {
         let depth: Int? = state.withLock { state in
             guard !state.stopped, state.running + state.waiting < workerCount + queueDepth else { return nil }
             state.jobs.append(Entry(client: client, job: job))
+            state.waitingRequests += 1
             return state.waiting
         }
         guard let depth else { return false }
@@ -88,6 +94,22 @@ final class WorkerPool: Sendable {
         available.signal()
         return true
     }
+
+    /// Runs `job` as `client`'s on a worker that is idle now (no job running on it or waiting for it); false,
+    /// without queueing, when none is. How a request's batch borrows idle workers for its parallel chunks
+    /// (`WorkerPoolShare`): it never takes a worker a request is waiting for, and never counts against the queue.
+    func offerIdle(client: String, _ job: @escaping Job) -> Bool {
+        let accepted = state.withLock { state in
+            guard !state.stopped, state.running + state.waiting < workerCount else { return false }
+            state.jobs.append(Entry(client: client, job: job, isHelper: true))
+            return true
+        }
+        if accepted { available.signal() }
+        return accepted
+    }
+
+    /// Whether a request waits for a worker: a batch's helpers then give their workers back between chunks.
+    var hasWaitingRequests: Bool { state.withLock { $0.waitingRequests > 0 } }
 
     /// Lets the threads exit once the queue is empty.
     func stop() {
@@ -118,7 +140,7 @@ final class WorkerPool: Sendable {
             mayWait = false
             metrics.workerQueueDepth.record(depth)
             metrics.requestsInFlight.record(running)
-            entry.job()
+            WorkerPoolShare.$current.withValue(WorkerPoolShare(pool: self, client: entry.client)) { entry.job() }
             let nowRunning = state.withLock { state in
                 state.running -= 1
                 let left = state.runningByClient[entry.client, default: 1] - 1

@@ -88,7 +88,7 @@ public struct JacobianAPI: Sendable {
         _ parser: JSONParser, _ timeLimit: Duration,
         _ compute: @escaping @Sendable (JSONValue, Interruption) throws(Problem) -> any EndpointOutcome
     ) -> HTTPResponder {
-        return { request in
+        @Sendable func respond(_ request: HTTPRequest) -> HTTPResponse {
             do throws(Problem) {
                 let representation = try Representation.negotiate(request)
                 let body = try RequestBody.decode(request.body, contentType: request.headers["Content-Type"], parser: parser)
@@ -104,6 +104,10 @@ public struct JacobianAPI: Sendable {
             } catch {
                 return Responses.problem(error)
             }
+        }
+        return { request in
+            // Batches run on the pool's workers only (issue 12): this one and those idle now.
+            BatchParallelism.$current.withValue(.ofCurrentWorker) { respond(request) }
         }
     }
 

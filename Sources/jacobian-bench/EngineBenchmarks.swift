@@ -29,6 +29,32 @@ func runEngineBenchmarks() {
         check: (try! seed.jacobians(at: batch)[99_999], EngineWorkloads.seedByHand(batch[99_999])),
         engine: { try! seed.jacobians(at: batch).last!.jacobian.storage[0] },
         hand: { batch.map(EngineWorkloads.seedByHand).last!.jacobian.storage[0] }))
+    // The same batch as one row-major buffer in and two out (`JacobianBatch`), as JAX and PyTorch take it.
+    let flatBatch = batch.flatMap { $0 }
+    rows.append(EngineBenchRow(
+        "seed 3×3, flat batch of 100,000", perCall: batch.count,
+        check: (try! seed.jacobians(flat: flatBatch, count: batch.count).result(at: 99_999),
+                EngineWorkloads.seedByHand(batch[99_999])),
+        engine: { try! seed.jacobians(flat: flatBatch, count: batch.count).jacobians[0] },
+        hand: { batch.map(EngineWorkloads.seedByHand).last!.jacobian.storage[0] }))
+    rows.append(EngineBenchRow(
+        "seed 3×3, flat batch, one thread", perCall: batch.count, check: nil,
+        engine: {
+            BatchParallelism.$current.withValue(.callingThread) {
+                try! seed.jacobians(flat: flatBatch, count: batch.count).jacobians[0]
+            }
+        },
+        hand: { batch.map(EngineWorkloads.seedByHand).last!.jacobian.storage[0] }))
+    // Into the same buffers each time, as a caller evaluating batch after batch (JAX's and PyTorch's allocators
+    // reuse theirs): no fresh pages to fault in.
+    let reusedBox = ReusedBatch(try! seed.jacobians(flat: flatBatch, count: batch.count))
+    rows.append(EngineBenchRow(
+        "seed 3×3, flat batch, reused buffers", perCall: batch.count, check: nil,
+        engine: {
+            try! seed.jacobians(flat: flatBatch, count: batch.count, into: &reusedBox.batch)
+            return reusedBox.batch.jacobians[0]
+        },
+        hand: { batch.map(EngineWorkloads.seedByHand).last!.jacobian.storage[0] }))
     rows.append(EngineBenchRow(
         "seed 3×3, 100,000 points one by one", perCall: batch.count, check: nil,
         engine: { batch.reduce(0) { $0 + (try! seed.jacobian(at: $1)).jacobian.storage[0] } },
@@ -103,6 +129,12 @@ func runEngineBenchmarks() {
         + "\(format(gradientTime.wall / evaluationTime.wall))× / \(format(gradientTime.cpu / evaluationTime.cpu))× "
         + "one evaluation (goal ≤ 5×)")
     print("checksum \(EngineBenchTiming.sink)")
+}
+
+/// The buffers a benchmark row reuses from call to call.
+final class ReusedBatch {
+    var batch: JacobianBatch
+    init(_ batch: JacobianBatch) { self.batch = batch }
 }
 
 /// One line of the table: a workload timed through the engine and through its hand-written closure.

@@ -35,6 +35,56 @@ struct BlockBatchTests {
         }
     }
 
+    /// Reverse-mode blocks (`auto` picks reverse when there are fewer outputs than inputs) at every boundary.
+    @Test func reverseBlocksEqualPointByPointForRandomExpressions() throws {
+        for seed in 0..<60 {
+            var generator = Generator(random: SeededGenerator(seed: UInt64(2000 + seed)), inputs: 3)
+            let outputCount = Int.random(in: 1...2, using: &generator.random)
+            let outputs = (0..<outputCount).map { _ in generator.expression(depth: 4) }
+            let function = try compile([.vector(name: "x", size: 3)], outputs)
+            #expect(function.resolvedMode(.auto) == .reverse)
+            let lanes = try #require(program(of: function).blockLanes(.reverse))
+            for count in [1, lanes - 1, lanes, lanes + 1, 5 * lanes + 3] {
+                let batch = points(count, &generator.random)
+                let results = try function.jacobians(at: batch)
+                for (index, point) in batch.enumerated() {
+                    let single = try function.jacobian(at: point, mode: .reverse)
+                    #expect(close(results[index].value, single.value, 1e-14), "seed \(seed) point \(index): \(outputs)")
+                    #expect(close(results[index].jacobian.storage, single.jacobian.storage, 1e-14),
+                            "seed \(seed) point \(index): \(outputs)")
+                }
+            }
+        }
+    }
+
+    /// The flat form holds the same numbers as the per-point one, in row-major buffers, in both modes.
+    @Test(arguments: [DifferentiationMode.forward, .reverse])
+    func flatBatchesHoldThePerPointResults(mode: DifferentiationMode) throws {
+        let function = try compile([.vector(name: "x", size: 3)], ["x[0]^2 * sin(x[1])", "x[1]^3 + exp(x[2])"])
+        var random = SeededGenerator(seed: 7)
+        let batch = points(1_000, &random)
+        let flat = try function.jacobians(flat: batch.flatMap { $0 }, count: batch.count, mode: mode)
+        #expect(flat.values.count == 1_000 * 2 && flat.jacobians.count == 1_000 * 2 * 3)
+        for index in [0, 1, 127, 128, 129, 999] {
+            let single = try function.jacobian(at: batch[index], mode: mode)
+            #expect(close(Array(flat.value(at: index)), single.value, 1e-14))
+            #expect(close(flat.result(at: index).jacobian.storage, single.jacobian.storage, 1e-14))
+            #expect(close(Array(flat.jacobianRow(1, at: index)), Array(single.jacobian.row(1)), 1e-14))
+        }
+        #expect(engineError { try function.jacobians(flat: [1, 2], count: 1) }?.kind == .dimensionMismatch)
+    }
+
+    @Test func reverseBlockErrorsNameTheirPointRowAndColumn() throws {
+        let function = try compile([.vector(name: "x", size: 3)], ["sqrt(x[0]) + x[1] * x[2]"])
+        var batch = (0..<700).map { [1.0 + Double($0), 2.0, 3.0] }
+        batch[333][0] = 0
+        batch[600][0] = 0
+        let expected = try #require(engineError { try function.jacobian(at: batch[333], mode: .reverse) })
+        let error = try #require(engineError { try function.jacobians(at: batch) })
+        #expect(error.pointIndex == 333)
+        #expect(error.row == 0 && error.columnIndex == 0 && error.message == expected.message)
+    }
+
     /// Entries outside the structural pattern are +0 as point by point, not the −0 of dx·0 with dx < 0.
     @Test func structuralZerosArePositive() throws {
         let function = try compile([.vector(name: "x", size: 3)], ["x[0]^2", "x[1]^3", "x[2]^4"])

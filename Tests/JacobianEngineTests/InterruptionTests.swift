@@ -23,7 +23,8 @@ import Testing
         #expect(error?.message.contains("computeTimeLimit") == true)
     }
 
-    @Test(arguments: [100, 5000])
+    /// Expression batches run in blocks of up to 64 points, checked once per block, so the batch holds several.
+    @Test(arguments: [1000, 5000])
     func aCancelledRequesterStopsTheBatch(count: Int) throws {
         let f = try function()
         let checks = Atomic<Int>(0)

@@ -125,6 +125,17 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// A string of `count` bytes that need no escaping, written by `fill` straight into the output (no
+    /// intermediate array for a multi-megabyte base64 answer).
+    mutating func appendRawString(count: Int, fill: (UnsafeMutableBufferPointer<UInt8>) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: count))
+        bytes.withUnsafeMutableBufferPointer { fill(UnsafeMutableBufferPointer(rebasing: $0[start..<(start + count)])) }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     /// A string, escaped per RFC 8259 §7 (DEL too, so logs and terminals stay clean).
     public mutating func string(_ string: String) {
         separate()

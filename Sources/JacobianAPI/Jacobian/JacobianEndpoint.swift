@@ -38,6 +38,8 @@ struct JacobianEndpoint {
         var showsJacobian: Bool
         /// JSON numbers, or base64 arrays (values and dense Jacobians only, checked by the request).
         var encoding: JacobianRequest.Encoding = .json
+        /// A batch of values and dense Jacobians alone, in flat buffers; `points` is then empty.
+        var batch: JacobianBatch? = nil
     }
 
     /// A request for a model (`ModelJacobianEndpoint`) or for a function given in the body (`run`).
@@ -52,7 +54,7 @@ struct JacobianEndpoint {
         let function = try RequestFunction.compile(request.function, at: "/function", withRespectTo: request.variable,
                                                    engine: engine)
         // Each point's value and Jacobian: outputs × (columns + 1) numbers.
-        try ResponseSize.check([request.points.count, function.outputCount, function.columnCount + 1],
+        try ResponseSize.check([request.pointCount, function.outputCount, function.columnCount + 1],
                                of: "the answer", at: request.isBatch ? "/points" : "/function", limit: maxResponseBytes)
         try request.tangents?.check(length: function.columnCount, what: "columns")
         try request.cotangents?.check(length: function.outputCount, what: "outputs")
@@ -60,7 +62,7 @@ struct JacobianEndpoint {
             guard request.variable == .input else {
                 throw Problem.invalid("/include", "the gradient check perturbs the point, so it needs wrt 'input'")
             }
-            let evaluations = request.points.count * 2 * function.inputCount
+            let evaluations = request.pointCount * 2 * function.inputCount
             guard evaluations <= engine.limits.maxBatchSize else {
                 throw Problem(.limitExceeded,
                     detail: "the gradient check needs \(evaluations) evaluations (2 per column per point), more than "
@@ -82,6 +84,10 @@ struct JacobianEndpoint {
         _ request: JacobianRequest, _ function: CompiledFunction, interruption: Interruption
     ) throws(EngineError) -> Outcome {
         let limits = engine.limits
+        if let batch = try flatBatch(request, function, interruption: interruption) {
+            return Outcome(function: function, mode: function.resolvedMode(request.mode), points: [], isBatch: true,
+                           extras: [], format: .dense, showsJacobian: true, encoding: request.encoding, batch: batch)
+        }
         let points = request.points
         var outcomes = [PointOutcome](repeating: PointOutcome(), count: points.count)
         let hasProducts = request.tangents != nil || request.cotangents != nil
@@ -140,6 +146,39 @@ struct JacobianEndpoint {
     }
 }
 
+extension JacobianEndpoint {
+    /// A batch asking for values and dense Jacobians alone, computed into flat buffers (`JacobianBatch`) with no
+    /// array per point; nil for anything else, and for JSON points of the wrong length, whose error the
+    /// point-by-point path words.
+    private func flatBatch(
+        _ request: JacobianRequest, _ function: CompiledFunction, interruption: Interruption
+    ) throws(EngineError) -> JacobianBatch? {
+        guard request.isBatch, request.tangents == nil, request.cotangents == nil, request.extras.isEmpty,
+              request.format == .dense else { return nil }
+        let count = request.pointCount
+        let flat: [Double]
+        if let given = request.flatPoints {
+            guard given.count == count * function.inputCount else {
+                // Every row has the wrong length, so the first point is the first to fail.
+                var error = EngineError(kind: .dimensionMismatch, message: "points_shape gives points of "
+                    + "\(given.count / max(count, 1)) entries but the function has \(function.inputCount) inputs")
+                error.pointIndex = 0
+                throw error
+            }
+            flat = given
+        } else {
+            let points = request.points
+            guard points.allSatisfy({ $0.count == function.inputCount }) else { return nil }
+            var joined: [Double] = []
+            joined.reserveCapacity(count * function.inputCount)
+            for point in points { joined.append(contentsOf: point) }
+            flat = joined
+        }
+        return try function.jacobians(flat: flat, count: count, mode: request.mode, limits: engine.limits,
+                                      interruption: interruption)
+    }
+}
+
 extension JacobianEndpoint.Outcome: EndpointOutcome {
     /// The JSON response: `value`, `jacobian` / `sparse_jacobian`, `jvp`, `vjp` (or `results` for a batch),
     /// `shape`, `mode`, `columns`, extras; written number by number into the output, which for a large batch is
@@ -147,9 +186,23 @@ extension JacobianEndpoint.Outcome: EndpointOutcome {
     func writeJSON(into writer: inout JSONWriter) throws(Problem) {
         if encoding == .base64 { return writeBase64(into: &writer) }
         let entries = function.outputCount * (function.columnCount + 1)
-        writer.reserveCapacity(128 + points.count * entries * 20 + function.columnCount * 8)
+        writer.reserveCapacity(128 + (batch?.count ?? points.count) * entries * 20 + function.columnCount * 8)
         writer.beginObject()
-        if isBatch {
+        if let batch {
+            writer.key("results")
+            writer.beginArray()
+            try writeInParallel(Array(0..<batch.count), into: &writer, bytesPerItem: entries * 20) { index, writer in
+                writer.beginObject()
+                writer.key("value")
+                writer.numbers(batch.value(at: index))
+                writer.key("jacobian")
+                writer.beginArray()
+                for row in 0..<batch.rows { writer.numbers(batch.jacobianRow(row, at: index)) }
+                writer.endArray()
+                writer.endObject()
+            }
+            writer.endArray()
+        } else if isBatch {
             writer.key("results")
             writer.beginArray()
             try writeInParallel(points, into: &writer, bytesPerItem: entries * 20) { point, writer throws(Problem) in
@@ -186,20 +239,25 @@ extension JacobianEndpoint.Outcome: EndpointOutcome {
     private func writeBase64(into writer: inout JSONWriter) {
         let rows = function.outputCount, columns = function.columnCount
         var values: [Double] = [], jacobians: [Double] = []
-        values.reserveCapacity(points.count * rows)
-        jacobians.reserveCapacity(points.count * rows * columns)
-        for point in points {
-            values.append(contentsOf: point.value)
-            jacobians.append(contentsOf: point.jacobian?.storage ?? [])
+        if let batch {
+            (values, jacobians) = (batch.values, batch.jacobians)
+        } else {
+            values.reserveCapacity(points.count * rows)
+            jacobians.reserveCapacity(points.count * rows * columns)
+            for point in points {
+                values.append(contentsOf: point.value)
+                jacobians.append(contentsOf: point.jacobian?.storage ?? [])
+            }
         }
-        writer.reserveCapacity(256 + (values.count + jacobians.count) * 11 + columns * 8)
+        let count = batch?.count ?? points.count
+        writer.reserveCapacity(256 + Base64.encodedCount((values.count + jacobians.count) * 8) + columns * 8)
         writer.beginObject()
         writer.key("values_base64")
         writer.base64Doubles(values)
         writer.key("jacobians_base64")
         writer.base64Doubles(jacobians)
         writer.key("count")
-        writer.number(Double(points.count))
+        writer.number(Double(count))
         writer.key("shape")
         writer.numbers([Double(rows), Double(columns)])
         if let mode {
@@ -303,6 +361,12 @@ extension JacobianEndpoint.Outcome {
     /// A heatmap of the Jacobian; for a batch, of the batch mean of |J| (one picture summarises the batch). When
     /// only products were computed, a heatmap of them (one row per vector).
     func svg() -> String {
+        if let batch {
+            var flat = self
+            flat.points = batch.results.map { JacobianEndpoint.PointOutcome(value: $0.value, jacobian: $0.jacobian) }
+            flat.batch = nil
+            return flat.svg()
+        }
         let matrices = points.map { $0.jacobian?.rowArrays ?? $0.sparse?.dense.rowArrays }
         guard let first = matrices.first, let firstMatrix = first else {
             let products = points[0].jvp ?? points[0].vjp ?? []

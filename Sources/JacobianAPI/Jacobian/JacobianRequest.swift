@@ -28,8 +28,19 @@ struct JacobianRequest {
 
     /// The `function` member as sent; `RequestFunction` compiles it (from the cache when seen before).
     var function: JSONValue
-    /// The points to evaluate at; one entry when the request gave `point`.
-    var points: [[Double]]
+    /// The points to evaluate at, one array each; one entry when the request gave `point`. Built from
+    /// `flatPoints` on first use for `points_base64` (only answers that need a point at a time use it).
+    var points: [[Double]] {
+        guard let flatPoints else { return listedPoints }
+        let width = flatPoints.count / max(pointCount, 1)
+        return (0..<pointCount).map { Array(flatPoints[($0 * width)..<(($0 + 1) * width)]) }
+    }
+    /// The points of `point` or `points`.
+    private var listedPoints: [[Double]] = []
+    /// The points of `points_base64`, row-major (count × n), as decoded.
+    var flatPoints: [Double]?
+    /// Number of points.
+    var pointCount: Int
     /// True when the request gave `points` or `points_base64` (a batch), false for `point`.
     var isBatch: Bool
     /// True when the points came as `points_base64`.
@@ -85,7 +96,8 @@ struct JacobianRequest {
         case nil:
             throw Problem.invalid("/point", "missing required field 'point' (one input vector) or 'points' (a batch)")
         case "point":
-            points = [try reader.numbers("point")]
+            listedPoints = [try reader.numbers("point")]
+            pointCount = 1
             isBatch = false
         case "points_base64":
             let shape = try reader.array("points_shape")
@@ -96,7 +108,8 @@ struct JacobianRequest {
             let width = try Self.shapeEntry(shape[1], at: "/points_shape/1", minimum: 0)
             try Self.checkBatchSize(count, at: "/points_shape/0", limit: maxBatchSize)
             let text = try reader.string("points_base64")
-            points = try Base64Doubles.rows(text, count: count, width: width, at: "/points_base64")
+            flatPoints = try Base64Doubles.flat(text, count: count, width: width, at: "/points_base64")
+            pointCount = count
             isBatch = true
             pointsAreBase64 = true
         default:
@@ -110,7 +123,8 @@ struct JacobianRequest {
             for (index, item) in items.enumerated() {
                 points.append(try FieldReader.numbers(item, at: JSONPointer.appending("/points", index)))
             }
-            self.points = points
+            listedPoints = points
+            pointCount = points.count
             isBatch = true
         }
         if encoding == .base64 { try checkBase64Answer() }

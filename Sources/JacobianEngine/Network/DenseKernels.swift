@@ -1,17 +1,44 @@
+import CDenseKernels
+import Foundation
+
 /// The few dense loops a feed-forward network needs, over contiguous row-major storage.
 ///
 /// Every kernel's innermost loop runs along a contiguous row with no reduction, so the compiler vectorizes it; the
 /// one reduction (`dot`) keeps four partial sums to break the dependency chain. Callers pass raw pointers so that
 /// no bounds check or retain sits in the hot loops; shapes are validated when the network is compiled.
 enum DenseKernels {
+    /// Whether `multiply` uses the AVX2/FMA kernel; `JACOBIAN_DENSE_KERNEL=portable` keeps the Swift loop.
+    static let hasFMA = dense_kernels_have_fma()
+        && ProcessInfo.processInfo.environment["JACOBIAN_DENSE_KERNEL"] != "portable"
+
     /// `c[i, 0..<columns] = Σ_k a[i, k] · b[k, 0..<columns]` for `i` in `0..<rows`, `k` in `0..<inner`.
     ///
     /// Written as sums of scaled rows of `b` (the i-k-j loop order) so the inner loop is a contiguous axpy, four
     /// rows of `c` at a time so that each row of `b` is loaded once for four: with SSE2 (no FMA) this reaches about
     /// two multiply-adds per cycle, the loop's limit. A step where all four entries of `a` are zero is skipped,
     /// because after a relu whole columns of an adjoint block are zero. `c` must not overlap `a` or `b`.
+    ///
+    /// On CPUs with AVX2 and FMA (checked once) the product runs in `dense_multiply_fma` (CDenseKernels), a
+    /// register-blocked kernel with fused multiply-adds: about three times the throughput, and results that differ
+    /// from this loop's only by the rounding FMA saves.
     @inline(__always)
     static func multiply(
+        _ a: UnsafePointer<Double>, rowStride aStride: Int,
+        _ b: UnsafePointer<Double>, rowStride bStride: Int,
+        into c: UnsafeMutablePointer<Double>, rowStride cStride: Int,
+        rows: Int, inner: Int, columns: Int
+    ) {
+        if hasFMA {
+            dense_multiply_fma(a, aStride, b, bStride, c, cStride, rows, inner, columns)
+            return
+        }
+        multiplyPortable(a, rowStride: aStride, b, rowStride: bStride, into: c, rowStride: cStride,
+                         rows: rows, inner: inner, columns: columns)
+    }
+
+    /// `multiply` in Swift, for CPUs without AVX2 and FMA.
+    @inline(__always)
+    static func multiplyPortable(
         _ a: UnsafePointer<Double>, rowStride aStride: Int,
         _ b: UnsafePointer<Double>, rowStride bStride: Int,
         into c: UnsafeMutablePointer<Double>, rowStride cStride: Int,

@@ -16,7 +16,7 @@ final class LiveServer: Sendable {
 
     /// `protocols` are the ones the server may switch to besides HTTP/1.1 (HTTP/2 in its integration test).
     init(configuration: APIConfiguration = APIConfiguration(), limits: EngineLimits = EngineLimits(),
-         protocols: [any ConnectionProtocolFactory] = []) throws {
+         protocols: [any ConnectionProtocolFactory] = [], routes: (inout Router) -> Void = { _ in }) throws {
         engine = JacobianEngine(limits: limits)
         var router = Router()
         let api = JacobianAPI(engine: engine, configuration: configuration)
@@ -24,6 +24,7 @@ final class LiveServer: Sendable {
         try api.models.loadDirectory(URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures").path)
         api.register(in: &router)
+        routes(&router)
         var serverConfiguration = HTTPServerConfiguration()
         serverConfiguration.host = "127.0.0.1"
         serverConfiguration.port = 0
