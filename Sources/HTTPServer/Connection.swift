@@ -97,7 +97,7 @@ final class Connection: @unchecked Sendable {
             source.activate()
             if isRefusal {
                 context.metrics.rejectedConnectionLimit.increment()
-                respondWithError(.serviceUnavailable, "The server has too many open connections.", retry: true)
+                refuse(.tooManyConnections)
             }
             updateDeadline()
         }
@@ -186,7 +186,7 @@ final class Connection: @unchecked Sendable {
             case .error(let error):
                 context.logger.debug("rejected request", metadata: ["status": "\(error.status.code)",
                                                                       "cause": "\(error.detail)"])
-                respondWithError(error.status, error.detail)
+                refuse(Refusal(error.status, error.detail))
             }
         }
         // Reading resumes in `continueAfterResponse`, once the worker answered or the output drained.
@@ -199,72 +199,54 @@ final class Connection: @unchecked Sendable {
 
     // MARK: Requests and responses
 
+    /// Hands a complete request to the request policy: answered at once (inline route, refusal) or by a worker.
     private func dispatch(_ request: HTTPRequest) {
         guard let head = currentHead else { preconditionFailure("request without a head") }
-        let keepAlive = head.keepAlive
         if upgradeIfRequested(request) { return }
-        let responder = context.responder
-        if context.configuration.runsInline(request) {
-            return deliver(responder(request), to: head, keepAlive: keepAlive)
-        }
-        // The job owns the body's reservation and gives it back once the responder is done with the body, so
-        // it stays counted while queued even if the connection closes meanwhile. The pool runs every accepted job.
-        let budget = context.bodyBudget
-        let held = reservedBodyBytes
-        reservedBodyBytes = 0
-        let token = request.cancellation
-        inFlight = token
-        let accepted = context.pool.submit(client: client) { [self] in
-            guard token.start() else { return budget.release(held) }  // The client left while it waited.
-            let response = responder(request)
-            token.finish()
-            budget.release(held)
-            queue.async { self.deliver(response, to: head, keepAlive: keepAlive) }
-        }
-        if !accepted {
-            budget.release(held)
-            context.metrics.rejectedOverloaded.increment()
-            var response = context.errorResponse(.serviceUnavailable, Refusal.overloaded)
-            response.headers.replaceOrAdd("Retry-After", String(context.configuration.retryAfterSeconds))
-            deliver(response, to: head, keepAlive: keepAlive)
+        let dispatcher = context.dispatcher
+        switch dispatcher.decide(request) {
+        case .answered(let response):
+            deliver(response, to: head)
+        case .needsWorker(let pending):
+            // The job owns the body's reservation and gives it back once the responder is done with the body, so
+            // it stays counted while queued even if the connection closes meanwhile.
+            let held = reservedBodyBytes
+            let refused = dispatcher.submit(pending, client: client) { [self] response in
+                dispatcher.releaseBody(held)
+                guard let response else { return }  // The client left while it waited.
+                queue.async { self.deliver(response, to: head) }
+            }
+            if let refused { return deliver(refused, to: head) }
+            reservedBodyBytes = 0
+            inFlight = request.cancellation
         }
     }
 
     /// Queues `response` to the request `head` and goes on with any pipelined request.
-    func deliver(_ response: HTTPResponse, to head: RequestHead, keepAlive: Bool) {
+    func deliver(_ response: HTTPResponse, to head: RequestHead) {
         guard !closed else { return }
         inFlight = nil
         releaseBody()  // Answered without a worker (inline route, error): the body is no longer needed.
-        let keepAlive = keepAlive && !shuttingDown && !peerClosed
+        let keepAlive = head.keepAlive && closeAfterFlush == nil && !shuttingDown && !peerClosed
             && !response.headers.contains(token: "close", in: "Connection")
+        let dispatcher = context.dispatcher
         var response = response
+        var reserved = dispatcher.admitResponse(
+            &response, sendsBody: head.method != "HEAD" && !response.status.forbidsContent)
         var encoded: (head: [UInt8], sendBody: Bool)
         do {
             encoded = try context.encoder.encodeHead(response, requestMethod: head.method, keepAlive: keepAlive,
                                                      clientVersion: head.version)
         } catch {
-            context.logger.error("invalid response from handler", metadata: ["error": "\(error)"])
-            response = context.errorResponse(.internalServerError, Refusal.handlerFailed)
+            dispatcher.releaseResponse(reserved)
+            reserved = 0
+            response = dispatcher.invalidResponse(error)
             encoded = (try? context.encoder.encodeHead(response, requestMethod: head.method, keepAlive: keepAlive,
                                                        clientVersion: head.version)) ?? ([], false)
         }
-        let reserved = encoded.sendBody ? context.reserveResponse(response.body.count) : 0
-        if reserved == nil {
-            // The budget of unread responses is full: this body is dropped and a short 503 goes instead.
-            context.logger.debug("response refused: the response budget is full",
-                                 metadata: ["bytes": "\(response.body.count)"])
-            response = context.responseBudgetExceeded()
-            encoded = (try? context.encoder.encodeHead(response, requestMethod: head.method, keepAlive: keepAlive,
-                                                       clientVersion: head.version)) ?? ([], false)
-            enqueue(encoded.head)
-            enqueue(response.body)
-        } else {
-            enqueue(encoded.head)
-            if encoded.sendBody && !response.body.isEmpty {
-                reservedResponseBytes += reserved ?? 0
-                enqueue(response.body)
-            }
-        }
+        enqueue(encoded.head)
+        if encoded.sendBody { enqueue(response.body) }
+        reservedResponseBytes += reserved
         state.responseQueued(now: Self.now())
         if parser.bufferedByteCount > 0 { state.requestBytesBuffered(now: Self.now()) }
         if !keepAlive { closeAfterFlush = closeAfterFlush ?? .lingering }
@@ -273,15 +255,13 @@ final class Connection: @unchecked Sendable {
         continueAfterResponse()
     }
 
-    /// Answers an error generated by the server itself and closes the connection afterwards.
-    func respondWithError(_ status: HTTPStatus, _ detail: String, retry: Bool = false) {
-        var response = context.errorResponse(status, detail)
-        if retry { response.headers.replaceOrAdd("Retry-After", String(context.configuration.retryAfterSeconds)) }
+    /// Answers a refusal of the server itself and closes the connection afterwards.
+    func refuse(_ refusal: Refusal) {
         let head = currentHead ?? RequestHead(method: "GET", target: "/", version: .http1_1, headers: [:],
                                               framing: .none, expectsContinue: false, keepAlive: false)
         closeAfterFlush = .lingering
         state.requestComplete()
-        deliver(response, to: head, keepAlive: false)
+        deliver(context.dispatcher.response(for: refusal), to: head)
     }
 
     /// Resumes reading and parsing once the output has room, unless the connection is closing.
@@ -322,7 +302,7 @@ final class Connection: @unchecked Sendable {
             close(.immediate)
         case .requestTimeout:
             context.logger.debug("request timed out", metadata: ["phase": "\(state.phase)"])
-            respondWithError(.requestTimeout, "The request was not received in time.")
+            refuse(.requestTimeout)
         }
     }
 

@@ -8,11 +8,24 @@ import Testing
 
 /// Request ids (kept, replaced, generated, echoed) and the one access-log line per request.
 @Suite struct RequestLoggingTests {
+    /// `answer` inside the request-logging middleware, as the server composes it.
+    private func logged(_ answer: @escaping HTTPResponder, logger: Logger) -> HTTPResponder {
+        let middleware = requestLogging(logger: logger)
+        return { request in middleware(request) { answer($0) }! }
+    }
+
+    @Test func aDeclinedInlineAttemptIsNeitherLoggedNorAnswered() {
+        let log = CapturedLog()
+        let response = requestLogging(logger: log.logger())(HTTPRequest(method: "POST", target: "/x")) { _ in nil }
+        #expect(response == nil)
+        #expect(log.lines.isEmpty)
+    }
+
     private func exchange(
         _ request: HTTPRequest, log: CapturedLog = CapturedLog(),
         answer: @escaping HTTPResponder = { _ in HTTPResponse(status: .ok, contentType: "text/plain", body: "hello") }
     ) -> HTTPResponse {
-        withRequestLogging(answer, logger: log.logger())(request)
+        logged(answer, logger: log.logger())(request)
     }
 
     @Test func aValidClientIdIsEchoedAndSeenByTheHandler() {
@@ -100,10 +113,10 @@ import Testing
     @Test func successfulProbesAreLoggedAtDebugAndFailedOnesAsUsual() {
         let log = CapturedLog()
         let logger = log.logger(level: .info)
-        _ = withRequestLogging({ _ in HTTPResponse(status: .ok) }, logger: logger)(
+        _ = logged({ _ in HTTPResponse(status: .ok) }, logger: logger)(
             HTTPRequest(method: "GET", target: "/readyz"))
         #expect(log.lines.isEmpty)
-        _ = withRequestLogging({ _ in ProblemDetails.response(.serviceUnavailable, "draining") }, logger: logger)(
+        _ = logged({ _ in ProblemDetails.response(.serviceUnavailable, "draining") }, logger: logger)(
             HTTPRequest(method: "GET", target: "/readyz"))
         #expect(log.lines.count == 1)
         #expect(log.lines.first?.contains("level=warning") == true)
@@ -111,7 +124,7 @@ import Testing
 
     @Test func jsonLinesCarryNumbersAsNumbers() throws {
         let log = CapturedLog()
-        _ = withRequestLogging({ _ in HTTPResponse(status: .ok) }, logger: log.logger(format: .json))(
+        _ = logged({ _ in HTTPResponse(status: .ok) }, logger: log.logger(format: .json))(
             HTTPRequest(method: "GET", target: "/healthz", headers: ["X-Request-Id": "j"]))
         let line = try #require(log.lines.first)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
