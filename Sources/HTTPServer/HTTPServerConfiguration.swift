@@ -36,7 +36,7 @@ public struct HTTPServerConfiguration: Sendable {
     /// Read, write and shutdown timeouts.
     public var timeouts: HTTPTimeouts
     /// Renders the error responses the server generates. Default: RFC 9457 `application/problem+json`
-    /// (`ProblemDetails.response`), so the whole service has one error format.
+    /// (`Problem.errorResponder`), so the whole service has one error format.
     public var errorResponder: HTTPErrorResponder
     /// Protocols that may take over a connection (HTTP/2 by prior knowledge or `Upgrade`). Default none.
     public var protocols: [any ConnectionProtocolFactory]
@@ -52,7 +52,7 @@ public struct HTTPServerConfiguration: Sendable {
         retryAfterSeconds: Int = 1,
         limits: HTTPLimits = HTTPLimits(),
         timeouts: HTTPTimeouts = HTTPTimeouts(),
-        errorResponder: @escaping HTTPErrorResponder = ProblemDetails.response,
+        errorResponder: @escaping HTTPErrorResponder = Problem.errorResponder,
         protocols: [any ConnectionProtocolFactory] = []
     ) {
         self.host = host

@@ -128,7 +128,7 @@ public struct Router: Sendable {
     /// `middleware` (the first outermost), for tests and tools that call routes directly. `errors` renders 404,
     /// 405, 415 and 500; `logger` records handler failures.
     public func responder(
-        errors: @escaping HTTPErrorResponder = ProblemDetails.response,
+        errors: @escaping HTTPErrorResponder = Problem.errorResponder,
         middleware: [HTTPMiddleware] = [],
         logger: Logger = Logger(label: "HTTPServer.Router")
     ) -> HTTPResponder {

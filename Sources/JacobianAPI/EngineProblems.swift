@@ -1,3 +1,4 @@
+import HTTPServer
 import JacobianEngine
 
 /// Translations from the engine's errors into problems that point into the request.
@@ -31,8 +32,8 @@ enum EngineProblems {
         }
     }
 
-    private static func nonFiniteExtensions(_ error: EngineError) -> [(key: String, value: JSONValue)] {
-        var members: [(key: String, value: JSONValue)] = []
+    private static func nonFiniteExtensions(_ error: EngineError) -> [(key: String, value: Problem.Member)] {
+        var members: [(key: String, value: Problem.Member)] = []
         if let index = error.pointIndex { members.append(("point_index", .number(Double(index)))) }
         if let row = error.row { members.append(("row", .number(Double(row)))) }
         if let column = error.columnIndex { members.append(("column_index", .number(Double(column)))) }

@@ -62,6 +62,6 @@ enum LogValue {
     /// `"text"` with quotes, backslashes and control characters escaped; the same rules serve logfmt and JSON,
     /// and the server's problem documents.
     private static func quoted(_ text: String) -> String {
-        ProblemDetails.jsonString(text)
+        Problem.jsonString(text)
     }
 }

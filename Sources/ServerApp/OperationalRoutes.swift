@@ -25,9 +25,9 @@ public enum OperationalRoutes {
             case .ready:
                 return uncached(HTTPResponse(status: .ok, contentType: "application/json", body: #"{"status":"ready"}"#))
             case .starting:
-                return uncached(ProblemDetails.response(.serviceUnavailable, "starting: not listening yet"))
+                return uncached(Problem(status: .serviceUnavailable, detail: "starting: not listening yet").response)
             case .draining:
-                return uncached(ProblemDetails.response(
+                return uncached(Problem.errorResponder(
                     .serviceUnavailable, "draining before shutdown; send new requests to another replica"))
             }
         }

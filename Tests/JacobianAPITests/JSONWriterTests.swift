@@ -1,3 +1,4 @@
+import HTTPServer
 import Testing
 import TestSupport
 @testable import JacobianAPI

@@ -80,13 +80,13 @@ import Testing
     @Test func errorResponsesLogTheirCauseAndServerFaultsAtErrorLevel() throws {
         let log = CapturedLog()
         _ = exchange(HTTPRequest(method: "GET", target: "/boom"), log: log) { _ in
-            ProblemDetails.response(.internalServerError, "the solver failed: \"singular\"")
+            Problem(status: .internalServerError, detail: "the solver failed: \"singular\"").response
         }
         _ = exchange(HTTPRequest(method: "GET", target: "/missing"), log: log) { _ in
-            ProblemDetails.response(.notFound, "No resource at /missing.")
+            Problem(status: .notFound, detail: "No resource at /missing.").response
         }
         _ = exchange(HTTPRequest(method: "GET", target: "/busy"), log: log) { _ in
-            ProblemDetails.response(.serviceUnavailable, "overloaded")
+            Problem(status: .serviceUnavailable, detail: "overloaded").response
         }
         let lines = log.lines
         try #require(lines.count == 3)
@@ -100,9 +100,9 @@ import Testing
         let log = CapturedLog()
         let method = String(repeating: "M", count: 10_000)
         _ = exchange(HTTPRequest(method: method, target: "/x"), log: log, answer: { request in
-            ProblemDetails.response(.notImplemented, "The transfer coding of \(Echo.cut(request.method)) is not implemented.")
+            Problem(status: .notImplemented, detail: "The transfer coding of \(Echo.cut(request.method)) is not implemented.").response
         })
-        let errors = withErrorLogging(ProblemDetails.response, logger: log.logger())
+        let errors = withErrorLogging(Problem.errorResponder, logger: log.logger())
         _ = errors(.httpVersionNotSupported, "Only HTTP/1.x is served here.")
         let lines = log.lines
         try #require(lines.count == 2)
@@ -116,7 +116,7 @@ import Testing
         _ = logged({ _ in HTTPResponse(status: .ok) }, logger: logger)(
             HTTPRequest(method: "GET", target: "/readyz"))
         #expect(log.lines.isEmpty)
-        _ = logged({ _ in ProblemDetails.response(.serviceUnavailable, "draining") }, logger: logger)(
+        _ = logged({ _ in Problem(status: .serviceUnavailable, detail: "draining").response }, logger: logger)(
             HTTPRequest(method: "GET", target: "/readyz"))
         #expect(log.lines.count == 1)
         #expect(log.lines.first?.contains("level=warning") == true)
@@ -144,7 +144,7 @@ import Testing
 @Suite struct ErrorLoggingTests {
     @Test func serverErrorsGetAnIdAndALogLineWithTheirCause() throws {
         let log = CapturedLog()
-        let errors = withErrorLogging(ProblemDetails.response, logger: log.logger())
+        let errors = withErrorLogging(Problem.errorResponder, logger: log.logger())
         let response = errors(.contentTooLarge, "The body is larger than 1048576 bytes.")
         #expect(response.status == .contentTooLarge)
         let id = try #require(response.headers["X-Request-Id"])

@@ -12,7 +12,7 @@ import Testing
                                        cacheTotals: OperationalRoutes.CacheTotals? = nil) -> HTTPResponder {
         var router = Router()
         router.add("POST", "/v1/jacobian") { _ in HTTPResponse(status: .ok) }
-        router.add("GET", "/fail") { _ in ProblemDetails.response(.unprocessableContent, "bad") }
+        router.add("GET", "/fail") { _ in Problem(status: .unprocessableContent, detail: "bad").response }
         OperationalRoutes.add(to: &router, readiness: readiness, metrics: metrics, cacheTotals: cacheTotals)
         return router.responder(middleware: [metrics.instrumentation])
     }

@@ -1,3 +1,4 @@
+import HTTPServer
 import JacobianEngine
 
 /// A request's `function`, compiled: found in the engine's cache by its canonical form (one pass over the JSON,

@@ -1,3 +1,4 @@
+import HTTPServer
 import JacobianEngine
 
 /// A decoded POST /v1/hessian request.

@@ -1,3 +1,4 @@
+import HTTPServer
 import JacobianEngine
 
 /// Typed, pointer-aware access to a JSON object in a request, so that every complaint names its field.

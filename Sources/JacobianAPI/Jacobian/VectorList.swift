@@ -1,3 +1,4 @@
+import HTTPServer
 import JacobianEngine
 
 /// A request's list of vectors (`tangents`, `cotangents`, Hessian `vectors`): read with its count bounded by the
