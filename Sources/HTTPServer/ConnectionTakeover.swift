@@ -111,10 +111,10 @@ extension Connection {
         // from here on that protocol reserves what it buffers.
         releaseBody()
         takeover = handler
-        state.takeOver()
+        let action = state.takeOver()
         updateDeadline()
         let rest = parser.takeBufferedBytes()
-        if shuttingDown { handler.beginGracefulShutdown() }
+        perform(action)
         if !rest.isEmpty { rest.withUnsafeBytes { handler.receive($0) } }
     }
 
@@ -124,11 +124,7 @@ extension Connection {
         flush()
         // A client that sends requests without reading the answers is not read until it catches up, so
         // the answers cannot pile up without bound; the write timeout ends a client that never does.
-        guard !closed, takeover != nil else { return }
-        if pendingBytes > Self.highWaterMark {
-            suspendReading()
-        } else if !peerClosed && closeAfterFlush == nil {
-            resumeReading()
-        }
+        guard takeover != nil else { return }
+        perform(state.afterTakeoverOutput(output: pendingBytes))
     }
 }
