@@ -1,4 +1,3 @@
-import HTTPServer
 import JacobianEngine
 
 /// Translations from the engine's errors into problems that point into the request.

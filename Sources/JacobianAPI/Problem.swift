@@ -1,5 +1,7 @@
 import Foundation
-import HTTPServer
+// The API's public surface is made of the server's types (`Router`, `HTTPRequest`, `Problem`): re-exported, so that
+// every file of the API and every client of it sees the one `Problem` without importing the server again.
+@_exported import HTTPServer
 
 /// The API's problems: the server's one problem type (`Problem`, RFC 9457, in HTTPServer), of the API's own stable
 /// types. Input errors carry `errors`, each with a JSON Pointer into the request (RFC 6901) and, for expressions,

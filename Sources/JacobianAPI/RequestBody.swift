@@ -1,5 +1,4 @@
 import Foundation
-import HTTPServer
 
 /// Turns a request's bytes and Content-Type into a JSON document, or the problem that explains why not.
 ///

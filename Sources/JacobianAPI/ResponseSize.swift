@@ -1,5 +1,3 @@
-import HTTPServer
-
 /// The size of an answer, estimated from the request before any work, so that a small request cannot make the
 /// server compute and hold a huge one (issue #19: an 80 KB network request answered with 80 MB, a 6.7 KB Newton
 /// request with 115 MB). Estimates count the numbers the answer will hold; each is written as at most

@@ -1,4 +1,3 @@
-import HTTPServer
 import Testing
 import TestSupport
 @testable import JacobianAPI

@@ -1,4 +1,3 @@
-import HTTPServer
 import JacobianEngine
 
 /// Reads a request's `function` member straight from the parsed JSON into the engine's `FunctionSpec`.

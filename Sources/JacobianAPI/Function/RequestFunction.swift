@@ -1,4 +1,3 @@
-import HTTPServer
 import JacobianEngine
 
 /// A request's `function`, compiled: found in the engine's cache by its canonical form (one pass over the JSON,

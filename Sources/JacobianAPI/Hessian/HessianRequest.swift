@@ -1,4 +1,3 @@
-import HTTPServer
 import JacobianEngine
 
 /// A decoded POST /v1/hessian request.

@@ -1,5 +1,4 @@
 import Foundation
-import HTTPServer
 
 /// Arrays of doubles as base64 of little-endian IEEE-754 binary64, row-major: how numerical clients (NumPy's
 /// `tobytes()`, `np.frombuffer(..., "<f8")`) send and receive large batches without decimal text.

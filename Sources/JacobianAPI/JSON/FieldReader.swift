@@ -1,4 +1,3 @@
-import HTTPServer
 import JacobianEngine
 
 /// Typed, pointer-aware access to a JSON object in a request, so that every complaint names its field.

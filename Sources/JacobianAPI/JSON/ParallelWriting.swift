@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import HTTPServer
 import Synchronization
 
 /// Writes the elements of a long array on every core, in order: each core writes a contiguous chunk into its own

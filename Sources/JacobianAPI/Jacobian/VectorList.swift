@@ -1,4 +1,3 @@
-import HTTPServer
 import JacobianEngine
 
 /// A request's list of vectors (`tangents`, `cotangents`, Hessian `vectors`): read with its count bounded by the

@@ -1,6 +1,5 @@
 import CLibCrypto
 import Foundation
-import HTTPServer
 import JacobianEngine
 import ONNXImport
 import Synchronization

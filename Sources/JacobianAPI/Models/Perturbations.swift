@@ -1,5 +1,4 @@
 import Foundation
-import HTTPServer
 import JacobianEngine
 
 /// The perturbations of a model request: input-shaped tensors given as they are, or drawn at random from a seed

@@ -1,5 +1,3 @@
-import HTTPServer
-
 /// A tensor in a request: nested to its shape or flat in row-major order, with an optional leading batch
 /// dimension of 1; read into its flat elements after its shape is checked against the model's.
 enum TensorJSON {
