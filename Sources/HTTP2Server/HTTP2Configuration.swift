@@ -17,6 +17,28 @@ public struct HTTP2Configuration: Sendable, Hashable {
         }
     }
 
+    /// Creates a configuration; every parameter has the default documented on its property.
+    public init(
+        maxConcurrentStreams: Int = 100,
+        maxHeaderListSize: Int = 16384,
+        initialWindowSize: Int = 65535,
+        streamResetRate: StreamResetRate = StreamResetRate(),
+        idleTimeout: Duration = .seconds(60),
+        maxBufferedRequestBytes: Int = 32 << 20,
+        abandonedWorkRate: StreamResetRate = StreamResetRate(burst: 100, perSecond: 10),
+        maxQueuedWork: Int? = nil
+    ) {
+        self.maxConcurrentStreams = min(max(1, maxConcurrentStreams), Int(Int32.max))
+        self.maxHeaderListSize = min(max(1024, maxHeaderListSize), Int(Int32.max))
+        // RFC 9113 §6.5.2: the window is at most 2^31 - 1.
+        self.initialWindowSize = min(max(0, initialWindowSize), Int(Int32.max))
+        self.streamResetRate = streamResetRate
+        self.idleTimeout = idleTimeout
+        self.maxBufferedRequestBytes = max(0, maxBufferedRequestBytes)
+        self.abandonedWorkRate = abandonedWorkRate
+        self.maxQueuedWork = max(1, maxQueuedWork ?? self.maxConcurrentStreams)
+    }
+
     /// SETTINGS_MAX_CONCURRENT_STREAMS: requests one connection may have open at once; further streams are
     /// refused (RST_STREAM REFUSED_STREAM) by nghttp2. Default 100, the minimum RFC 9113 §6.5.2 recommends,
     /// and what most servers advertise; handlers are CPU-bound, so more would only queue on the workers.
@@ -51,26 +73,4 @@ public struct HTTP2Configuration: Sendable, Hashable {
     /// `maxBodyBytes` (1.6 GiB) where an HTTP/1.1 connection holds one body. Every connection, of either
     /// protocol, also draws on the server-wide `HTTPLimits.maxBufferedBodyBytes`, which bounds the process.
     public var maxBufferedRequestBytes: Int
-
-    /// Creates a configuration; every parameter has the default documented on its property.
-    public init(
-        maxConcurrentStreams: Int = 100,
-        maxHeaderListSize: Int = 16384,
-        initialWindowSize: Int = 65535,
-        streamResetRate: StreamResetRate = StreamResetRate(),
-        idleTimeout: Duration = .seconds(60),
-        maxBufferedRequestBytes: Int = 32 << 20,
-        abandonedWorkRate: StreamResetRate = StreamResetRate(burst: 100, perSecond: 10),
-        maxQueuedWork: Int? = nil
-    ) {
-        self.maxConcurrentStreams = min(max(1, maxConcurrentStreams), Int(Int32.max))
-        self.maxHeaderListSize = min(max(1024, maxHeaderListSize), Int(Int32.max))
-        // RFC 9113 §6.5.2: the window is at most 2^31 - 1.
-        self.initialWindowSize = min(max(0, initialWindowSize), Int(Int32.max))
-        self.streamResetRate = streamResetRate
-        self.idleTimeout = idleTimeout
-        self.maxBufferedRequestBytes = max(0, maxBufferedRequestBytes)
-        self.abandonedWorkRate = abandonedWorkRate
-        self.maxQueuedWork = max(1, maxQueuedWork ?? self.maxConcurrentStreams)
-    }
 }

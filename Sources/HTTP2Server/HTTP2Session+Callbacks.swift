@@ -70,17 +70,16 @@ extension HTTP2Session {
         guard let stream = streams[id], !stream.answered else { return }  // Answered early: ignored.
         // At most maxConcurrentStreams streams: summing them per DATA frame is cheap and cannot drift.
         let elsewhere = streams.values.reduce(0) { $0 + $1.body.count } - stream.body.count
-        streams[id]!.appendBody(bytes, limits: limits,
-                                connectionRoom: configuration.maxBufferedRequestBytes - elsewhere,
-                                budget: io.bodyBudget)
+        streams[id]!.appendBody(bytes, connectionRoom: configuration.maxBufferedRequestBytes - elsewhere,
+                                policy: io.dispatcher)
         answerIfRejected(id)
     }
 
     /// nghttp2 closed the stream (END_STREAM both ways, RST_STREAM either way): its body is given back.
     private func streamClosed(_ id: Int32) {
         guard var stream = streams.removeValue(forKey: id) else { return }
-        stream.releaseBody(to: io.bodyBudget)
-        io.responseBudget.release(stream.reservedResponseBytes)
+        stream.releaseBody(to: io.dispatcher)
+        io.dispatcher.releaseResponse(stream.reservedResponseBytes)
         // Closed before its response was submitted (reset by the client): the work is for nobody.
         if let stage = stream.cancellation?.cancel() {
             io.recordCancellation(stage)
@@ -129,7 +128,7 @@ extension HTTP2Session {
         }
         streams[id]!.responseOffset += count
         let released = min(count, stream.reservedResponseBytes)
-        io.responseBudget.release(released)
+        io.dispatcher.releaseResponse(released)
         streams[id]!.reservedResponseBytes -= released
         if start + count == stream.responseBody.count {
             flags.pointee |= NGHTTP2_DATA_FLAG_EOF.rawValue

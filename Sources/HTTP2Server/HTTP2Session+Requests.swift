@@ -2,9 +2,9 @@ import CNGHTTP2
 import Dispatch
 import HTTPServer
 
-/// The bridge to the responder: complete requests run on the worker pool, in parallel across the streams
-/// of a connection, and each response is submitted as soon as it is back on the connection's queue, so
-/// responses leave in the order they finish, not the order requests came.
+/// The bridge to the request policy (`RequestDispatcher`, shared with HTTP/1.1): complete requests run inline or on
+/// the worker pool, in parallel across the streams of a connection, and each response is submitted as soon as it
+/// is back on the connection's queue, so responses leave in the order they finish, not the order requests came.
 extension HTTP2Session {
     /// The client finished a request (END_STREAM): run it, unless it was already answered.
     func requestComplete(_ id: Int32) {
@@ -16,55 +16,42 @@ extension HTTP2Session {
         dispatch(stream.makeRequest(), on: id)
     }
 
-    /// Answers a stream the server refused (too large, too many fields) with the HTTP/1.1 side's status.
+    /// Answers a stream the server refused (too large, too many fields) as HTTP/1.1 would.
     func answerIfRejected(_ id: Int32) {
         guard let rejection = streams[id]?.rejection else { return }
-        answer(id, status: rejection.status, detail: rejection.detail, retry: rejection.retry)
+        answer(id, rejection)
     }
 
-    /// Answers stream `id` with the server's own error response, with Retry-After when `retry`, unless
-    /// something already answered it.
-    func answer(_ id: Int32, status: HTTPStatus, detail: String, retry: Bool = false) {
+    /// Answers stream `id` with the server's refusal, unless something already answered it.
+    func answer(_ id: Int32, _ refusal: Refusal) {
         guard let stream = streams[id], !stream.answered else { return }
-        var response = io.configuration.errorResponder(status, detail)
-        if retry { response.headers.replaceOrAdd("Retry-After", String(io.configuration.retryAfterSeconds)) }
-        respond(to: id, method: stream.method, with: response)
+        respond(to: id, method: stream.method, with: io.dispatcher.response(for: refusal))
     }
 
-    /// Runs the responder for `request` on the worker pool; 503 + Retry-After when the pool is full, exactly as
-    /// over HTTP/1.1. The method is the router's to judge (405 with `Allow`), as for HTTP/1.1.
+    /// Hands `request` to the request policy (`RequestDispatcher`), as HTTP/1.1 does: answered at once (an inline
+    /// route, a refusal) or by a worker, in parallel with the connection's other streams. Beyond the pool's
+    /// bound, HTTP/2 adds its own: at most `maxQueuedWork` requests of this connection with workers.
     func dispatch(_ request: HTTPRequest, on id: Int32) {
         streams[id]?.answered = true
-        let responder = io.responder
-        if io.configuration.runsInline(request) {
-            return respond(to: id, method: request.method, with: responder(request))
-        }
-        guard queuedWork < configuration.maxQueuedWork else {
-            var response = io.configuration.errorResponder(.serviceUnavailable,
-                "The connection has too many requests being computed (maxQueuedWork = \(configuration.maxQueuedWork)); retry later.")
-            response.headers.replaceOrAdd("Retry-After", String(io.configuration.retryAfterSeconds))
-            return respond(to: id, method: request.method, with: response)
-        }
-        let queue = io.queue
-        let token = request.cancellation
-        streams[id]?.cancellation = token
-        queuedWork += 1
-        let accepted = io.submit { [self] in
-            // Dropped when the stream was reset (or the connection lost) while the job waited.
-            guard token.start() else { return queue.async { self.queuedWork -= 1 } }
-            let response = responder(request)
-            token.finish()
-            queue.async {
-                self.queuedWork -= 1
-                self.deliver(response, to: id, method: request.method)
-            }
-        }
-        if !accepted {
-            queuedWork -= 1
-            streams[id]?.cancellation = nil
-            var response = io.configuration.errorResponder(.serviceUnavailable, Refusal.overloaded)
-            response.headers.replaceOrAdd("Retry-After", String(io.configuration.retryAfterSeconds))
+        let dispatcher = io.dispatcher
+        switch dispatcher.decide(request) {
+        case .answered(let response):
             respond(to: id, method: request.method, with: response)
+        case .needsWorker(let pending):
+            guard queuedWork < configuration.maxQueuedWork else {
+                return respond(to: id, method: request.method, with: dispatcher.response(for: queueFull))
+            }
+            let queue = io.queue
+            let refused = dispatcher.submit(pending, client: io.client) { [self] response in
+                queue.async {
+                    self.queuedWork -= 1
+                    // Nil: dropped because the stream was reset (or the connection lost) while the job waited.
+                    if let response { self.deliver(response, to: id, method: request.method) }
+                }
+            }
+            if let refused { return respond(to: id, method: request.method, with: refused) }
+            queuedWork += 1
+            streams[id]?.cancellation = request.cancellation
         }
     }
 
@@ -82,27 +69,22 @@ extension HTTP2Session {
         guard streams[id] != nil else { return }
         streams[id]!.answered = true
         streams[id]!.respondedAt = DispatchTime.now().uptimeNanoseconds
+        let dispatcher = io.dispatcher
         var response = response
+        var reserved = dispatcher.admitResponse(
+            &response, sendsBody: method != "HEAD" && !response.status.forbidsContent)
         var fields: HTTP2ResponseFields
         do {
             fields = try HTTP2ResponseFields(response, date: io.date)
         } catch {
-            logger.error("invalid response from handler", metadata: ["error": "\(error)"])
-            response = io.configuration.errorResponder(.internalServerError, Refusal.handlerFailed)
+            dispatcher.releaseResponse(reserved)
+            reserved = 0
+            response = dispatcher.invalidResponse(error)
             guard let fallback = try? HTTP2ResponseFields(response, date: io.date) else { return }
             fields = fallback
         }
-        var sendsBody = method != "HEAD" && !response.status.forbidsContent && !response.body.isEmpty
-        let reserved = sendsBody ? io.reserveResponse(response.body.count) : 0
-        if reserved == nil {
-            // The budget of unread responses is full: this body is dropped and a short 503 goes instead.
-            response = io.responseBudgetExceeded()
-            guard let refusal = try? HTTP2ResponseFields(response, date: io.date) else { return }
-            fields = refusal
-            sendsBody = !response.body.isEmpty
-        } else {
-            streams[id]!.reservedResponseBytes = reserved ?? 0
-        }
+        let sendsBody = method != "HEAD" && !response.status.forbidsContent && !response.body.isEmpty
+        streams[id]!.reservedResponseBytes = reserved
         streams[id]!.responseBody = sendsBody ? response.body : []
         streams[id]!.responseOffset = 0
         let provider = nghttp2_data_provider(source: nghttp2_data_source(ptr: nil),

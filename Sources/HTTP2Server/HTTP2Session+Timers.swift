@@ -17,8 +17,7 @@ extension HTTP2Session {
             idleTimerArmed = true
             idleGeneration += 1
             let generation = idleGeneration
-            let delay = DispatchTimeInterval.nanoseconds(Int(clamping: configuration.idleTimeout.wholeNanoseconds))
-            io.queue.asyncAfter(deadline: .now() + delay) { [weak self] in self?.idleTimerFired(generation) }
+            io.queue.asyncAfter(deadline: .now() + configuration.idleTimeout.dispatchInterval) { [weak self] in self?.idleTimerFired(generation) }
         } else if idleTimerArmed {
             idleTimerArmed = false
             idleGeneration += 1
@@ -36,11 +35,11 @@ extension HTTP2Session {
     /// How long a stream's request may take to arrive: the HTTP/1.1 head and body timeouts together.
     var requestAllowance: UInt64 {
         let timeouts = io.configuration.timeouts
-        return UInt64(timeouts.requestHead.wholeNanoseconds) &+ UInt64(timeouts.requestBody.wholeNanoseconds)
+        return timeouts.requestHead.nanoseconds &+ timeouts.requestBody.nanoseconds
     }
 
     /// How long a submitted response may wait for the client's flow-control credit: the HTTP/1.1 write timeout.
-    var responseAllowance: UInt64 { UInt64(io.configuration.timeouts.write.wholeNanoseconds) }
+    var responseAllowance: UInt64 { io.configuration.timeouts.write.nanoseconds }
 
     /// Schedules a check at the earliest stream deadline, unless one is scheduled by then.
     func scheduleRequestCheck() {
@@ -71,7 +70,7 @@ extension HTTP2Session {
                 streams[id]?.respondedAt = nil
                 nghttp2_submit_rst_stream(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), id, NGHTTP2_CANCEL.rawValue)
             } else {
-                answer(id, status: .requestTimeout, detail: "The request was not received in time.")
+                answer(id, .requestTimeout)
             }
         }
         sendPending()  // Schedules the next check for the streams left.

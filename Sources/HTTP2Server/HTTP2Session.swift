@@ -38,6 +38,8 @@ final class HTTP2Session: ConnectionProtocolHandler, @unchecked Sendable {
     /// Requests of this connection with the worker pool (queued or running), reset streams' included until
     /// their job is dropped or done; at most `configuration.maxQueuedWork`.
     var queuedWork = 0
+    /// The answer past `maxQueuedWork`, written once rather than per request.
+    let queueFull: Refusal
     /// The abandoned-work token bucket (`configuration.abandonedWorkRate`): tokens left, and when last refilled.
     var abandonTokens: Double
     var abandonRefilledAt = DispatchTime.now().uptimeNanoseconds
@@ -53,6 +55,8 @@ final class HTTP2Session: ConnectionProtocolHandler, @unchecked Sendable {
         self.limits = io.configuration.limits
         self.logger = logger
         abandonTokens = Double(configuration.abandonedWorkRate.burst)
+        queueFull = Refusal(.serviceUnavailable, "The connection has too many requests being computed (maxQueuedWork = "
+            + "\(configuration.maxQueuedWork)); retry later.", retry: true)
 
         var callbacks: OpaquePointer?
         guard nghttp2_session_callbacks_new(&callbacks) == 0 else { fatalError("nghttp2: out of memory") }
@@ -76,8 +80,8 @@ final class HTTP2Session: ConnectionProtocolHandler, @unchecked Sendable {
         // nghttp2 frees the streams still open without calling back, and only now is no worker holding a
         // request of this connection: their bodies' reservations are given back here.
         for var stream in streams.values {
-            stream.releaseBody(to: io.bodyBudget)
-            io.responseBudget.release(stream.reservedResponseBytes)
+            stream.releaseBody(to: io.dispatcher)
+            io.dispatcher.releaseResponse(stream.reservedResponseBytes)
             io.recordCancellation(stream.cancellation?.cancel())
         }
         nghttp2_session_del(session)
@@ -215,15 +219,5 @@ final class HTTP2Session: ConnectionProtocolHandler, @unchecked Sendable {
 
     static func describe(_ code: Int) -> String {
         String(cString: nghttp2_strerror(Int32(clamping: code)))
-    }
-}
-
-extension Duration {
-    /// The duration in whole nanoseconds, saturated; 0 for a negative duration.
-    var wholeNanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        guard seconds >= 0 else { return 0 }
-        let (ns, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? Int64.max / 2 : ns + attoseconds / 1_000_000_000
     }
 }

@@ -6,14 +6,6 @@ import HTTPServer
 /// The limits are the HTTP/1.1 server's (`HTTPLimits`), answered with the same statuses, so that a request
 /// is accepted or refused alike over both protocols.
 struct HTTP2Stream {
-    /// Why the request is answered by the server itself rather than the responder.
-    struct Rejection {
-        var status: HTTPStatus
-        var detail: String
-        /// Whether the answer carries Retry-After: the refusal is about load, not about the request.
-        var retry = false
-    }
-
     let id: Int32
     /// When the stream's HEADERS began, in monotonic nanoseconds: the request timeout counts from here.
     let startedAt: UInt64
@@ -26,8 +18,9 @@ struct HTTP2Stream {
     private(set) var reservedBodyBytes = 0
     /// Header list size so far, counted as SETTINGS_MAX_HEADER_LIST_SIZE is (RFC 9113 §6.5.2).
     private var headerListSize = 0
-    /// Set once the request cannot be served; further headers and data are ignored.
-    private(set) var rejection: Rejection?
+    /// Why the server answers the request itself, set once it cannot be served; further headers and data are
+    /// ignored.
+    private(set) var rejection: Refusal?
     /// The request went to a worker, or was answered by the server: no second response may be submitted.
     var answered = false
     /// The client sent END_STREAM.
@@ -54,14 +47,15 @@ struct HTTP2Stream {
         guard rejection == nil else { return }
         headerListSize += name.utf8.count + value.utf8.count + 32
         if headerListSize > maxHeaderListSize || headers.count >= limits.maxHeaderCount {
-            reject(.requestHeaderFieldsTooLarge, "The request header fields are too large.")
+            reject(Refusal(.requestHeaderFieldsTooLarge, "The request header fields are too large."))
             return
         }
         switch name {
         case ":method": method = value
         case ":path":
             guard value.utf8.count <= limits.maxRequestTargetLength else {
-                return reject(.uriTooLong, "The request target is longer than \(limits.maxRequestTargetLength) bytes.")
+                return reject(Refusal(.uriTooLong,
+                                      "The request target is longer than \(limits.maxRequestTargetLength) bytes."))
             }
             path = value
         case ":authority": authority = value
@@ -73,45 +67,37 @@ struct HTTP2Stream {
     /// Checks a declared Content-Length against the body limit before any data arrives (as HTTP/1.1 does).
     mutating func checkDeclaredLength(limits: HTTPLimits) {
         guard rejection == nil, let declared = headers["content-length"], let length = HTTPFieldValidation.contentLength(declared) else { return }
-        if length > limits.maxBodyBytes { rejectTooLarge(limits) }
+        if length > limits.maxBodyBytes { reject(.bodyTooLarge(limit: limits.maxBodyBytes)) }
     }
 
-    /// Appends request body bytes, refusing the request once they pass the limit, once the connection's
-    /// streams (`connectionRoom`: bytes the others leave free) would hold more than the connection may, or
-    /// when the server-wide `budget` has no room for them. A refused stream gives its reservation back.
-    mutating func appendBody(_ bytes: UnsafeBufferPointer<UInt8>, limits: HTTPLimits, connectionRoom: Int,
-                             budget: ByteBudget) {
+    /// Appends request body bytes, refusing the request as the request policy says (`RequestDispatcher.reserveBody`:
+    /// past `maxBodyBytes`, or no room in the server-wide budget), or once the connection's streams
+    /// (`connectionRoom`: bytes the others leave free) would hold more than the connection may. A refused stream
+    /// gives its reservation back.
+    mutating func appendBody(_ bytes: UnsafeBufferPointer<UInt8>, connectionRoom: Int, policy: RequestDispatcher) {
         guard rejection == nil else { return }
-        guard body.count + bytes.count <= limits.maxBodyBytes else {
-            releaseBody(to: budget)
-            return rejectTooLarge(limits)
-        }
-        guard body.count + bytes.count <= connectionRoom else {
-            releaseBody(to: budget)
-            return reject(.serviceUnavailable, "The connection has too much request data in flight; retry later.",
-                          retry: true)
-        }
-        guard budget.reserve(bytes.count) else {
-            releaseBody(to: budget)
-            return reject(.serviceUnavailable, Refusal.bodyBudgetFull(limit: budget.limit), retry: true)
+        if let refusal = policy.reserveBody(bytes.count, after: body.count) {
+            releaseBody(to: policy)
+            return reject(refusal)
         }
         reservedBodyBytes += bytes.count
+        guard body.count + bytes.count <= connectionRoom else {
+            releaseBody(to: policy)
+            return reject(Refusal(.serviceUnavailable, "The connection has too much request data in flight; retry later.",
+                                  retry: true))
+        }
         body.append(contentsOf: bytes)
     }
 
     /// Drops the body and gives back its reservation; safe to call more than once.
-    mutating func releaseBody(to budget: ByteBudget) {
-        budget.release(reservedBodyBytes)
+    mutating func releaseBody(to policy: RequestDispatcher) {
+        policy.releaseBody(reservedBodyBytes)
         reservedBodyBytes = 0
         body = []
     }
 
-    private mutating func rejectTooLarge(_ limits: HTTPLimits) {
-        reject(.contentTooLarge, Refusal.bodyTooLarge(limit: limits.maxBodyBytes))
-    }
-
-    private mutating func reject(_ status: HTTPStatus, _ detail: String, retry: Bool = false) {
-        rejection = Rejection(status: status, detail: detail, retry: retry)
+    private mutating func reject(_ refusal: Refusal) {
+        rejection = refusal
         body = []
     }
 

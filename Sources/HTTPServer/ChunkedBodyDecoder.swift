@@ -45,7 +45,7 @@ struct ChunkedBodyDecoder {
                     }
                     if size > limits.maxBodyBytes - bodyLength {
                         return .error(HTTPParseError(status: .contentTooLarge,
-                                                     detail: Refusal.bodyTooLarge(limit: limits.maxBodyBytes)))
+                                                     detail: Refusal.bodyTooLarge(limit: limits.maxBodyBytes).detail))
                     }
                     bodyLength += size
                     i = end + 2

@@ -7,22 +7,21 @@
 /// releases it when the responder is done), released on a takeover, and released by `close`, so every way a
 /// request ends gives back exactly what it took. Everything here runs on the connection's queue.
 extension Connection {
-    /// Reserves `bytes` of the body being read in the server-wide budget; when they do not fit, answers 503 +
-    /// Retry-After and closes (the rest of the body is not read).
+    /// Reserves `bytes` of the body being read (`RequestDispatcher.reserveBody`); when they are refused, answers
+    /// the refusal (503 + Retry-After when the budget is full) and closes (the rest of the body is not read).
     func reserveBody(_ bytes: Int) -> Bool {
-        if context.bodyBudget.reserve(bytes) {
-            reservedBodyBytes += bytes
-            return true
+        if let refusal = context.dispatcher.reserveBody(bytes, after: reservedBodyBytes) {
+            refuse(refusal)
+            return false
         }
-        context.logger.debug("request body refused: the body budget is full", metadata: ["bytes": "\(bytes)"])
-        respondWithError(.serviceUnavailable, Refusal.bodyBudgetFull(limit: context.bodyBudget.limit), retry: true)
-        return false
+        reservedBodyBytes += bytes
+        return true
     }
 
     /// Gives back the current request's reservation: its response is queued, or the connection is closing.
     /// Safe to call more than once.
     func releaseBody() {
-        context.bodyBudget.release(reservedBodyBytes)
+        context.dispatcher.releaseBody(reservedBodyBytes)
         reservedBodyBytes = 0
     }
 }

@@ -9,7 +9,7 @@ import Dispatch
 extension Connection {
     /// Queues bytes to write; empty buffers are dropped so every queued buffer makes progress.
     func enqueue(_ bytes: [UInt8]) {
-        guard !bytes.isEmpty, !closed else { return }
+        guard !bytes.isEmpty, !state.isClosed else { return }
         pending.append(bytes)
         pendingBytes += bytes.count
     }
@@ -17,7 +17,7 @@ extension Connection {
     /// Writes as much as the socket takes with one `sendmsg` per attempt; when the socket is full, waits
     /// for a write source event. Finishes a requested close once everything is written.
     func flush() {
-        while !pending.isEmpty && !closed {
+        while !pending.isEmpty && !state.isClosed {
             switch Socket.send(fd, pending[...], offset: pendingOffset) {
             case .failure(let error):
                 context.logger.debug("write failed", metadata: ["error": "\(error)"])
@@ -32,10 +32,9 @@ extension Connection {
                 advance(by: written)
             }
         }
-        guard !closed else { return }
-        state.writeDrained()
+        guard !state.isClosed else { return }
         stopWriteSource()
-        if let mode = closeAfterFlush { finishClose(mode) }
+        perform(state.outputDrained(now: Self.now()))
         updateDeadline()
     }
 
@@ -100,35 +99,22 @@ extension Connection {
         }
     }
 
-    /// After the last response: close at once, or half-close and linger (RFC 9112 §9.6) so that the client
-    /// reads the response before the connection goes, instead of a reset caused by its unread input.
-    private func finishClose(_ mode: CloseMode) {
-        switch mode {
-        case .immediate:
-            close(.immediate)
-        case .lingering:
-            closeAfterFlush = nil
-            guard !peerClosed else { return close(.immediate) }
-            shutdown(fd, Int32(SHUT_WR))
-            state.startLingering(now: Self.now())
-            parser = HTTPRequestParser(limits: context.configuration.limits)
-            takeover = nil
-            resumeReading()
-        }
+    /// After the last response: half-close and linger (RFC 9112 §9.6) so that the client reads the response
+    /// before the connection goes, instead of a reset caused by its unread input; the rest is read and discarded.
+    func linger() {
+        shutdown(fd, Int32(SHUT_WR))
+        parser = HTTPRequestParser(limits: context.configuration.limits)
+        takeover = nil
+        resumeReading()
     }
 
     /// Closes now (`.immediate`), or once queued output is written and the client had time to read it.
     func close(_ mode: CloseMode) {
-        guard !closed else { return }
-        if mode == .lingering {
-            closeAfterFlush = .lingering
-            if pending.isEmpty { flush() }
-            return
-        }
-        closed = true
+        guard !state.isClosed else { return }
+        if mode == .lingering { return perform(state.closeRequested(.lingering, output: pendingBytes)) }
+        state.close()
         context.metrics.recordCancellation(inFlight?.cancel())  // Nobody will read the answer now.
         inFlight = nil
-        state.close()
         deadline.store(0, ordering: .relaxed)
         takeover = nil  // Breaks the handler -> ConnectionIO -> connection cycle.
         releaseBody()  // Mid-body (timeout, reset, shutdown): the parser's body goes now.

@@ -7,14 +7,16 @@ import Dispatch
 import Logging
 import Synchronization
 
-/// One accepted socket speaking HTTP/1.1: reads into the parser, hands complete requests to the worker
-/// pool one at a time (so pipelined responses keep their order), and writes responses back.
+/// One accepted socket speaking HTTP/1.1: reads into the parser, hands complete requests to the request policy
+/// (`RequestDispatcher`) one at a time (so pipelined responses keep their order), and writes responses back. It
+/// only does I/O: when to read, parse, linger or close is decided by `state` (`ConnectionStateMachine`), whose
+/// actions it performs (`perform`).
 ///
 /// Thread safety: every mutable property is touched only on `queue`, a serial queue, which is why the
 /// class can be `@unchecked Sendable`. The only cross-thread state is `deadline`, an atomic the server's
 /// sweep timer reads.
 final class Connection: @unchecked Sendable {
-    enum CloseMode { case immediate, lingering }
+    typealias CloseMode = ConnectionStateMachine.CloseMode
 
     let id: Int
     let fd: Int32
@@ -43,10 +45,6 @@ final class Connection: @unchecked Sendable {
     var pending: [[UInt8]] = []
     var pendingOffset = 0
     var pendingBytes = 0
-    var closeAfterFlush: CloseMode?
-    var closed = false
-    var peerClosed = false
-    var shuttingDown = false
     var detectingPreface: Bool
     var isProcessingInput = false
     /// The head of the request being read or handled: method, version and keep-alive.
@@ -63,10 +61,6 @@ final class Connection: @unchecked Sendable {
     /// rather than stored: a stored one would hold the connection that holds it, a cycle no close breaks, and
     /// every HTTP/2 connection would leak (found by FuzzHTTP2 under LeakSanitizer).
     var io: ConnectionIO { ConnectionIO(connection: self) }
-
-    /// Past this many buffered input or output bytes the connection stops reading until it catches up,
-    /// so a client that pipelines without reading cannot make the server buffer without bound.
-    static let highWaterMark = 256 * 1024
 
     init(id: Int, fd: Int32, context: ServerContext, isRefusal: Bool, client: String = "") {
         self.id = id
@@ -88,7 +82,7 @@ final class Connection: @unchecked Sendable {
     /// Starts reading; a refusal is answered 503 at once instead.
     func start() {
         queue.async { [self] in
-            guard !closed else { return }
+            guard !state.isClosed else { return }
             let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
             source.setEventHandler { [unowned self] in readAvailable() }
             source.setCancelHandler { [self] in sourceCancelled() }
@@ -97,7 +91,7 @@ final class Connection: @unchecked Sendable {
             source.activate()
             if isRefusal {
                 context.metrics.rejectedConnectionLimit.increment()
-                respondWithError(.serviceUnavailable, "The server has too many open connections.", retry: true)
+                refuse(.tooManyConnections)
             }
             updateDeadline()
         }
@@ -106,7 +100,7 @@ final class Connection: @unchecked Sendable {
     // MARK: Reading
 
     private func readAvailable() {
-        guard !closed else { return }
+        guard !state.isClosed else { return }
         let count = withUnsafeTemporaryAllocation(byteCount: 32 * 1024, alignment: 16) { buffer in
             let count = read(fd, buffer.baseAddress, buffer.count)
             if count > 0 { received(UnsafeRawBufferPointer(rebasing: buffer[..<count])) }
@@ -121,7 +115,7 @@ final class Connection: @unchecked Sendable {
     }
 
     private func received(_ bytes: UnsafeRawBufferPointer) {
-        if case .lingering = state.phase { return }  // Discarded: the error response has been sent.
+        if state.discardsInput { return }  // The last response has been sent.
         if let takeover {
             takeover.receive(bytes)
             return
@@ -133,22 +127,14 @@ final class Connection: @unchecked Sendable {
     }
 
     private func peerDidClose() {
-        peerClosed = true
         // A client that closes while its request is queued or running has given up on it (as nginx's 499):
         // queued work is dropped, running work stops at its next check. A client that only half-closed still
         // gets the answer of running work that finishes (or of its cancellation).
         let stage = inFlight?.cancel()
         context.metrics.recordCancellation(stage)
-        if let takeover {
-            takeover.peerClosed()
-            close(.immediate)
-        } else if stage == .queued {
-            close(.immediate)  // The worker will drop the job; nothing will be delivered.
-        } else if state.phase == .processing || !pending.isEmpty {
-            suspendReading()  // EOF stays readable; answer what is in flight, then close.
-        } else {
-            close(.immediate)
-        }
+        takeover?.peerClosed()
+        // Suspending keeps the EOF from firing again while what is in flight is answered.
+        perform(state.peerDidClose(abandonedQueuedWork: stage == .queued, output: pendingBytes))
     }
 
     /// Parses and dispatches buffered requests until one is with a worker or more bytes are needed.
@@ -156,16 +142,11 @@ final class Connection: @unchecked Sendable {
         guard !isProcessingInput else { return }
         isProcessingInput = true
         defer { isProcessingInput = false }
-        // Stops once the output passes the high-water mark: an inline route is answered right here, so
-        // without this check a client pipelining without reading would have every answer queued.
-        while !closed && closeAfterFlush == nil && takeover == nil && state.phase != .processing
-            && pendingBytes < Self.highWaterMark {
+        while state.mayParse(output: pendingBytes) {
             switch parser.next() {
             case .needMoreData:
                 if parser.isIdle && pending.isEmpty { parser.releaseMemory() }
-                if peerClosed {
-                    if pending.isEmpty { close(.immediate) } else { closeAfterFlush = .immediate }
-                }
+                perform(state.inputExhausted(output: pendingBytes))
                 updateDeadline()
                 return
             case .head(let head):
@@ -186,129 +167,113 @@ final class Connection: @unchecked Sendable {
             case .error(let error):
                 context.logger.debug("rejected request", metadata: ["status": "\(error.status.code)",
                                                                       "cause": "\(error.detail)"])
-                respondWithError(error.status, error.detail)
+                refuse(Refusal(error.status, error.detail))
             }
         }
         // Reading resumes in `continueAfterResponse`, once the worker answered or the output drained.
-        if pendingBytes >= Self.highWaterMark
-            || (state.phase == .processing && parser.bufferedByteCount > Self.highWaterMark) {
-            suspendReading()
-        }
+        perform(state.afterParsing(input: parser.bufferedByteCount, output: pendingBytes))
         updateDeadline()
     }
 
     // MARK: Requests and responses
 
+    /// Hands a complete request to the request policy: answered at once (inline route, refusal) or by a worker.
     private func dispatch(_ request: HTTPRequest) {
         guard let head = currentHead else { preconditionFailure("request without a head") }
-        let keepAlive = head.keepAlive
         if upgradeIfRequested(request) { return }
-        let responder = context.responder
-        if context.configuration.runsInline(request) {
-            return deliver(responder(request), to: head, keepAlive: keepAlive)
-        }
-        // The job owns the body's reservation and gives it back once the responder is done with the body, so
-        // it stays counted while queued even if the connection closes meanwhile. The pool runs every accepted job.
-        let budget = context.bodyBudget
-        let held = reservedBodyBytes
-        reservedBodyBytes = 0
-        let token = request.cancellation
-        inFlight = token
-        let accepted = context.pool.submit(client: client) { [self] in
-            guard token.start() else { return budget.release(held) }  // The client left while it waited.
-            let response = responder(request)
-            token.finish()
-            budget.release(held)
-            queue.async { self.deliver(response, to: head, keepAlive: keepAlive) }
-        }
-        if !accepted {
-            budget.release(held)
-            context.metrics.rejectedOverloaded.increment()
-            var response = context.errorResponse(.serviceUnavailable, Refusal.overloaded)
-            response.headers.replaceOrAdd("Retry-After", String(context.configuration.retryAfterSeconds))
-            deliver(response, to: head, keepAlive: keepAlive)
+        let dispatcher = context.dispatcher
+        switch dispatcher.decide(request) {
+        case .answered(let response):
+            deliver(response, to: head)
+        case .needsWorker(let pending):
+            // The job owns the body's reservation and gives it back once the responder is done with the body, so
+            // it stays counted while queued even if the connection closes meanwhile.
+            let held = reservedBodyBytes
+            let refused = dispatcher.submit(pending, client: client) { [self] response in
+                dispatcher.releaseBody(held)
+                guard let response else { return }  // The client left while it waited.
+                queue.async { self.deliver(response, to: head) }
+            }
+            if let refused { return deliver(refused, to: head) }
+            reservedBodyBytes = 0
+            inFlight = request.cancellation
         }
     }
 
     /// Queues `response` to the request `head` and goes on with any pipelined request.
-    func deliver(_ response: HTTPResponse, to head: RequestHead, keepAlive: Bool) {
-        guard !closed else { return }
+    func deliver(_ response: HTTPResponse, to head: RequestHead) {
+        guard !state.isClosed else { return }
         inFlight = nil
         releaseBody()  // Answered without a worker (inline route, error): the body is no longer needed.
-        let keepAlive = keepAlive && !shuttingDown && !peerClosed
-            && !response.headers.contains(token: "close", in: "Connection")
+        let keepAlive = state.persists(requestKeepAlive: head.keepAlive,
+                                       responseCloses: response.headers.contains(token: "close", in: "Connection"))
+        let dispatcher = context.dispatcher
         var response = response
+        var reserved = dispatcher.admitResponse(
+            &response, sendsBody: head.method != "HEAD" && !response.status.forbidsContent)
         var encoded: (head: [UInt8], sendBody: Bool)
         do {
             encoded = try context.encoder.encodeHead(response, requestMethod: head.method, keepAlive: keepAlive,
                                                      clientVersion: head.version)
         } catch {
-            context.logger.error("invalid response from handler", metadata: ["error": "\(error)"])
-            response = context.errorResponse(.internalServerError, Refusal.handlerFailed)
+            dispatcher.releaseResponse(reserved)
+            reserved = 0
+            response = dispatcher.invalidResponse(error)
             encoded = (try? context.encoder.encodeHead(response, requestMethod: head.method, keepAlive: keepAlive,
                                                        clientVersion: head.version)) ?? ([], false)
         }
-        let reserved = encoded.sendBody ? context.reserveResponse(response.body.count) : 0
-        if reserved == nil {
-            // The budget of unread responses is full: this body is dropped and a short 503 goes instead.
-            context.logger.debug("response refused: the response budget is full",
-                                 metadata: ["bytes": "\(response.body.count)"])
-            response = context.responseBudgetExceeded()
-            encoded = (try? context.encoder.encodeHead(response, requestMethod: head.method, keepAlive: keepAlive,
-                                                       clientVersion: head.version)) ?? ([], false)
-            enqueue(encoded.head)
-            enqueue(response.body)
-        } else {
-            enqueue(encoded.head)
-            if encoded.sendBody && !response.body.isEmpty {
-                reservedResponseBytes += reserved ?? 0
-                enqueue(response.body)
-            }
-        }
-        state.responseQueued(now: Self.now())
-        if parser.bufferedByteCount > 0 { state.requestBytesBuffered(now: Self.now()) }
-        if !keepAlive { closeAfterFlush = closeAfterFlush ?? .lingering }
+        enqueue(encoded.head)
+        if encoded.sendBody { enqueue(response.body) }
+        reservedResponseBytes += reserved
+        state.responseQueued(persistent: keepAlive, input: parser.bufferedByteCount, now: Self.now())
         currentHead = nil
         flush()
         continueAfterResponse()
     }
 
-    /// Answers an error generated by the server itself and closes the connection afterwards.
-    func respondWithError(_ status: HTTPStatus, _ detail: String, retry: Bool = false) {
-        var response = context.errorResponse(status, detail)
-        if retry { response.headers.replaceOrAdd("Retry-After", String(context.configuration.retryAfterSeconds)) }
+    /// Answers a refusal of the server itself and closes the connection afterwards.
+    func refuse(_ refusal: Refusal) {
         let head = currentHead ?? RequestHead(method: "GET", target: "/", version: .http1_1, headers: [:],
                                               framing: .none, expectsContinue: false, keepAlive: false)
-        closeAfterFlush = .lingering
-        state.requestComplete()
-        deliver(response, to: head, keepAlive: false)
+        state.refusing()
+        deliver(context.dispatcher.response(for: refusal), to: head)
     }
 
     /// Resumes reading and parsing once the output has room, unless the connection is closing.
     func continueAfterResponse() {
-        if takeover != nil {
-            if !closed && closeAfterFlush == nil && !peerClosed && pendingBytes < Self.highWaterMark { resumeReading() }
-            return
+        perform(state.nextAfterResponse(output: pendingBytes))
+    }
+
+    /// Does what the state machine decided.
+    func perform(_ action: ConnectionStateMachine.Action) {
+        switch action {
+        case .none: break
+        case .processInput(let resume):
+            if resume { resumeReading() }
+            processInput()
+        case .resumeReading: resumeReading()
+        case .suspendReading: suspendReading()
+        case .flush: flush()
+        case .closeNow: close(.immediate)
+        case .linger: linger()
+        case .refuse(let refusal): refuse(refusal)
+        case .shutDownTakeover: takeover?.beginGracefulShutdown()
         }
-        guard !closed, closeAfterFlush == nil, pendingBytes < Self.highWaterMark else { return }
-        if case .lingering = state.phase { return }
-        if !peerClosed { resumeReading() }
-        processInput()
     }
 
     // MARK: Timeouts and shutdown
 
     /// Publishes the deadline in force for the sweep timer, and whether the connection may be evicted.
     func updateDeadline() {
-        deadline.store(closed ? 0 : state.nextTimeout()?.deadline ?? 0, ordering: .relaxed)
-        let idle = closed || takeover != nil || !pending.isEmpty || parser.bufferedByteCount > 0 ? nil : state.idleSince
-        idleSince.store(idle ?? 0, ordering: .relaxed)
+        deadline.store(state.nextTimeout()?.deadline ?? 0, ordering: .relaxed)
+        idleSince.store(state.evictableSince(input: parser.bufferedByteCount, output: pendingBytes) ?? 0,
+                        ordering: .relaxed)
     }
 
     /// Closes the connection to make room for a new one, if it is still idle (it may have received a request
     /// since it was chosen; then it stays, and the table is one over its size until a connection closes).
     func evictIfIdle() {
-        guard !closed, takeover == nil, pending.isEmpty, parser.bufferedByteCount == 0, state.idleSince != nil
+        guard state.evictableSince(input: parser.bufferedByteCount, output: pendingBytes) != nil
         else { return evicting.store(false, ordering: .relaxed) }
         context.metrics.evictedConnections.increment()
         close(.immediate)
@@ -316,24 +281,11 @@ final class Connection: @unchecked Sendable {
 
     /// Called on `queue` by the sweep timer when `deadline` may have passed.
     func checkTimeout() {
-        guard !closed, let (due, kind) = state.nextTimeout(), due <= Self.now() else { return }
-        switch kind {
-        case .idle, .write, .lingering:
-            close(.immediate)
-        case .requestTimeout:
-            context.logger.debug("request timed out", metadata: ["phase": "\(state.phase)"])
-            respondWithError(.requestTimeout, "The request was not received in time.")
-        }
+        perform(state.deadlinePassed(now: Self.now()))
     }
 
     /// Stops taking new requests: idle connections close now, busy ones after their current response.
     func beginGracefulShutdown() {
-        guard !closed, !shuttingDown else { return }
-        shuttingDown = true
-        if let takeover {
-            takeover.beginGracefulShutdown()
-        } else if state.isBetweenRequests, parser.bufferedByteCount == 0 {
-            if pending.isEmpty { close(.immediate) } else { closeAfterFlush = closeAfterFlush ?? .lingering }
-        }
+        perform(state.shutdownRequested(input: parser.bufferedByteCount, output: pendingBytes))
     }
 }

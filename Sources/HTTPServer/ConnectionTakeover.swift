@@ -37,23 +37,13 @@ public final class ConnectionIO: Sendable {
 
     /// The connection's serial queue, on which `receive`, `peerClosed` and `beginGracefulShutdown` run.
     public var queue: DispatchQueue { connection.queue }
-    /// The application's responder, to run on the worker pool through `submit`.
-    public var responder: HTTPResponder { connection.context.responder }
     /// The server's configuration (limits, timeouts, error format).
     public var configuration: HTTPServerConfiguration { connection.context.configuration }
-    /// The request-body bytes the whole process may buffer, shared with HTTP/1.1 connections: reserve a
-    /// body's bytes before buffering them, release them once the request is done with or its stream is gone,
-    /// and answer 503 when a reservation is refused.
-    public var bodyBudget: ByteBudget { connection.context.bodyBudget }
-    /// The response bytes the whole process may hold unread, shared with HTTP/1.1 connections: reserve a
-    /// response body's bytes before keeping it, release them as the client reads them or when its stream goes.
-    public var responseBudget: ByteBudget { connection.context.responseBudget }
-    /// Reserves a response body of `bytes` in `responseBudget`: the bytes reserved (0 for a small body, which is
-    /// not counted, so probes and errors always get through), or nil when it does not fit. Release what was
-    /// reserved as the body is sent, or when the stream goes.
-    public func reserveResponse(_ bytes: Int) -> Int? { connection.context.reserveResponse(bytes) }
-    /// The response that replaces one whose body does not fit in `responseBudget` (503 + Retry-After).
-    public func responseBudgetExceeded() -> HTTPResponse { connection.context.responseBudgetExceeded() }
+    /// The request policy shared with HTTP/1.1 connections: routing, inline or pooled execution, refusals, and
+    /// the process-wide body and response budgets.
+    public var dispatcher: RequestDispatcher { connection.context.dispatcher }
+    /// The client's address, whose jobs these are for the worker pool's fair scheduling.
+    public var client: String { connection.client }
     /// The current `Date` header value (IMF-fixdate), from the cache HTTP/1.1 responses use.
     public var date: String { String(decoding: connection.context.encoder.dateCache.current(), as: UTF8.self) }
 
@@ -73,14 +63,6 @@ public final class ConnectionIO: Sendable {
     /// reported (`http_requests_cancelled_total`).
     public func recordCancellation(_ stage: CancellationToken.Stage?) {
         connection.context.metrics.recordCancellation(stage)
-    }
-
-    /// Runs `work` on the server's worker pool; false, without running it, when the pool and its queue
-    /// are full (answer 503 or the protocol's equivalent).
-    public func submit(_ work: @escaping @Sendable () -> Void) -> Bool {
-        let accepted = connection.context.pool.submit(client: connection.client, work)
-        if !accepted { connection.context.metrics.rejectedOverloaded.increment() }
-        return accepted
     }
 }
 
@@ -129,10 +111,10 @@ extension Connection {
         // from here on that protocol reserves what it buffers.
         releaseBody()
         takeover = handler
-        state.takeOver()
+        let action = state.takeOver()
         updateDeadline()
         let rest = parser.takeBufferedBytes()
-        if shuttingDown { handler.beginGracefulShutdown() }
+        perform(action)
         if !rest.isEmpty { rest.withUnsafeBytes { handler.receive($0) } }
     }
 
@@ -142,11 +124,7 @@ extension Connection {
         flush()
         // A client that sends requests without reading the answers is not read until it catches up, so
         // the answers cannot pile up without bound; the write timeout ends a client that never does.
-        guard !closed, takeover != nil else { return }
-        if pendingBytes > Self.highWaterMark {
-            suspendReading()
-        } else if !peerClosed && closeAfterFlush == nil {
-            resumeReading()
-        }
+        guard takeover != nil else { return }
+        perform(state.afterTakeoverOutput(output: pendingBytes))
     }
 }

@@ -32,14 +32,26 @@ public final class HTTPServer: Sendable {
     /// Signalled once the listening socket is closed.
     private let listenerClosed = DispatchSemaphore(value: 0)
 
-    /// Creates a server that answers every request with `responder`. Nothing listens until `start()`.
+    /// Creates a server that answers with `router`'s routes, `middleware` around them (the first outermost), by
+    /// the one request policy of both protocols (`RequestDispatcher`). Nothing listens until `start()`.
     public init(
+        configuration: HTTPServerConfiguration,
+        router: Router,
+        middleware: [HTTPMiddleware] = [],
+        logger: Logger = Logger(label: "HTTPServer")
+    ) {
+        self.configuration = configuration
+        context = ServerContext(configuration: configuration, router: router, middleware: middleware, logger: logger)
+    }
+
+    /// Creates a server that answers every request, whatever its method and path, with `responder`, on the
+    /// worker pool. Nothing listens until `start()`.
+    public convenience init(
         configuration: HTTPServerConfiguration,
         responder: @escaping HTTPResponder,
         logger: Logger = Logger(label: "HTTPServer")
     ) {
-        self.configuration = configuration
-        context = ServerContext(configuration: configuration, responder: responder, logger: logger)
+        self.init(configuration: configuration, router: Router(answeringEverythingWith: responder), logger: logger)
     }
 
     /// Connections currently open (refused ones excluded).
@@ -107,7 +119,7 @@ public final class HTTPServer: Sendable {
             for connection in registry.all {
                 connection.queue.async { connection.beginGracefulShutdown() }
             }
-            acceptQueue.asyncAfter(deadline: .now() + .nanoseconds(Int(clamping: deadline.nanoseconds))) {
+            acceptQueue.asyncAfter(deadline: .now() + deadline.dispatchInterval) {
                 for connection in registry.all {
                     connection.queue.async { connection.close(.immediate) }
                 }

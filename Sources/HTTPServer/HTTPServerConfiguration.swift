@@ -36,16 +36,10 @@ public struct HTTPServerConfiguration: Sendable {
     /// Read, write and shutdown timeouts.
     public var timeouts: HTTPTimeouts
     /// Renders the error responses the server generates. Default: RFC 9457 `application/problem+json`
-    /// (`ProblemDetails.response`), so the whole service has one error format.
+    /// (`Problem.errorResponder`), so the whole service has one error format.
     public var errorResponder: HTTPErrorResponder
     /// Protocols that may take over a connection (HTTP/2 by prior knowledge or `Upgrade`). Default none.
     public var protocols: [any ConnectionProtocolFactory]
-    /// Which requests are answered on the connection's own queue instead of the worker pool. Default none;
-    /// `Router.runsInline` decides by route. For requests cheaper than a hop to a worker thread and back: health
-    /// probes, which must answer while every worker computes (an orchestrator that cannot reach /healthz under
-    /// load restarts a replica that is merely busy), and small computations whose cost is known to be tiny.
-    /// What it selects must be fast and never block; both protocols ask it.
-    public var runsInline: @Sendable (HTTPRequest) -> Bool
 
     /// Creates a configuration; every parameter has the default documented on its property.
     public init(
@@ -58,9 +52,8 @@ public struct HTTPServerConfiguration: Sendable {
         retryAfterSeconds: Int = 1,
         limits: HTTPLimits = HTTPLimits(),
         timeouts: HTTPTimeouts = HTTPTimeouts(),
-        errorResponder: @escaping HTTPErrorResponder = ProblemDetails.response,
-        protocols: [any ConnectionProtocolFactory] = [],
-        runsInline: @escaping @Sendable (HTTPRequest) -> Bool = { _ in false }
+        errorResponder: @escaping HTTPErrorResponder = Problem.errorResponder,
+        protocols: [any ConnectionProtocolFactory] = []
     ) {
         self.host = host
         self.port = port
@@ -73,7 +66,6 @@ public struct HTTPServerConfiguration: Sendable {
         self.timeouts = timeouts
         self.errorResponder = errorResponder
         self.protocols = protocols
-        self.runsInline = runsInline
     }
 
     /// The number of cores this process may run on.
@@ -162,16 +154,5 @@ public struct HTTPTimeouts: Sendable, Hashable {
         self.idle = idle
         self.write = write
         self.lingeringClose = lingeringClose
-    }
-}
-
-extension Duration {
-    /// The duration in whole nanoseconds, saturated to what a `UInt64` deadline can add.
-    var nanoseconds: UInt64 {
-        let (seconds, attoseconds) = components
-        guard seconds >= 0 else { return 0 }
-        let ns = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        if ns.overflow { return UInt64.max / 2 }
-        return UInt64(ns.partialValue) + UInt64(attoseconds / 1_000_000_000)
     }
 }

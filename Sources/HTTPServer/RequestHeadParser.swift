@@ -182,7 +182,7 @@ struct RequestHeadParser {
         }
         if length! > limits.maxBodyBytes {
             throw HTTPParseError(status: .contentTooLarge,
-                                 detail: Refusal.bodyTooLarge(limit: limits.maxBodyBytes))
+                                 detail: Refusal.bodyTooLarge(limit: limits.maxBodyBytes).detail)
         }
         return .length(length!)
     }

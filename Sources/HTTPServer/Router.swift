@@ -15,12 +15,24 @@ public typealias HTTPHandler = @Sendable (HTTPRequest) throws -> HTTPResponse
 /// RFC 9110 §15.5.6 permits for unrecognised methods too, so that a 5xx always means the server's own fault.
 /// The parsers only check that the method is a token (RFC 9110 §9.1).
 public struct Router: Sendable {
-    /// Which requests of a route are cheap enough to answer without the worker pool (see `runsInline`).
-    public typealias InlinePolicy = @Sendable (HTTPRequest) -> Bool
+    /// Where a route's requests run: on the worker pool (the default), or where the request was read.
+    public enum InlinePolicy: Sendable {
+        /// Every request goes to the bounded worker pool.
+        case never
+        /// The handler runs where the request was read, never waiting for a worker: for probes and scrapes,
+        /// which must answer while every worker computes (an orchestrator that cannot reach /healthz under load
+        /// restarts a replica that is merely busy). Only for handlers that are fast and never block.
+        case always
+        /// `attempt` runs where the request was read and returns the response when the request turned out cheap
+        /// (cheaper than a hop to a worker thread and back), or nil to send it to the pool, where the handler
+        /// runs. One pass decides and answers, so a cheap request is parsed once; the attempt must be fast and
+        /// never block, whatever the request holds.
+        case attempt(@Sendable (HTTPRequest) -> HTTPResponse?)
+    }
 
-    private struct Route: Sendable {
+    struct Route: Sendable {
         var handler: HTTPHandler
-        var inline: InlinePolicy?
+        var inline: InlinePolicy
     }
 
     private var routes: [String: [String: Route]] = [:]
@@ -28,8 +40,17 @@ public struct Router: Sendable {
     /// and metrics, so that the segment does not multiply the metrics' label values.
     private var segmentRoutes: [String: (label: String, methods: [String: Route])] = [:]
 
+    /// What answers every request when the router has no routes of its own (`init(answeringEverythingWith:)`).
+    private var catchAll: Route?
+
     /// Creates an empty router.
     public init() {}
+
+    /// A router that hands every request, whatever its method and path, to `responder` on the worker pool: a
+    /// server built on one responder rather than routes. Routes added to it win over the responder.
+    public init(answeringEverythingWith responder: @escaping HTTPResponder) {
+        catchAll = Route(handler: responder, inline: .never)
+    }
 
     /// The methods the server knows (RFC 9110 §9.3 plus PATCH, RFC 5789): routes are registered for these only,
     /// and metrics label any other method `OTHER`. Any other method is answered 404 or 405 like a known one.
@@ -37,11 +58,10 @@ public struct Router: Sendable {
         "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT",
     ]
 
-    /// Routes `method` on exactly `path` (no query) to `handler`; `inline` selects the requests it answers on
-    /// the connection's queue (`{ _ in true }` for probes). Adding the same route twice is a programmer error
-    /// and traps.
+    /// Routes `method` on exactly `path` (no query) to `handler`; `inline` says which requests are answered where
+    /// they were read instead of on the worker pool. Adding the same route twice is a programmer error and traps.
     public mutating func add(
-        _ method: String, _ path: String, inline: InlinePolicy? = nil, _ handler: @escaping HTTPHandler
+        _ method: String, _ path: String, inline: InlinePolicy = .never, _ handler: @escaping HTTPHandler
     ) {
         precondition(Self.knownMethods.contains(method), "unknown method \(method)")
         precondition(routes[path]?[method] == nil, "duplicate route \(method) \(path)")
@@ -58,7 +78,7 @@ public struct Router: Sendable {
         precondition(prefix.hasSuffix("/"), "a segment prefix ends with /")
         precondition(segmentRoutes[prefix]?.methods[method] == nil, "duplicate route \(method) \(label)")
         var entry = segmentRoutes[prefix] ?? (label, [:])
-        entry.methods[method] = Route(handler: handler, inline: nil)
+        entry.methods[method] = Route(handler: handler, inline: .never)
         segmentRoutes[prefix] = entry
     }
 
@@ -71,13 +91,17 @@ public struct Router: Sendable {
         return entry
     }
 
-    /// Whether the route of `request` answers it inline (`HTTPServerConfiguration.runsInline`): false for unknown
-    /// routes, whose 404 or 405 is cheap either way but must not let a flood of them bypass the pool's bound.
-    public func runsInline(_ request: HTTPRequest) -> Bool {
-        guard let methods = lookup(request.path)?.methods else { return false }
+    /// The route of `request`, from one lookup of its path: what the dispatcher decides with (is it inline?) and
+    /// what `respond(to:as:)` answers with, so the path is never looked up twice.
+    func resolve(_ request: HTTPRequest) -> RouteMatch {
+        guard let (label, methods) = lookup(request.path) else { return RouteMatch(label: nil, methods: nil, route: catchAll) }
         let route = methods[request.method] ?? (request.method == "HEAD" ? methods["GET"] : nil)
-        return route?.inline?(request) ?? false
+        return RouteMatch(label: label, methods: methods, route: route)
     }
+
+    /// Where the request of `match` runs: `.never` for unknown paths and refused methods, whose 404 or 405 is
+    /// cheap either way but must not let a flood of them bypass the pool's bound.
+    static func inlinePolicy(of match: RouteMatch) -> InlinePolicy { match.route?.inline ?? .never }
 
     /// The methods allowed on `path`, sorted, with HEAD wherever GET is and OPTIONS always; nil for an
     /// unknown path. For `*` (the asterisk-form of `OPTIONS *`, RFC 9112 §3.2.4), the methods of any route.
@@ -100,25 +124,39 @@ public struct Router: Sendable {
             .map(String.init)
     }
 
-    /// A responder that dispatches to the routes. `errors` renders 404, 405, 415 and 500 (the default is
-    /// problem+json, as the server's own errors); `logger` records handler failures at error level.
+    /// A responder that answers as the server's worker pool does, without a server: resolve, then respond through
+    /// `middleware` (the first outermost), for tests and tools that call routes directly. `errors` renders 404,
+    /// 405, 415 and 500; `logger` records handler failures.
     public func responder(
-        errors: @escaping HTTPErrorResponder = ProblemDetails.response,
+        errors: @escaping HTTPErrorResponder = Problem.errorResponder,
+        middleware: [HTTPMiddleware] = [],
         logger: Logger = Logger(label: "HTTPServer.Router")
     ) -> HTTPResponder {
         let router = self
+        let chain = MiddlewareChain(middleware)
         return { request in
-            // The path is looked up once; the response carries the matched route for the middleware around it.
-            let match = router.lookup(request.path)
-            var response = router.respond(to: request, methods: match?.methods, errors: errors, logger: logger)
-            if let match { response.route = match.label }
-            return response
+            let match = router.resolve(request)
+            return chain(request) { router.respond(to: $0, as: match, errors: errors, logger: logger) }
+                ?? errors(.internalServerError, Refusal.handlerFailed.detail)
         }
     }
 
-    private func respond(
-        to request: HTTPRequest, methods: [String: Route]?, errors: HTTPErrorResponder, logger: Logger
+    /// Answers `request` by its `match` (404, 405 with `Allow`, OPTIONS, 415, or the handler's response, a
+    /// thrown error as 500), carrying the matched route's label for the middleware around it.
+    func respond(to request: HTTPRequest, as match: RouteMatch, errors: HTTPErrorResponder, logger: Logger)
+        -> HTTPResponse
+    {
+        var response = answer(request, methods: match.methods, route: match.route, errors: errors, logger: logger)
+        response.route = match.label
+        return response
+    }
+
+    private func answer(
+        _ request: HTTPRequest, methods: [String: Route]?, route: Route?, errors: HTTPErrorResponder, logger: Logger
     ) -> HTTPResponse {
+        if methods == nil, let route {
+            return run(route.handler, request, errors: errors, logger: logger)  // The catch-all takes it as it is.
+        }
         if request.method == "OPTIONS", request.path == "*" {
             // A question about the server itself (RFC 9110 §9.3.7): what it can do on some resource.
             return HTTPResponse(status: .noContent, headers: ["Allow": allowedMethods(for: "*")!.joined(separator: ", ")])
@@ -126,7 +164,6 @@ public struct Router: Sendable {
         guard let methods else {
             return errors(.notFound, "No resource at \(Echo.cut(request.path)).")
         }
-        let route = methods[request.method] ?? (request.method == "HEAD" ? methods["GET"] : nil)
         guard let handler = route?.handler else {
             let allow = allowedMethods(for: request.path)!.joined(separator: ", ")
             if request.method == "OPTIONS" {
@@ -144,13 +181,27 @@ public struct Router: Sendable {
             response.headers.replaceOrAdd("Accept-Encoding", "identity")
             return response
         }
+        return run(handler, request, errors: errors, logger: logger)
+    }
+
+    private func run(_ handler: HTTPHandler, _ request: HTTPRequest, errors: HTTPErrorResponder, logger: Logger)
+        -> HTTPResponse
+    {
         do {
             return try handler(request)
         } catch {
             logger.error("handler failed", metadata: [
                 "method": "\(request.method)", "path": "\(Echo.cut(request.path))", "error": "\(error)",
             ])
-            return errors(.internalServerError, Refusal.handlerFailed)
+            return errors(.internalServerError, Refusal.handlerFailed.detail)
         }
     }
+}
+
+/// The outcome of one route lookup: the route's label for metrics and logs, the methods of its path, and the
+/// route of the request's method (nil when the path is unknown or the method not allowed there).
+struct RouteMatch: Sendable {
+    var label: String?
+    var methods: [String: Router.Route]?
+    var route: Router.Route?
 }

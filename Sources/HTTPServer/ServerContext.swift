@@ -2,67 +2,35 @@ import Dispatch
 import Logging
 import Synchronization
 
-/// What every connection of one server shares: configuration, responder, worker pool, metrics, the
-/// request-body budget and the registry of open connections. Immutable apart from the registry and the
-/// budget, which guard themselves.
+/// What every connection of one server shares: configuration, the request policy (`RequestDispatcher`, which owns
+/// the worker pool and the budgets), metrics and the registry of open connections. Immutable apart from the
+/// registry and the budgets, which guard themselves.
 final class ServerContext: Sendable {
     let configuration: HTTPServerConfiguration
-    let responder: HTTPResponder
+    let dispatcher: RequestDispatcher
     let logger: Logger
-    let pool: WorkerPool
     let metrics: ServerMetrics
     let encoder: ResponseEncoder
     let registry: ConnectionRegistry
-    /// Request-body bytes all connections together may hold (`HTTPLimits.maxBufferedBodyBytes`).
-    let bodyBudget: ByteBudget
-    /// Response-body bytes all connections together may hold unread (`HTTPLimits.maxBufferedResponseBytes`).
-    let responseBudget: ByteBudget
     /// The queue every connection's serial queue targets; Dispatch sizes its thread pool to the cores.
     let ioQueue = DispatchQueue(label: "http.io", qos: .userInitiated, attributes: .concurrent)
     /// Whether any protocol is recognised by its first bytes, so connections must look before parsing.
     let hasPrefaces: Bool
 
-    init(configuration: HTTPServerConfiguration, responder: @escaping HTTPResponder, logger: Logger) {
+    init(configuration: HTTPServerConfiguration, router: Router, middleware: [HTTPMiddleware], logger: Logger) {
         self.configuration = configuration
-        self.responder = responder
         self.logger = logger
         metrics = ServerMetrics()
-        pool = WorkerPool(workerCount: configuration.workerCount, queueDepth: configuration.queueDepth,
-                          metrics: metrics)
+        dispatcher = RequestDispatcher(router: router, middleware: middleware, configuration: configuration,
+                                       metrics: metrics, logger: logger)
         encoder = ResponseEncoder(dateCache: DateCache())
         registry = ConnectionRegistry(metrics: metrics)
-        bodyBudget = ByteBudget(limit: configuration.limits.maxBufferedBodyBytes, gauge: metrics.bufferedBodyBytes,
-                                rejections: metrics.rejectedBodyBudget)
-        responseBudget = ByteBudget(limit: configuration.limits.maxBufferedResponseBytes,
-                                    gauge: metrics.bufferedResponseBytes, rejections: metrics.rejectedResponseBudget)
         hasPrefaces = configuration.protocols.contains { $0.preface != nil }
     }
 
-    /// The server's own error response, as configured (problem+json by default).
-    func errorResponse(_ status: HTTPStatus, _ detail: String) -> HTTPResponse {
-        configuration.errorResponder(status, detail)
-    }
-
-    /// Response bodies up to this size are not counted in the response budget: health probes, metrics and error
-    /// answers must get through even when unread answers fill it, and what one connection holds of them is
-    /// bounded by its high-water mark (HTTP/2: by its streams and their flow-control windows).
-    static let uncountedResponseBytes = 64 << 10
-
-    /// Reserves a response body of `bytes` in the response budget: the bytes reserved (0 for a small body, which
-    /// is not counted), or nil when it does not fit and the response must be replaced (`responseBudgetExceeded`).
-    func reserveResponse(_ bytes: Int) -> Int? {
-        guard bytes > Self.uncountedResponseBytes else { return 0 }
-        return responseBudget.reserve(bytes) ? bytes : nil
-    }
-
-    /// What to send instead of a response whose body does not fit in the response budget (one rule for both
-    /// protocols): a 503 with Retry-After. The large body is dropped with it, so its memory goes at once.
-    func responseBudgetExceeded() -> HTTPResponse {
-        var response = errorResponse(.serviceUnavailable, "The server holds too many unread responses (the limit "
-            + "maxBufferedResponseBytes = \(responseBudget.limit) bytes); retry later.")
-        response.headers.replaceOrAdd("Retry-After", String(configuration.retryAfterSeconds))
-        return response
-    }
+    var pool: WorkerPool { dispatcher.pool }
+    var bodyBudget: ByteBudget { dispatcher.bodyBudget }
+    var responseBudget: ByteBudget { dispatcher.responseBudget }
 }
 
 /// The open connections, so the server can count them, sweep their deadlines and shut them down.

@@ -31,8 +31,8 @@ enum EngineProblems {
         }
     }
 
-    private static func nonFiniteExtensions(_ error: EngineError) -> [(key: String, value: JSONValue)] {
-        var members: [(key: String, value: JSONValue)] = []
+    private static func nonFiniteExtensions(_ error: EngineError) -> [(key: String, value: Problem.Member)] {
+        var members: [(key: String, value: Problem.Member)] = []
         if let index = error.pointIndex { members.append(("point_index", .number(Double(index)))) }
         if let row = error.row { members.append(("row", .number(Double(row)))) }
         if let column = error.columnIndex { members.append(("column_index", .number(Double(column)))) }

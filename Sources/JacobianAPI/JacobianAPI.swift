@@ -58,10 +58,12 @@ public struct JacobianAPI: Sendable {
         let ik = IKEndpoint(maxIterations: configuration.maxIterations, timeLimit: configuration.computeTimeLimit)
         let hessian = HessianEndpoint(engine: engine)
         let limit = configuration.computeTimeLimit
-        router.add("POST", "/v1/jacobian", inline: { request in jacobian.isCheap(request, parser: parser) },
-                   Self.endpoint(parser, limit) { body, stop throws(Problem) in
-            try jacobian.respond(body, interruption: stop)
-        })
+        let jacobianCompute: Computation = { body, stop throws(Problem) in try jacobian.respond(body, interruption: stop) }
+        // A cheap request is answered from the one parse that found it cheap; any other goes to the pool.
+        let cheapJacobian = Router.InlinePolicy.attempt { request in
+            jacobian.cheapBody(request, parser: parser).map { body in Self.answer(request, limit, jacobianCompute) { body } }
+        }
+        router.add("POST", "/v1/jacobian", inline: cheapJacobian, Self.endpoint(parser, limit, jacobianCompute))
         router.add("POST", "/v1/newton", Self.endpoint(parser, limit) { body, stop throws(Problem) in
             try newton.run(body, interruption: stop)
         })
@@ -84,30 +86,40 @@ public struct JacobianAPI: Sendable {
     /// Wraps a computation into a responder: negotiation first (so a 406 costs nothing), then the body, then only
     /// the representation asked for. The computation gets an `Interruption` that stops it `timeLimit` after it
     /// starts or once the client has gone (the request's `CancellationToken`).
-    static func endpoint(
-        _ parser: JSONParser, _ timeLimit: Duration,
-        _ compute: @escaping @Sendable (JSONValue, Interruption) throws(Problem) -> any EndpointOutcome
-    ) -> HTTPResponder {
-        @Sendable func respond(_ request: HTTPRequest) -> HTTPResponse {
-            do throws(Problem) {
-                let representation = try Representation.negotiate(request)
-                let body = try RequestBody.decode(request.body, contentType: request.headers["Content-Type"], parser: parser)
-                let token = request.cancellation
-                let outcome = try compute(body, Interruption(timeLimit: timeLimit, isCancelled: { token.isCancelled }))
-                switch representation {
-                case .json:
-                    var writer = JSONWriter()
-                    try outcome.writeJSON(into: &writer)
-                    return Responses.json(writer.bytes)
-                case .svg: return Responses.svg(outcome.svg())
-                }
-            } catch {
-                return Responses.problem(error)
-            }
-        }
+    static func endpoint(_ parser: JSONParser, _ timeLimit: Duration, _ compute: @escaping Computation) -> HTTPResponder {
         return { request in
             // Batches run on the pool's workers only (issue 12): this one and those idle now.
-            BatchParallelism.$current.withValue(.ofCurrentWorker) { respond(request) }
+            BatchParallelism.$current.withValue(.ofCurrentWorker) {
+                answer(request, timeLimit, compute) { () throws(Problem) in
+                    try RequestBody.decode(request.body, contentType: request.headers["Content-Type"], parser: parser)
+                }
+            }
+        }
+    }
+
+    /// What an endpoint computes from a request's JSON body, stopped by the `Interruption`.
+    typealias Computation = @Sendable (JSONValue, Interruption) throws(Problem) -> any EndpointOutcome
+
+    /// The response to `request` whose body `decode` gives: the pool's path decodes it here, an inline attempt
+    /// hands over the body it already parsed.
+    static func answer(
+        _ request: HTTPRequest, _ timeLimit: Duration, _ compute: Computation,
+        body decode: () throws(Problem) -> JSONValue
+    ) -> HTTPResponse {
+        do throws(Problem) {
+            let representation = try Representation.negotiate(request)
+            let body = try decode()
+            let token = request.cancellation
+            let outcome = try compute(body, Interruption(timeLimit: timeLimit, isCancelled: { token.isCancelled }))
+            switch representation {
+            case .json:
+                var writer = JSONWriter()
+                try outcome.writeJSON(into: &writer)
+                return Responses.json(writer.bytes)
+            case .svg: return Responses.svg(outcome.svg())
+            }
+        } catch {
+            return Responses.problem(error)
         }
     }
 

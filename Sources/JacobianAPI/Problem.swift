@@ -1,28 +1,14 @@
 import Foundation
+// The API's public surface is made of the server's types (`Router`, `HTTPRequest`, `Problem`): re-exported, so that
+// every file of the API and every client of it sees the one `Problem` without importing the server again.
+@_exported import HTTPServer
 
-/// An RFC 9457 problem: every error the API answers is one of these, rendered as application/problem+json.
-///
-/// Input errors carry `errors`, each with a JSON Pointer into the request (RFC 6901) and, for expressions,
+/// The API's problems: the server's one problem type (`Problem`, RFC 9457, in HTTPServer), of the API's own stable
+/// types. Input errors carry `errors`, each with a JSON Pointer into the request (RFC 6901) and, for expressions,
 /// the 1-based column. The `type` URIs are stable identifiers clients can switch on.
-public struct Problem: Error, Sendable {
-    /// One precise complaint about one place in the request.
-    public struct FieldError: Sendable, Equatable {
-        /// JSON Pointer into the request body, e.g. `/function/outputs/1`.
-        public var pointer: String
-        /// What is wrong there, as a sentence.
-        public var detail: String
-        /// 1-based column inside an expression string, where there is one.
-        public var column: Int?
-
-        public init(pointer: String, detail: String, column: Int? = nil) {
-            self.pointer = pointer
-            self.detail = detail
-            self.column = column
-        }
-    }
-
+extension Problem {
     /// The kinds of problem the API reports, each with its status, `type` URI and title.
-    public enum Kind: String, Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
         case malformedJSON = "malformed-json"
         case invalidInput = "invalid-input"
         case invalidExpression = "invalid-expression"
@@ -32,14 +18,14 @@ public struct Problem: Error, Sendable {
         case notAcceptable = "not-acceptable"
         case internalError = "internal-error"
 
-        /// HTTP status code for this kind.
-        public var status: Int {
+        /// The status answered for this kind.
+        public var status: HTTPStatus {
             switch self {
-            case .malformedJSON: 400
-            case .invalidInput, .invalidExpression, .nonFiniteResult, .limitExceeded: 422
-            case .unsupportedMediaType: 415
-            case .notAcceptable: 406
-            case .internalError: 500
+            case .malformedJSON: .badRequest
+            case .invalidInput, .invalidExpression, .nonFiniteResult, .limitExceeded: .unprocessableContent
+            case .unsupportedMediaType: .unsupportedMediaType
+            case .notAcceptable: .notAcceptable
+            case .internalError: .internalServerError
             }
         }
 
@@ -58,47 +44,39 @@ public struct Problem: Error, Sendable {
         }
 
         /// The problem `type` URI.
-        public var uri: String { "urn:jacobian-service:problem:\(rawValue)" }
+        public var uri: String { Self.uriPrefix + rawValue }
+
+        static let uriPrefix = "urn:jacobian-service:problem:"
     }
 
-    public var kind: Kind
-    /// Human-readable explanation specific to this occurrence.
-    public var detail: String
-    /// Field-level errors, for input problems.
-    public var errors: [FieldError]
-    /// Extension members (RFC 9457 §3.2), e.g. `line` and `column` of a JSON syntax error or the `limit` name.
-    public var extensions: [(key: String, value: JSONValue)]
+    /// A problem of the API's `kind`.
+    public init(_ kind: Kind, detail: String, errors: [FieldError] = [], extensions: [(key: String, value: Member)] = []) {
+        self.init(type: kind.uri, title: kind.title, status: kind.status, detail: detail, errors: errors,
+                  extensions: extensions)
+    }
 
-    public init(_ kind: Kind, detail: String, errors: [FieldError] = [], extensions: [(key: String, value: JSONValue)] = []) {
-        self.kind = kind
-        self.detail = detail
-        self.errors = errors
-        self.extensions = extensions
+    /// The API kind of this problem; nil for the server's own (`about:blank`).
+    public var kind: Kind? {
+        type.hasPrefix(Kind.uriPrefix) ? Kind(rawValue: String(type.dropFirst(Kind.uriPrefix.count))) : nil
     }
 
     /// A single-field input error.
     public static func invalid(_ pointer: String, _ detail: String) -> Problem {
         Problem(.invalidInput, detail: detail, errors: [FieldError(pointer: pointer, detail: detail)])
     }
+}
 
-    /// The problem document.
-    public var json: JSONValue {
-        var object = JSONObject([
-            ("type", .string(kind.uri)),
-            ("title", .string(kind.title)),
-            ("status", .number(Double(kind.status))),
-            ("detail", .string(detail)),
-        ])
-        if !errors.isEmpty {
-            object.append("errors", .array(errors.map { error in
-                var item = JSONObject([("pointer", .string(error.pointer)), ("detail", .string(error.detail))])
-                if let column = error.column { item.append("column", .number(Double(column))) }
-                return .object(item)
-            }))
-        }
-        for (key, value) in extensions { object.append(key, value) }
-        return .object(object)
+extension Problem.Member {
+    /// A JSON value, written as the API writes every response.
+    static func json(_ value: JSONValue) -> Problem.Member {
+        Problem.Member(json: String(decoding: JSONWriter.bytes(value), as: UTF8.self))
     }
+
+    /// A JSON number.
+    static func number(_ value: Double) -> Problem.Member { json(.number(value)) }
+
+    /// A JSON array of numbers.
+    static func numbers(_ values: [Double]) -> Problem.Member { json(.numbers(values)) }
 }
 
 /// JSON Pointer (RFC 6901) construction.

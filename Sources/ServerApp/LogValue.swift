@@ -71,7 +71,7 @@ enum LogValue {
             line.append(contentsOf: text.utf8)
             line.append(UInt8(ascii: "\""))
         } else {
-            line.append(contentsOf: ProblemDetails.jsonString(text).utf8)
+            line.append(contentsOf: Problem.jsonString(text).utf8)
         }
     }
 

@@ -12,26 +12,26 @@ public enum OperationalRoutes {
     /// - `/readyz`: 200 `{"status":"ready"}` while `readiness` is ready; otherwise 503 problem+json.
     /// - `/metrics`: the Prometheus text format, after bringing the cache metrics up to `cacheTotals()`.
     ///
-    /// They are cheap, so the server answers them without the worker pool (`Router.runsInline`): probes and
+    /// They are cheap, so the server answers them without the worker pool (`Router.InlinePolicy.always`): probes and
     /// scrapes answer at once however busy the workers are.
     public static func add(
         to router: inout Router, readiness: Readiness, metrics: ServiceMetrics, cacheTotals: CacheTotals? = nil
     ) {
-        router.add("GET", "/healthz", inline: always) { _ in
+        router.add("GET", "/healthz", inline: .always) { _ in
             uncached(HTTPResponse(status: .ok, contentType: "application/json", body: #"{"status":"ok"}"#))
         }
-        router.add("GET", "/readyz", inline: always) { _ in
+        router.add("GET", "/readyz", inline: .always) { _ in
             switch readiness.current {
             case .ready:
                 return uncached(HTTPResponse(status: .ok, contentType: "application/json", body: #"{"status":"ready"}"#))
             case .starting:
-                return uncached(ProblemDetails.response(.serviceUnavailable, "starting: not listening yet"))
+                return uncached(Problem(status: .serviceUnavailable, detail: "starting: not listening yet").response)
             case .draining:
-                return uncached(ProblemDetails.response(
+                return uncached(Problem.errorResponder(
                     .serviceUnavailable, "draining before shutdown; send new requests to another replica"))
             }
         }
-        router.add("GET", "/metrics", inline: always) { _ in
+        router.add("GET", "/metrics", inline: .always) { _ in
             if let totals = cacheTotals?() {
                 metrics.updateCache(hits: totals.hits, misses: totals.misses, entries: totals.entries)
             }
@@ -39,8 +39,6 @@ public enum OperationalRoutes {
                 status: .ok, headers: ["Content-Type": ServiceMetrics.contentType], body: metrics.render()))
         }
     }
-
-    private static let always: Router.InlinePolicy = { _ in true }
 
     /// Probes and scrapes must see the live state, never a cached copy.
     private static func uncached(_ response: HTTPResponse) -> HTTPResponse {

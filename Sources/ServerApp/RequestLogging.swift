@@ -4,7 +4,7 @@ import JacobianEngine
 import Logging
 import Synchronization
 
-/// Wraps `responder` so that every request gets a correlation id and one access-log line.
+/// The middleware that gives every request a correlation id and one access-log line.
 ///
 /// The id is the request's `X-Request-Id` when it is 1 to 128 visible ASCII characters (anything else could
 /// forge log lines or bloat them), otherwise a new random one. It is set on the request the inner responder sees
@@ -14,16 +14,18 @@ import Synchronization
 ///
 /// Successful answers on `quietPaths` (by default the probes and the scrape, which arrive every few seconds from
 /// every prober) are logged at debug level, so that they do not drown the lines that matter.
-public func withRequestLogging(
-    _ responder: @escaping HTTPResponder, logger: Logger,
-    quietPaths: Set<String> = ["/healthz", "/readyz", "/metrics"]
-) -> HTTPResponder {
-    return { incoming in
+///
+/// A request an inline attempt declined (`next` returned nil) is neither logged nor answered here: it comes back
+/// through the chain on the worker pool, where its one line is written.
+public func requestLogging(
+    logger: Logger, quietPaths: Set<String> = ["/healthz", "/readyz", "/metrics"]
+) -> HTTPMiddleware {
+    return { incoming, next in
         let started = ContinuousClock.now
         var request = incoming
         let requestID = RequestID.accepted(request.headers["X-Request-Id"]) ?? RequestID.generate()
         request.headers.replaceOrAdd("X-Request-Id", requestID)
-        var response = responder(request)
+        guard var response = next(request) else { return nil }
         response.headers.replaceOrAdd("X-Request-Id", requestID)
 
         let elapsed = ContinuousClock.now - started
@@ -112,13 +114,5 @@ private func level(forStatus code: Int) -> Logger.Level {
 
 /// Milliseconds with microsecond resolution, as a number a log query can compare.
 private func milliseconds(_ duration: Duration) -> Double {
-    let (seconds, attoseconds) = duration.components
-    return (Double(seconds) * 1000 + Double(attoseconds / 1_000_000_000_000) / 1000).rounded(toPlaces: 3)
-}
-
-extension Double {
-    fileprivate func rounded(toPlaces places: Int) -> Double {
-        let scale = pow(10, Double(places))
-        return (self * scale).rounded() / scale
-    }
+    Double(duration.nanoseconds / 1000) / 1000
 }

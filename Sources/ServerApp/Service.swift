@@ -39,12 +39,13 @@ public final class Service: Sendable {
         self.logger = logger
         var router = routes
         OperationalRoutes.add(to: &router, readiness: readiness, metrics: metrics, cacheTotals: cacheTotals)
-        let responder = withRequestLogging(metrics.instrument(router.responder(logger: logger)), logger: logger)
         var serverConfiguration = configuration.serverConfiguration
         serverConfiguration.protocols = protocols
-        serverConfiguration.runsInline = { [router] request in router.runsInline(request) }
         serverConfiguration.errorResponder = withErrorLogging(serverConfiguration.errorResponder, logger: logger)
-        server = HTTPServer(configuration: serverConfiguration, responder: responder, logger: logger)
+        // The one place middleware composes around the router, for both protocols: ids and logs outermost, so the
+        // logged duration includes the metrics' own cost.
+        server = HTTPServer(configuration: serverConfiguration, router: router,
+                            middleware: [requestLogging(logger: logger), metrics.instrumentation], logger: logger)
     }
 
     /// Opens the listener and marks the service ready. Returns the bound port (the chosen one for port 0).
@@ -77,7 +78,7 @@ public final class Service: Sendable {
             logger.notice("stop requested: /readyz now fails", metadata: [
                 "shutdown_delay_s": "\(SecondsParser.format(delay))", "drain_timeout_s": "\(SecondsParser.format(drain))",
             ])
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Self.milliseconds(delay))) {
+            DispatchQueue.global().asyncAfter(deadline: .now() + delay.dispatchInterval) {
                 [server, logger] in
                 logger.notice("closing the listener, draining in-flight requests")
                 server.shutdown(deadline: drain)
@@ -96,9 +97,4 @@ public final class Service: Sendable {
 
     /// Connections currently open.
     public var openConnectionCount: Int { server.openConnectionCount }
-
-    private static func milliseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        return Int(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
-    }
 }

@@ -59,14 +59,15 @@ public final class ServiceMetrics: Sendable {
         MetricsSystem.bootstrap(factory)
     }
 
-    /// Wraps `responder` to count each request by route, method and status and to time it.
+    /// The middleware that counts each request by route, method and status and times it (a request an inline
+    /// attempt declined is counted once, where it is answered).
     ///
     /// The route label is the one `Router` set on the response, or `unmatched` for paths no route serves; never
     /// the raw path of an unknown URL, which would let clients create any number of time series.
-    public func instrument(_ responder: @escaping HTTPResponder) -> HTTPResponder {
-        return { [self] request in
+    public var instrumentation: HTTPMiddleware {
+        return { [self] request, next in
             let started = ContinuousClock.now
-            let response = responder(request)
+            guard let response = next(request) else { return nil }
             record(route: response.route ?? "unmatched", method: request.method, status: response.status.code,
                    duration: ContinuousClock.now - started)
             return response

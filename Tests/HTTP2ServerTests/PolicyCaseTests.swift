@@ -21,6 +21,12 @@ import Testing
         /// The server answers before the body has arrived and then resets the stream with NO_ERROR (RFC 9113
         /// §8.1); curl, still sending, sometimes reports that as its error 92 instead of the response it got.
         var answersEarly: Bool = false
+        /// A `Content-Encoding` the request claims for its body.
+        var contentEncoding: String? = nil
+        /// The exact body the answer must have, where it says who answered.
+        var text: String? = nil
+        /// `HTTPLimits.maxBufferedBodyBytes` for this case, when it tests the process-wide body budget.
+        var bodyBudget: Int? = nil
         var testDescription: String { name }
     }
 
@@ -48,6 +54,16 @@ import Testing
              body: String(repeating: "x", count: maxBodyBytes + 1), status: 413, answersEarly: true),
         Case(name: "body within the limit", method: "POST", path: "/echo",
              body: String(repeating: "x", count: maxBodyBytes), status: 200, problem: false),
+        Case(name: "over the process-wide body budget: 503 + Retry-After", method: "POST", path: "/echo",
+             body: String(repeating: "x", count: 600), status: 503, headers: ["retry-after": "1"], answersEarly: true,
+             bodyBudget: 500),
+        Case(name: "content coding no handler decodes", method: "POST", path: "/echo", body: "x", status: 415,
+             headers: ["accept-encoding": "identity"], contentEncoding: "gzip"),
+        Case(name: "inline route", method: "GET", path: "/probe", status: 200, problem: false),
+        Case(name: "inline attempt that finds the request cheap", method: "GET", path: "/attempt?cheap", status: 200,
+             problem: false, text: "inline"),
+        Case(name: "inline attempt that declines: the handler on a worker", method: "GET", path: "/attempt",
+             status: 200, problem: false, text: "pooled"),
         Case(name: "invalid handler response (CRLF in a header value)", method: "GET", path: "/bad-header",
              status: 500),
         Case(name: "handler throws", method: "GET", path: "/throw", status: 500),
@@ -55,8 +71,12 @@ import Testing
 
     @Test(arguments: cases, Wire.allCases)
     func policy(_ policyCase: Case, over protocolVersion: Wire) throws {
-        try withH2Server({ $0.limits.maxBodyBytes = Self.maxBodyBytes }) { _, port in
+        try withH2Server({ configuration in
+            configuration.limits.maxBodyBytes = Self.maxBodyBytes
+            if let budget = policyCase.bodyBudget { configuration.limits.maxBufferedBodyBytes = budget }
+        }) { _, port in
             var options = protocolVersion.options + ["-X", policyCase.method]
+            if let coding = policyCase.contentEncoding { options += ["-H", "Content-Encoding: \(coding)"] }
             if let body = policyCase.body { options += ["--data-binary", body] }
             let url = "http://127.0.0.1:\(port)\(policyCase.path)"
             var response = try? curl(options, url)
@@ -69,6 +89,7 @@ import Testing
             for (name, value) in policyCase.headers {
                 #expect(answer.header(name) == value, "\(name)")
             }
+            if let text = policyCase.text { #expect(answer.body == text) }
             if policyCase.problem {
                 #expect(answer.header("content-type") == "application/problem+json")
                 #expect(answer.body.contains(#""status":\#(policyCase.status)"#))
@@ -77,15 +98,15 @@ import Testing
     }
 
     /// The pool's bound holds for both protocols alike: with the only worker busy and no queue, a request that
-    /// needs a worker is refused with 503 and `Retry-After` rather than queued without end, while a probe that
-    /// runs inline (`runsInline`) still answers 200.
+    /// needs a worker (an inline attempt that declines included) is refused with 503 and `Retry-After` rather than
+    /// queued without end, while a probe that runs inline (`InlinePolicy.always`) and an inline attempt that finds
+    /// its request cheap still answer 200.
     @Test(arguments: Wire.allCases)
     func saturatedPoolIs503WithRetryAfterAndProbesStillAnswer(over protocolVersion: Wire) throws {
         try withH2Server({ configuration in
             configuration.workerCount = 1
             configuration.queueDepth = 0
             configuration.retryAfterSeconds = 7
-            configuration.runsInline = { $0.path == "/path" }
         }) { _, port in
             let busy = DispatchGroup()
             DispatchQueue.global().async(group: busy) {
@@ -94,6 +115,8 @@ import Testing
             // Until the slow request holds the worker, the request may still be served: poll.
             var refused: CurlResponse?
             var probe: CurlResponse?
+            var cheap: CurlResponse?
+            var declined: CurlResponse?
             var seen: [Int] = []
             // Polls for as long as the slow request runs, however slowly curl starts on a loaded machine.
             while refused == nil && busy.wait(timeout: .now()) == .timedOut {
@@ -101,7 +124,9 @@ import Testing
                 seen.append(response.status)
                 if response.status == 503 {
                     refused = response
-                    probe = try curl(protocolVersion.options, "http://127.0.0.1:\(port)/path")
+                    probe = try curl(protocolVersion.options, "http://127.0.0.1:\(port)/probe")
+                    cheap = try curl(protocolVersion.options, "http://127.0.0.1:\(port)/attempt?cheap")
+                    declined = try curl(protocolVersion.options, "http://127.0.0.1:\(port)/attempt")
                 } else {
                     usleep(20_000)
                 }
@@ -112,6 +137,8 @@ import Testing
             #expect(response.header("retry-after") == "7")
             #expect(response.header("content-type") == "application/problem+json")
             #expect(probe?.status == 200)
+            #expect(cheap?.status == 200 && cheap?.body == "inline")
+            #expect(declined?.status == 503)
         }
     }
 }

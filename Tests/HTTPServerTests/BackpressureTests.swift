@@ -31,12 +31,13 @@ import Testing
     @Test func rfc9112_9_3_2_pipelinerThatDoesNotReadIsNotAnsweredWithoutBound() throws {
         let answered = Counter()
         let blob = [UInt8](repeating: 0x61, count: 64 << 10)
-        let responder: HTTPResponder = { _ in
+        var router = Router()
+        router.add("GET", "/blob", inline: .always) { _ in
             answered.value.add(1, ordering: .relaxed)
             return HTTPResponse(status: .ok, headers: ["Content-Type": "application/octet-stream"], body: blob)
         }
         let requests = 400  // 25 MiB of answers: far more than the high-water mark plus the socket buffers.
-        try withServer({ $0.runsInline = { $0.path == "/blob" } }, responder: responder) { _, port in
+        try withServer(router: router) { _, port in
             let client = try RawClient(port: port, timeout: 10)
             try client.send(String(repeating: get("/blob"), count: requests))
             let whileNotReading = settledValue(of: answered, ceiling: requests)

@@ -42,18 +42,20 @@ import Testing
     final class Gate: Sendable {
         let started = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
-        let responder: HTTPResponder
+        /// ``TestRoutes`` and `GET /block`, which holds its worker until `release`.
+        let router: Router
         init() {
-            let router = TestRoutes.router()
-            let inner = router.responder(logger: TestRoutes.quietLogger)
+            var router = TestRoutes.router()
             let started = started, release = release
-            responder = { request in
-                guard request.path == "/block" else { return inner(request) }
+            router.add("GET", "/block") { _ in
                 started.signal()
                 _ = release.wait(timeout: .now() + 5)  // Bounded, so a failing test cannot hang a worker.
                 return HTTPResponse(status: .ok, contentType: "text/plain", body: "released")
             }
+            self.router = router
         }
+        /// The router as one responder, for servers built on a responder.
+        var responder: HTTPResponder { router.responder(logger: TestRoutes.quietLogger) }
     }
 
     @Test func rfc9110_15_6_4_fullWorkerPoolAnswers503WithRetryAfter() throws {
@@ -62,7 +64,7 @@ import Testing
             c.workerCount = 1
             c.queueDepth = 0
             c.retryAfterSeconds = 7
-        }, responder: gate.responder) { _, port in
+        }, router: gate.router) { _, port in
             let busy = try RawClient(port: port)
             try busy.send(get("/block"))
             gate.started.wait()  // The only worker is now busy and nothing may queue.
@@ -90,15 +92,18 @@ import Testing
         try withServer({ c in
             c.workerCount = 1
             c.queueDepth = 0
-            c.runsInline = { $0.path == "/hello" }
-        }, responder: gate.responder) { _, port in
+        }, router: gate.router) { _, port in
             let busy = try RawClient(port: port)
             try busy.send(get("/block"))
             gate.started.wait()  // The only worker is busy and nothing may queue.
             let probe = try RawClient(port: port)
-            try probe.send(get("/hello"))
+            try probe.send(get("/probe"))
             #expect(try probe.readResponse().status == 200)
-            try probe.send(get("/other"))
+            try probe.send(get("/attempt?cheap"))
+            #expect(try probe.readResponse().text == "inline", "an inline attempt that found the request cheap")
+            try probe.send(get("/attempt"))
+            #expect(try probe.readResponse().status == 503, "an inline attempt that declined goes to the full pool")
+            try probe.send(get("/hello"))
             #expect(try probe.readResponse().status == 503, "only the inline paths skip the pool")
             gate.release.signal()
             #expect(try busy.readResponse().text == "released")
@@ -107,7 +112,7 @@ import Testing
 
     @Test func slowHandlerDoesNotStallOtherConnections() throws {
         let gate = Gate()
-        try withServer({ c in c.workerCount = 2 }, responder: gate.responder) { _, port in
+        try withServer({ c in c.workerCount = 2 }, router: gate.router) { _, port in
             let slow = try RawClient(port: port)
             try slow.send(get("/block"))
             gate.started.wait()

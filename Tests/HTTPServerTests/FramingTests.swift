@@ -69,7 +69,7 @@ import Testing
         }
     }
 
-    @Test func rfc9457_serverErrorsAreProblemDetails() throws {
+    @Test func rfc9457_serverErrorsAreProblem() throws {
         try withServer { _, port in
             let client = try RawClient(port: port)
             try client.send("GET /hello HTTP/1.1\r\n\r\n")

@@ -152,3 +152,26 @@ import Testing
     }
 }
 
+
+/// The API's problems and the server's are one type (`Problem` in HTTPServer): the API's keep their `type` URNs,
+/// field errors and extension members on the wire; the server's are `about:blank` with no API kind.
+@Suite struct OneProblemTypeTests {
+    @Test func anAPIProblemKeepsItsURNErrorsAndMembers() {
+        let problem = Problem(.limitExceeded, detail: "too many", errors: [.init(pointer: "/points", detail: "fewer")],
+                              extensions: [("limit", .string("maxBatchSize")), ("iterate", .numbers([1.5, -2]))])
+        #expect(problem.kind == .limitExceeded)
+        #expect(problem.status == .unprocessableContent)
+        #expect(problem.json == #"{"type":"urn:jacobian-service:problem:limit-exceeded","title":"Limit exceeded","#
+            + #""status":422,"detail":"too many","errors":[{"pointer":"/points","detail":"fewer"}],"#
+            + #""limit":"maxBatchSize","iterate":[1.5,-2]}"#)
+        #expect(problem.response.headers["Content-Type"] == "application/problem+json")
+        #expect(problem.response.failureDetail == "too many")
+    }
+
+    @Test func theServersOwnProblemsAreAboutBlank() {
+        let problem = Problem(status: .notFound, detail: "No resource at /x.")
+        #expect(problem.kind == nil)
+        #expect(problem.type == "about:blank" && problem.title == "Not Found")
+        #expect(Problem.Kind.allCases.allSatisfy { Problem($0, detail: "d").kind == $0 })
+    }
+}

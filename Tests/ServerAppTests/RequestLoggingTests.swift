@@ -8,11 +8,24 @@ import Testing
 
 /// Request ids (kept, replaced, generated, echoed) and the one access-log line per request.
 @Suite struct RequestLoggingTests {
+    /// `answer` inside the request-logging middleware, as the server composes it.
+    private func logged(_ answer: @escaping HTTPResponder, logger: Logger) -> HTTPResponder {
+        let middleware = requestLogging(logger: logger)
+        return { request in middleware(request) { answer($0) }! }
+    }
+
+    @Test func aDeclinedInlineAttemptIsNeitherLoggedNorAnswered() {
+        let log = CapturedLog()
+        let response = requestLogging(logger: log.logger())(HTTPRequest(method: "POST", target: "/x")) { _ in nil }
+        #expect(response == nil)
+        #expect(log.lines.isEmpty)
+    }
+
     private func exchange(
         _ request: HTTPRequest, log: CapturedLog = CapturedLog(),
         answer: @escaping HTTPResponder = { _ in HTTPResponse(status: .ok, contentType: "text/plain", body: "hello") }
     ) -> HTTPResponse {
-        withRequestLogging(answer, logger: log.logger())(request)
+        logged(answer, logger: log.logger())(request)
     }
 
     @Test func aValidClientIdIsEchoedAndSeenByTheHandler() {
@@ -78,13 +91,13 @@ import Testing
     @Test func errorResponsesLogTheirCauseAndServerFaultsAtErrorLevel() throws {
         let log = CapturedLog()
         _ = exchange(HTTPRequest(method: "GET", target: "/boom"), log: log) { _ in
-            ProblemDetails.response(.internalServerError, "the solver failed: \"singular\"")
+            Problem(status: .internalServerError, detail: "the solver failed: \"singular\"").response
         }
         _ = exchange(HTTPRequest(method: "GET", target: "/missing"), log: log) { _ in
-            ProblemDetails.response(.notFound, "No resource at /missing.")
+            Problem(status: .notFound, detail: "No resource at /missing.").response
         }
         _ = exchange(HTTPRequest(method: "GET", target: "/busy"), log: log) { _ in
-            ProblemDetails.response(.serviceUnavailable, "overloaded")
+            Problem(status: .serviceUnavailable, detail: "overloaded").response
         }
         let lines = log.lines
         try #require(lines.count == 3)
@@ -98,9 +111,9 @@ import Testing
         let log = CapturedLog()
         let method = String(repeating: "M", count: 10_000)
         _ = exchange(HTTPRequest(method: method, target: "/x"), log: log, answer: { request in
-            ProblemDetails.response(.notImplemented, "The transfer coding of \(Echo.cut(request.method)) is not implemented.")
+            Problem(status: .notImplemented, detail: "The transfer coding of \(Echo.cut(request.method)) is not implemented.").response
         })
-        let errors = withErrorLogging(ProblemDetails.response, logger: log.logger())
+        let errors = withErrorLogging(Problem.errorResponder, logger: log.logger())
         _ = errors(.httpVersionNotSupported, "Only HTTP/1.x is served here.")
         let lines = log.lines
         try #require(lines.count == 2)
@@ -111,10 +124,10 @@ import Testing
     @Test func successfulProbesAreLoggedAtDebugAndFailedOnesAsUsual() {
         let log = CapturedLog()
         let logger = log.logger(level: .info)
-        _ = withRequestLogging({ _ in HTTPResponse(status: .ok) }, logger: logger)(
+        _ = logged({ _ in HTTPResponse(status: .ok) }, logger: logger)(
             HTTPRequest(method: "GET", target: "/readyz"))
         #expect(log.lines.isEmpty)
-        _ = withRequestLogging({ _ in ProblemDetails.response(.serviceUnavailable, "draining") }, logger: logger)(
+        _ = logged({ _ in Problem(status: .serviceUnavailable, detail: "draining").response }, logger: logger)(
             HTTPRequest(method: "GET", target: "/readyz"))
         #expect(log.lines.count == 1)
         #expect(log.lines.first?.contains("level=warning") == true)
@@ -122,7 +135,7 @@ import Testing
 
     @Test func jsonLinesCarryNumbersAsNumbers() throws {
         let log = CapturedLog()
-        _ = withRequestLogging({ _ in HTTPResponse(status: .ok) }, logger: log.logger(format: .json))(
+        _ = logged({ _ in HTTPResponse(status: .ok) }, logger: log.logger(format: .json))(
             HTTPRequest(method: "GET", target: "/healthz", headers: ["X-Request-Id": "j"]))
         let line = try #require(log.lines.first)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
@@ -142,7 +155,7 @@ import Testing
 @Suite struct ErrorLoggingTests {
     @Test func serverErrorsGetAnIdAndALogLineWithTheirCause() throws {
         let log = CapturedLog()
-        let errors = withErrorLogging(ProblemDetails.response, logger: log.logger())
+        let errors = withErrorLogging(Problem.errorResponder, logger: log.logger())
         let response = errors(.contentTooLarge, "The body is larger than 1048576 bytes.")
         #expect(response.status == .contentTooLarge)
         let id = try #require(response.headers["X-Request-Id"])

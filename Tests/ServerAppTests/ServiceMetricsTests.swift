@@ -12,9 +12,9 @@ import Testing
                                        cacheTotals: OperationalRoutes.CacheTotals? = nil) -> HTTPResponder {
         var router = Router()
         router.add("POST", "/v1/jacobian") { _ in HTTPResponse(status: .ok) }
-        router.add("GET", "/fail") { _ in ProblemDetails.response(.unprocessableContent, "bad") }
+        router.add("GET", "/fail") { _ in Problem(status: .unprocessableContent, detail: "bad").response }
         OperationalRoutes.add(to: &router, readiness: readiness, metrics: metrics, cacheTotals: cacheTotals)
-        return metrics.instrument(router.responder())
+        return router.responder(middleware: [metrics.instrumentation])
     }
 
     /// The value of the sample line `name{labels}` in the exposition text, or nil.

@@ -35,6 +35,16 @@ public enum TestRoutes {
             return HTTPResponse(status: .ok, contentType: "text/plain", body: "slept \(ms)")
         }
         router.add("GET", "/throw") { _ in throw Boom() }
+        // Answered where it was read, never waiting for a worker, as the service's probes are.
+        router.add("GET", "/probe", inline: .always) { _ in
+            HTTPResponse(status: .ok, contentType: "text/plain", body: "inline")
+        }
+        // An inline attempt: answered where it was read when the query says `cheap`, else by the handler on a worker.
+        router.add("GET", "/attempt", inline: .attempt { request in
+            request.query == "cheap" ? HTTPResponse(status: .ok, contentType: "text/plain", body: "inline") : nil
+        }) { _ in
+            HTTPResponse(status: .ok, contentType: "text/plain", body: "pooled")
+        }
         router.add("GET", "/bad-header") { _ in
             HTTPResponse(status: .ok, headers: ["X-Injected": "a\r\nSet-Cookie: evil=1"], body: [])
         }

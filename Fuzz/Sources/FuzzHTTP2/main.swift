@@ -20,7 +20,7 @@ private let port: Int = {
     configuration.timeouts.lingeringClose = .milliseconds(1)
     configuration.limits = HTTPLimits(maxHeaderSectionBytes: 1024, maxBodyBytes: 4096, maxBufferedBodyBytes: 1 << 20)
     configuration.protocols = [HTTP2Protocol(logger: logger)]
-    let server = HTTPServer(configuration: configuration, responder: router.responder(logger: logger), logger: logger)
+    let server = HTTPServer(configuration: configuration, router: router, logger: logger)
     do { return try server.start() } catch { fatalError("cannot start the server: \(error)") }
 }()
 

@@ -70,21 +70,6 @@ enum Responses {
 
     /// A problem+json response: errors stay JSON whatever Accept says (RFC 9457 §3).
     static func problem(_ problem: Problem) -> HTTPResponse {
-        let status = HTTPStatus(code: problem.kind.status, reason: reasonPhrase(problem.kind.status))
-        var response = HTTPResponse(status: status, headers: ["Content-Type": "application/problem+json"],
-                                    body: JSONWriter.bytes(problem.json))
-        response.failureDetail = problem.detail
-        return response
-    }
-
-    private static func reasonPhrase(_ code: Int) -> String {
-        switch code {
-        case 400: HTTPStatus.badRequest.reason
-        case 406: HTTPStatus.notAcceptable.reason
-        case 413: HTTPStatus.contentTooLarge.reason
-        case 415: HTTPStatus.unsupportedMediaType.reason
-        case 422: HTTPStatus.unprocessableContent.reason
-        default: HTTPStatus.internalServerError.reason
-        }
+        problem.response
     }
 }

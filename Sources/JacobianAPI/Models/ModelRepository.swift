@@ -122,7 +122,7 @@ public final class ModelRepository: Sendable {
 
     /// A 422 naming the node, the operator and the limit of an import error.
     static func problem(_ error: ModelError) -> Problem {
-        var extensions: [(key: String, value: JSONValue)] = []
+        var extensions: [(key: String, value: Problem.Member)] = []
         if let node = error.node { extensions.append(("node", .string(node))) }
         if let op = error.op { extensions.append(("operator", .string(op))) }
         if let limit = error.limit { extensions.append(("limit", .string(limit))) }

@@ -51,7 +51,7 @@ enum ModelRoutes {
     private static func json(_ value: JSONValue) -> HTTPResponse { Responses.json(JSONWriter.bytes(value)) }
 
     private static func notFound(_ name: String) -> HTTPResponse {
-        ProblemDetails.response(.notFound, "No model named '\(name)'; GET /v1/models lists them.")
+        Problem(status: .notFound, detail: "No model named '\(name)'; GET /v1/models lists them.").response
     }
 
     /// What GET /v1/models lists for each model.

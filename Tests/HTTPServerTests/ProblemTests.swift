@@ -2,9 +2,9 @@ import HTTPServer
 import Testing
 
 /// RFC 9457 problem details, the format of every error the server generates.
-@Suite struct ProblemDetailsTests {
+@Suite struct ProblemTests {
     @Test func rfc9457_3_bodyHasTypeTitleStatusDetail() {
-        let response = ProblemDetails.response(.notFound, "No resource at /x.")
+        let response = Problem(status: .notFound, detail: "No resource at /x.").response
         #expect(response.status == .notFound)
         #expect(response.headers["Content-Type"] == "application/problem+json")
         #expect(String(decoding: response.body, as: UTF8.self)
@@ -12,7 +12,7 @@ import Testing
     }
 
     @Test func rfc8259_7_detailIsEscaped() {
-        #expect(ProblemDetails.jsonString("a\"b\\c\nd\u{1}é") == #""a\"b\\c\nd\u0001é""#)
+        #expect(Problem.jsonString("a\"b\\c\nd\u{1}é") == #""a\"b\\c\nd\u0001é""#)
     }
 
     @Test func statusKinds() {
