@@ -41,17 +41,18 @@ public struct TensorGraph: Sendable {
         return values
     }
 
-    /// The gradient with respect to the input of ⟨`seed`, output⟩, from the values of a forward sweep: one reverse
-    /// sweep through the nodes.
-    func reverse(_ values: [[Double]], seed: [Double]) -> [Double] {
+    /// The gradients with respect to the input of ⟨seedᵣ, output⟩ for `rows` seeds (`seeds`: rows × the output's
+    /// elements, row-major), from the values of a forward sweep: one reverse sweep through the nodes carrying all
+    /// rows at once (a matrix through each operation instead of a vector). Returns rows × the input's elements.
+    func reverse(_ values: [[Double]], seeds: [Double], rows: Int) -> [Double] {
         var grads: [[Double]?] = constants.map { $0 == nil ? [] : nil }
-        grads[output] = seed
+        grads[output] = seeds
         for node in nodes.reversed() {
             guard let g = grads[node.output], !g.isEmpty, g.contains(where: { $0 != 0 }) else { continue }
             var operandGrads: [[Double]?] = node.inputs.map { index in
-                grads[index] == nil ? nil : [Double](repeating: 0, count: count(index))
+                grads[index] == nil ? nil : [Double](repeating: 0, count: rows * count(index))
             }
-            node.kernel.reverse(node.inputs.map { values[$0] }, output: values[node.output], gradOut: g,
+            node.kernel.reverse(node.inputs.map { values[$0] }, output: values[node.output], gradOut: g, rows: rows,
                                 grads: &operandGrads)
             // Added afterwards, so a tensor read twice by one node (x * x) gets both contributions once each.
             for (k, index) in node.inputs.enumerated() {
@@ -61,7 +62,13 @@ public struct TensorGraph: Sendable {
             grads[node.output] = []
         }
         let result = grads[input] ?? []
-        return result.isEmpty ? [Double](repeating: 0, count: count(input)) : result
+        return result.isEmpty ? [Double](repeating: 0, count: rows * count(input)) : result
+    }
+
+    /// Elements of the tensors computed from the input (their gradients are what a reverse sweep holds per row):
+    /// bounds how many rows one sweep may carry.
+    var variableElements: Int {
+        constants.indices.reduce(0) { total, index in constants[index] == nil ? total + count(index) : total }
     }
 
     /// The output's tangent J·`direction` (the input's tangent, row-major), from a forward sweep's values: one

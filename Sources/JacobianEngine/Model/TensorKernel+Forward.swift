@@ -6,17 +6,8 @@ extension TensorKernel {
         switch self {
         case .conv(let plan): return plan.forward(inputs[0])
         case .maxPool(let plan):
-            var out = [Double](repeating: 0, count: count)
-            plan.forEachWindow { o, taps in
-                var best = -Double.infinity
-                var first = true
-                for index in taps where first || inputs[0][index] > best || inputs[0][index].isNaN {
-                    best = inputs[0][index]
-                    first = false
-                }
-                out[o] = best
-            }
-            return out
+            let x = inputs[0]
+            return plan.argmax(x).map { $0 >= 0 ? x[$0] : -Double.infinity }
         case .averagePool(let plan, let includePad):
             var out = [Double](repeating: 0, count: count)
             plan.forEachWindow { o, taps in
@@ -88,76 +79,42 @@ extension TensorKernel {
     }
 }
 
-extension ConvolutionPlan {
-    /// Direct convolution, ordered so the innermost loop runs along an output row.
-    func forward(_ x: [Double]) -> [Double] {
-        let outPlane = outHeight * outWidth
-        var out = [Double](repeating: 0, count: outChannels * outPlane)
-        if let bias {
-            for m in 0..<outChannels { for j in 0..<outPlane { out[m * outPlane + j] = bias[m] } }
-        }
+extension PoolPlan {
+    /// For every output element, the input index of its window's first maximum (a NaN wins, as in PyTorch), or -1
+    /// for a window wholly in the padding: the forward value and where the gradient goes.
+    func argmax(_ x: [Double]) -> [Int] {
+        var result = [Int](repeating: -1, count: channels * outHeight * outWidth)
         x.withUnsafeBufferPointer { X in
-            out.withUnsafeMutableBufferPointer { O in
-                visitTaps { m, weight, region in
-                    for oh in region.rows {
-                        let outRow = m * outPlane + oh * outWidth, inRow = region.base + oh * region.rowStep
-                        if strideW == 1 {
-                            // The common case, on row pointers so that no index arithmetic is checked per element
-                            // and the loop vectorizes.
-                            let o = O.baseAddress! + outRow, xs = X.baseAddress! + inRow
-                            for ow in region.columns { o[ow] += weight * xs[ow] }
-                        } else {
-                            for ow in region.columns { O[outRow + ow] += weight * X[inRow + ow * strideW] }
+            result.withUnsafeMutableBufferPointer { R in
+                var o = 0
+                for c in 0..<channels {
+                    for oh in 0..<outHeight {
+                        for ow in 0..<outWidth {
+                            var best = -Double.infinity, at = -1
+                            for kh in 0..<kernelH {
+                                let ih = oh * strideH - padTop + kh * dilationH
+                                guard ih >= 0, ih < height else { continue }
+                                for kw in 0..<kernelW {
+                                    let iw = ow * strideW - padLeft + kw * dilationW
+                                    guard iw >= 0, iw < width else { continue }
+                                    let index = (c * height + ih) * width + iw
+                                    let value = X[index]
+                                    if at < 0 || value > best || value.isNaN {
+                                        best = value
+                                        at = index
+                                    }
+                                }
+                            }
+                            R[o] = at
+                            o += 1
                         }
                     }
                 }
             }
         }
-        return out
+        return result
     }
 
-    /// The output rectangle a kernel tap reaches inside the input (padding skipped): rows `rows`, columns
-    /// `columns`, and the input index of output (oh, ow) is `base + oh · rowStep + ow · strideW`.
-    struct TapRegion {
-        var rows: ClosedRange<Int>
-        var columns: ClosedRange<Int>
-        var base: Int
-        var rowStep: Int
-    }
-
-    /// Calls `body` once per (output channel, input channel, kernel tap) with the tap's weight and the region of
-    /// outputs it reaches; the caller loops over the region, so the per-call cost is paid once per tap, not per row.
-    @inline(__always)
-    func visitTaps(_ body: (_ outChannel: Int, _ weight: Double, _ region: TapRegion) -> Void) {
-        let inPerGroup = channels / group, outPerGroup = outChannels / group
-        for kh in 0..<kernelH {
-            // Output rows whose input row oh·strideH − padTop + kh·dilationH lies in [0, height).
-            let offsetH = kh * dilationH - padTop
-            let firstOH = offsetH >= 0 ? 0 : (-offsetH + strideH - 1) / strideH
-            let lastOH = min(outHeight - 1, offsetH > height - 1 ? -1 : (height - 1 - offsetH) / strideH)
-            guard firstOH <= lastOH else { continue }
-            for kw in 0..<kernelW {
-                let offsetW = kw * dilationW - padLeft
-                let firstOW = offsetW >= 0 ? 0 : (-offsetW + strideW - 1) / strideW
-                let lastOW = min(outWidth - 1, offsetW > width - 1 ? -1 : (width - 1 - offsetW) / strideW)
-                guard firstOW <= lastOW else { continue }
-                for m in 0..<outChannels {
-                    let g = m / outPerGroup
-                    for ci in 0..<inPerGroup {
-                        let weight = self.weight[((m * inPerGroup + ci) * kernelH + kh) * kernelW + kw]
-                        if weight == 0 { continue }
-                        let c = g * inPerGroup + ci
-                        body(m, weight, TapRegion(
-                            rows: firstOH...lastOH, columns: firstOW...lastOW,
-                            base: (c * height + offsetH) * width + offsetW, rowStep: strideH * width))
-                    }
-                }
-            }
-        }
-    }
-}
-
-extension PoolPlan {
     /// Calls `body` for every output element with the input indices its window covers (padding skipped).
     func forEachWindow(_ body: (Int, [Int]) -> Void) {
         var taps: [Int] = []
@@ -189,6 +146,22 @@ extension GemmPlan {
     }
 
     func forward(_ a: [Double], _ b: [Double], _ c: [Double]?) -> [Double] {
+        if let constantB, !transA {
+            // A layer: A [m × k] times the weight laid out [k × n], then scaled and shifted.
+            var out = [Double](repeating: 0, count: m * n)
+            a.withUnsafeBufferPointer { A in
+                constantB.kn.withUnsafeBufferPointer { B in
+                    out.withUnsafeMutableBufferPointer { O in
+                        MatrixProduct.multiply(m: m, n: n, k: k, a: A.baseAddress!, lda: k, b: B.baseAddress!, ldb: n,
+                                               c: O.baseAddress!, ldc: n, accumulate: false)
+                    }
+                }
+            }
+            for index in 0..<out.count {
+                out[index] = alpha * out[index] + (c.map { beta * $0[cMap![index]] } ?? 0)
+            }
+            return out
+        }
         var out = [Double](repeating: 0, count: m * n)
         let (ai, ap, bp, bj) = strides
         a.withUnsafeBufferPointer { A in
@@ -214,6 +187,18 @@ extension GemmPlan {
 extension MatMulPlan {
     func forward(_ a: [Double], _ b: [Double]) -> [Double] {
         var out = [Double](repeating: 0, count: batch * m * n)
+        if !batchedB {
+            // One B for every batch: A's rows of all batches [batch·m × k] times B [k × n] in one product.
+            a.withUnsafeBufferPointer { A in
+                b.withUnsafeBufferPointer { B in
+                    out.withUnsafeMutableBufferPointer { O in
+                        MatrixProduct.multiply(m: batch * m, n: n, k: k, a: A.baseAddress!, lda: k, b: B.baseAddress!,
+                                               ldb: n, c: O.baseAddress!, ldc: n, accumulate: false)
+                    }
+                }
+            }
+            return out
+        }
         for t in 0..<batch {
             let aBase = t * m * k, bBase = batchedB ? t * k * n : 0, oBase = t * m * n
             for i in 0..<m {
