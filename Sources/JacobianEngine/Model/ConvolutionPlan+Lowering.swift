@@ -38,12 +38,10 @@ extension ConvolutionPlan {
         if let bias {  // the product accumulates onto the bias
             for m in 0..<outChannels { for j in 0..<positions { out[m * positions + j] = bias[m] } }
         }
-        // Uninitialized: every element of a block is written by `lower` before the product reads it.
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: isPointwise ? 1 : k * blockColumns)
-        defer { scratch.deallocate() }
-        x.withUnsafeBufferPointer { X in
-            weight.withUnsafeBufferPointer { W in
-                out.withUnsafeMutableBufferPointer { O in
+        withScratch { scratch in
+            x.withUnsafeBufferPointer { X in
+                weight.withUnsafeBufferPointer { W in
+                    out.withUnsafeMutableBufferPointer { O in
                         for g in 0..<group {
                             let w = W.baseAddress! + g * outPerGroup * k
                             let xg = X.baseAddress! + g * inPerGroup * height * width
@@ -63,6 +61,7 @@ extension ConvolutionPlan {
                                 start = columns.upperBound
                             }
                         }
+                    }
                 }
             }
         }
@@ -74,33 +73,49 @@ extension ConvolutionPlan {
     func addInputGradient(_ g: UnsafePointer<Double>, rows: Int, into gx: UnsafeMutablePointer<Double>) {
         let positions = outHeight * outWidth, plane = height * width, k = patchSize
         let outPerGroup = outChannels / group, inPerGroup = channels / group
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: isPointwise ? 1 : k * blockColumns)
-        defer { scratch.deallocate() }
-        weightT.withUnsafeBufferPointer { WT in
-            for r in 0..<rows {
-                for grp in 0..<group {
-                    let wT = WT.baseAddress! + grp * k * outPerGroup
-                    let gg = g + (r * outChannels + grp * outPerGroup) * positions
-                    let dx = gx + (r * channels + grp * inPerGroup) * plane
-                    if isPointwise {
-                        MatrixProduct.multiply(m: k, n: positions, k: outPerGroup, a: wT, lda: outPerGroup, b: gg,
-                                               ldb: positions, c: dx, ldc: positions, accumulate: true)
-                        continue
-                    }
-                    var start = 0
-                    while start < positions {
-                        let columns = start..<min(positions, start + blockColumns)
-                        MatrixProduct.multiply(m: k, n: columns.count, k: outPerGroup, a: wT, lda: outPerGroup,
-                                               b: gg + start, ldb: positions, c: scratch, ldc: columns.count,
-                                               accumulate: false)
-                        forEachSegment(columns: columns) { offset, _, input, valid in
-                            for t in valid { dx[input + t * strideW] += scratch[offset + t] }
+        withScratch { scratch in
+            weightT.withUnsafeBufferPointer { WT in
+                for r in 0..<rows {
+                    for grp in 0..<group {
+                        let wT = WT.baseAddress! + grp * k * outPerGroup
+                        let gg = g + (r * outChannels + grp * outPerGroup) * positions
+                        let dx = gx + (r * channels + grp * inPerGroup) * plane
+                        if isPointwise {
+                            MatrixProduct.multiply(m: k, n: positions, k: outPerGroup, a: wT, lda: outPerGroup, b: gg,
+                                                   ldb: positions, c: dx, ldc: positions, accumulate: true)
+                            continue
                         }
-                        start = columns.upperBound
+                        var start = 0
+                        while start < positions {
+                            let columns = start..<min(positions, start + blockColumns)
+                            MatrixProduct.multiply(m: k, n: columns.count, k: outPerGroup, a: wT, lda: outPerGroup,
+                                                   b: gg + start, ldb: positions, c: scratch, ldc: columns.count,
+                                                   accumulate: false)
+                            forEachSegment(columns: columns) { offset, _, input, valid in
+                                // Pointer arithmetic (no overflow checks: the plan's sizes were bounded when it was
+                                // built), so that the unit-stride loop vectorizes.
+                                let source = scratch + offset
+                                if strideW == 1 {
+                                    let destination = dx + input
+                                    for t in valid { destination[t] += source[t] }
+                                } else {
+                                    for t in valid { dx[input &+ t &* strideW] += source[t] }
+                                }
+                            }
+                            start = columns.upperBound
+                        }
                     }
                 }
             }
         }
+    }
+
+    /// Runs `body` with a lowered block's scratch (K × blockColumns doubles, values unspecified), reused between
+    /// calls.
+    private func withScratch(_ body: (UnsafeMutablePointer<Double>) -> Void) {
+        var block = scratch.scratch(isPointwise ? 1 : patchSize * blockColumns)
+        block.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+        scratch.recycle(block)
     }
 
     /// Writes the lowered input of one group (`x` at its first channel) for output positions `columns`:
@@ -113,7 +128,7 @@ extension ConvolutionPlan {
                 let source = x + input
                 for t in valid { destination[t] = source[t] }
             } else {
-                for t in valid { destination[t] = x[input + t * strideW] }
+                for t in valid { destination[t] = x[input &+ t &* strideW] }
             }
             for t in valid.upperBound..<length { destination[t] = 0 }
         }

@@ -23,6 +23,8 @@ public struct TensorGraph: Sendable {
     let nodes: [Node]
     let input: Int
     let output: Int
+    /// The reverse sweep's gradient buffers, reused from one sweep to the next.
+    let pool = BufferPool()
 
     /// The input's shape, e.g. [1, 1, 8, 8].
     public var inputShape: [Int] { shapes[input] }
@@ -50,15 +52,23 @@ public struct TensorGraph: Sendable {
         for node in nodes.reversed() {
             guard let g = grads[node.output], !g.isEmpty, g.contains(where: { $0 != 0 }) else { continue }
             var operandGrads: [[Double]?] = node.inputs.map { index in
-                grads[index] == nil ? nil : [Double](repeating: 0, count: rows * count(index))
+                grads[index] == nil ? nil : pool.zeros(rows * count(index))
             }
             node.kernel.reverse(node.inputs.map { values[$0] }, output: values[node.output], gradOut: g, rows: rows,
                                 grads: &operandGrads)
             // Added afterwards, so a tensor read twice by one node (x * x) gets both contributions once each.
             for (k, index) in node.inputs.enumerated() {
-                guard let contribution = operandGrads[k], let existing = grads[index] else { continue }
-                grads[index] = existing.isEmpty ? contribution : zip(existing, contribution).map(+)
+                guard let contribution = operandGrads[k], var existing = grads[index] else { continue }
+                if existing.isEmpty {
+                    grads[index] = contribution
+                } else {
+                    grads[index] = []  // owned here while adding, so the buffer is written in place
+                    for i in 0..<existing.count { existing[i] += contribution[i] }
+                    grads[index] = existing
+                    pool.recycle(contribution)
+                }
             }
+            pool.recycle(g)
             grads[node.output] = []
         }
         let result = grads[input] ?? []

@@ -39,14 +39,13 @@ extension TensorKernel {
                 }
             }
         case .unary(let op):
-            return inputs[0].map { x in
-                switch op {
-                case .relu: return x > 0 ? x : 0
-                case .leakyRelu(let alpha): return x > 0 ? x : alpha * x
-                case .elu(let alpha): return x > 0 ? x : alpha * Foundation.expm1(x)
-                case .sigmoid: return 1 / (1 + Foundation.exp(-x))
-                case .tanh: return Foundation.tanh(x)
-                }
+            // One loop per operator, so that ReLU's is a vectorized max.
+            switch op {
+            case .relu: return inputs[0].map { $0 > 0 ? $0 : 0 }
+            case .leakyRelu(let alpha): return inputs[0].map { $0 > 0 ? $0 : alpha * $0 }
+            case .elu(let alpha): return inputs[0].map { $0 > 0 ? $0 : alpha * Foundation.expm1($0) }
+            case .sigmoid: return inputs[0].map { 1 / (1 + Foundation.exp(-$0)) }
+            case .tanh: return inputs[0].map { Foundation.tanh($0) }
             }
         case .softmax(let outer, let axis, let inner, let log):
             var out = [Double](repeating: 0, count: count)
@@ -86,33 +85,75 @@ extension PoolPlan {
         var result = [Int](repeating: -1, count: channels * outHeight * outWidth)
         x.withUnsafeBufferPointer { X in
             result.withUnsafeMutableBufferPointer { R in
+                if padTop == 0, padLeft == 0, (outHeight - 1) * strideH + (kernelH - 1) * dilationH < height,
+                    (outWidth - 1) * strideW + (kernelW - 1) * dilationW < width
+                {
+                    interiorArgmax(X, R)
+                    return
+                }
                 var o = 0
                 for c in 0..<channels {
                     for oh in 0..<outHeight {
+                        // The window's rows and columns inside the image, found once per row and column rather
+                        // than tested per tap. Wrapping arithmetic: the plan's sizes were bounded when it was built.
+                        let top = oh &* strideH &- padTop
+                        let khFirst = top >= 0 ? 0 : (-top &+ dilationH &- 1) / dilationH
                         for ow in 0..<outWidth {
-                            var best = -Double.infinity, at = -1
-                            for kh in 0..<kernelH {
-                                let ih = oh * strideH - padTop + kh * dilationH
-                                guard ih >= 0, ih < height else { continue }
-                                for kw in 0..<kernelW {
-                                    let iw = ow * strideW - padLeft + kw * dilationW
-                                    guard iw >= 0, iw < width else { continue }
-                                    let index = (c * height + ih) * width + iw
+                            let left = ow &* strideW &- padLeft
+                            let kwFirst = left >= 0 ? 0 : (-left &+ dilationW &- 1) / dilationW
+                            var at = -1
+                            var kh = khFirst
+                            while kh < kernelH {
+                                let ih = top &+ kh &* dilationH
+                                if ih >= height { break }
+                                var kw = kwFirst
+                                while kw < kernelW {
+                                    let iw = left &+ kw &* dilationW
+                                    if iw >= width { break }
+                                    let index = (c &* height &+ ih) &* width &+ iw
                                     let value = X[index]
-                                    if at < 0 || value > best || value.isNaN {
-                                        best = value
-                                        at = index
-                                    }
+                                    // Selects rather than branches: which tap wins is data, and mispredicted
+                                    // branches cost more than the comparisons.
+                                    let wins = at < 0 || value > X[at] || value != value
+                                    at = wins ? index : at
+                                    kw &+= 1
                                 }
+                                kh &+= 1
                             }
                             R[o] = at
-                            o += 1
+                            o &+= 1
                         }
                     }
                 }
             }
         }
         return result
+    }
+
+    /// `argmax` when every window lies inside the image (no padding: the usual 2×2 pooling), without bounds tests.
+    private func interiorArgmax(_ X: UnsafeBufferPointer<Double>, _ R: UnsafeMutableBufferPointer<Int>) {
+        var o = 0
+        for c in 0..<channels {
+            for oh in 0..<outHeight {
+                let rowStart = (c &* height &+ oh &* strideH) &* width
+                for ow in 0..<outWidth {
+                    let corner = rowStart &+ ow &* strideW
+                    var at = corner
+                    for kh in 0..<kernelH {
+                        let row = corner &+ kh &* dilationH &* width
+                        for kw in 0..<kernelW {
+                            let index = row &+ kw &* dilationW
+                            let value = X[index]
+                            // A select rather than a branch: which tap wins is data, and mispredicted branches
+                            // cost more than the comparisons. A NaN wins, as in PyTorch.
+                            at = value > X[at] || value != value ? index : at
+                        }
+                    }
+                    R[o] = at
+                    o &+= 1
+                }
+            }
+        }
     }
 
     /// Calls `body` for every output element with the input indices its window covers (padding skipped).

@@ -45,6 +45,8 @@ struct ConvolutionPlan: Sendable {
     var bias: [Double]?
     /// Each group's weight transposed, [K × M/group] (`transposedWeight`), for the input gradient.
     var weightT: [Double]
+    /// The lowered input's blocks, reused between evaluations.
+    var scratch = BufferPool(maxArrays: 4)
 }
 
 struct PoolPlan: Sendable {
