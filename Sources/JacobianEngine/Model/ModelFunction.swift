@@ -6,6 +6,9 @@ public final class ModelFunction: Sendable {
     public let inputCount: Int
     /// Elements of the output tensor: the Jacobian's rows.
     public let outputCount: Int
+    /// Multiply-adds of one evaluation, estimated when the graph was built; a sweep of either mode costs about the
+    /// same. What a request's work is counted in (`ModelLimits.maxRequestOperations`).
+    public var operationsPerSweep: Int { max(graph.operations, 1) }
     /// The same function wrapped for the engine's common machinery (batches, JSON writing); columns `x[c][h][w]`,
     /// rows `y[k]`, a leading batch dimension of 1 left out of the names.
     public let compiled: CompiledFunction

@@ -23,6 +23,9 @@ public struct TensorGraph: Sendable {
     let nodes: [Node]
     let input: Int
     let output: Int
+    /// Multiply-adds (and comparisons) of one evaluation, estimated at build time (`ModelLimits.maxOperations`):
+    /// a reverse or tangent sweep costs about as much again.
+    let operations: Int
     /// The reverse sweep's gradient buffers, reused from one sweep to the next.
     let pool = BufferPool()
 

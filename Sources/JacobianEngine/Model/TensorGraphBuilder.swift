@@ -62,7 +62,8 @@ public struct TensorGraphBuilder: Sendable {
         guard shapes[input.index].reduce(1, *) > 0, shapes[output.index].reduce(1, *) > 0 else {
             throw ModelError("the input and the output must have at least one element")
         }
-        return TensorGraph(shapes: shapes, constants: constants, nodes: nodes, input: input.index, output: output.index)
+        return TensorGraph(shapes: shapes, constants: constants, nodes: nodes, input: input.index, output: output.index,
+                           operations: operations)
     }
 
     private mutating func add(shape: [Int], constant: [Double]?, what: String) throws(ModelError) -> TensorID {
