@@ -97,7 +97,14 @@ struct ModelJacobianEndpoint {
         ], of: function)
         do throws(EngineError) {
             let result = wantsJacobian ? try function.compiled.jacobian(at: point, mode: resolved) : nil
-            let value = if let result { result.value } else { try function.evaluate(at: point) }
+            let jvp = try tangents.map { (list) throws(EngineError) in
+                try function.compiled.jacobianVectorProducts(at: point, tangents: list.vectors, limits: engineLimits)
+            }
+            let vjp = try cotangents.map { (list) throws(EngineError) in
+                try function.compiled.vectorJacobianProducts(at: point, cotangents: list.vectors, limits: engineLimits)
+            }
+            // The value comes with whatever was computed; only saliency or perturbations alone evaluate for it.
+            let value = try result?.value ?? vjp?.value ?? jvp?.value ?? function.evaluate(at: point)
             let predicted = value.indices.max { value[$0] < value[$1] } ?? 0
             let scored = requestedClass ?? predicted
             // The scored class's gradient is a row of the Jacobian when there is one, otherwise one reverse sweep,
@@ -125,17 +132,11 @@ struct ModelJacobianEndpoint {
                                                        moved: moved))
                 }
             }
-            let jvp = try tangents.map { (list) throws(EngineError) in
-                try function.compiled.jacobianVectorProducts(at: point, tangents: list.vectors, limits: engineLimits).products
-            }
-            let vjp = try cotangents.map { (list) throws(EngineError) in
-                try function.compiled.vectorJacobianProducts(at: point, cotangents: list.vectors, limits: engineLimits).products
-            }
             let check = includeCheck ? try function.compiled.gradientCheck(at: point, limits: engineLimits) : nil
             let dims = shape.count >= 2 ? (shape[shape.count - 2], shape[shape.count - 1]) : (1, function.inputCount)
             return Outcome(model: registered, value: value, jacobian: result?.jacobian, mode: resolved,
                            saliency: saliency, includeSaliency: includeSaliency, perturbations: effects,
-                           imageShape: dims, point: point, jvp: jvp, vjp: vjp, check: check)
+                           imageShape: dims, point: point, jvp: jvp?.products, vjp: vjp?.products, check: check)
         } catch {
             throw VectorList.problem(from: error, functionPointer: "/function", pointPointer: { _ in "/point" })
         }
