@@ -104,7 +104,8 @@ struct ModelJacobianEndpoint {
                 try function.compiled.vectorJacobianProducts(at: point, cotangents: list.vectors, limits: engineLimits)
             }
             // The value comes with whatever was computed; only saliency or perturbations alone evaluate for it.
-            let value = try result?.value ?? vjp?.value ?? jvp?.value ?? function.evaluate(at: point)
+            let computed = result?.value ?? vjp?.value ?? jvp?.value
+            let value = if let computed { computed } else { try function.evaluate(at: point) }
             let predicted = value.indices.max { value[$0] < value[$1] } ?? 0
             let scored = requestedClass ?? predicted
             // The scored class's gradient is a row of the Jacobian when there is one, otherwise one reverse sweep,
