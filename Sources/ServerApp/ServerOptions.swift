@@ -130,28 +130,6 @@ struct ServerOptions: ParsableCommand {
     @Option(help: help("Models held at once.", .maxModels, "\(defaults.maxModels)"))
     var maxModels: String?
 
-    @Option(help: help("Nodes of one model's graph.", .maxModelNodes, "\(defaults.maxModelNodes)"))
-    var maxModelNodes: String?
-
-    @Option(help: help("Elements of any one tensor of a model.", .maxModelTensorElements,
-                       "\(defaults.maxModelTensorElements)"))
-    var maxModelTensorElements: String?
-
-    @Option(help: help("Elements of all of a model's tensors together.", .maxModelTotalElements,
-                       "\(defaults.maxModelTotalElements)"))
-    var maxModelTotalElements: String?
-
-    @Option(help: help("Entries of one model Jacobian.", .maxModelJacobianEntries, "\(defaults.maxModelJacobianEntries)"))
-    var maxModelJacobianEntries: String?
-
-    @Option(help: help("Multiply-adds of one evaluation of a model.", .maxModelOperations,
-                       "\(defaults.maxModelOperations)"))
-    var maxModelOperations: String?
-
-    @Option(help: help("Multiply-adds of one model request, all sweeps together.", .maxModelRequestOperations,
-                       "\(defaults.maxModelRequestOperations)"))
-    var maxModelRequestOperations: String?
-
     // MARK: Logs
 
     @Option(help: help(
@@ -216,12 +194,6 @@ enum EnvironmentVariable: String, CaseIterable {
     case modelDir = "JACOBIAN_MODEL_DIR"
     case maxModelBytes = "JACOBIAN_MAX_MODEL_BYTES"
     case maxModels = "JACOBIAN_MAX_MODELS"
-    case maxModelNodes = "JACOBIAN_MAX_MODEL_NODES"
-    case maxModelTensorElements = "JACOBIAN_MAX_MODEL_TENSOR_ELEMENTS"
-    case maxModelTotalElements = "JACOBIAN_MAX_MODEL_TOTAL_ELEMENTS"
-    case maxModelJacobianEntries = "JACOBIAN_MAX_MODEL_JACOBIAN_ENTRIES"
-    case maxModelOperations = "JACOBIAN_MAX_MODEL_OPERATIONS"
-    case maxModelRequestOperations = "JACOBIAN_MAX_MODEL_REQUEST_OPERATIONS"
     case logLevel = "JACOBIAN_LOG_LEVEL"
     case logFormat = "JACOBIAN_LOG_FORMAT"
 

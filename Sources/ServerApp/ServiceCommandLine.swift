@@ -84,15 +84,6 @@ public enum ServiceCommandLine {
         resolver.set(&c.modelDirectory, options.modelDir, .modelDir, .directory)
         resolver.set(&c.maxModelBytes, options.maxModelBytes, .maxModelBytes, .integer(in: 1...(1 << 30)))
         resolver.set(&c.maxModels, options.maxModels, .maxModels, .integer(in: 1...10_000))
-        resolver.set(&c.maxModelNodes, options.maxModelNodes, .maxModelNodes, .integer(in: 1...10_000_000))
-        let elements = SettingParser<Int>.integer(in: 1...(1 << 40))
-        resolver.set(&c.maxModelTensorElements, options.maxModelTensorElements, .maxModelTensorElements, elements)
-        resolver.set(&c.maxModelTotalElements, options.maxModelTotalElements, .maxModelTotalElements, elements)
-        resolver.set(&c.maxModelJacobianEntries, options.maxModelJacobianEntries, .maxModelJacobianEntries, elements)
-        let operations = SettingParser<Int>.integer(in: 1...(1 << 50))
-        resolver.set(&c.maxModelOperations, options.maxModelOperations, .maxModelOperations, operations)
-        resolver.set(&c.maxModelRequestOperations, options.maxModelRequestOperations, .maxModelRequestOperations,
-                     operations)
         resolver.set(&c.logLevel, options.logLevel, .logLevel, .oneOf(Logger.Level.allCases))
         resolver.set(&c.logFormat, options.logFormat, .logFormat, .oneOf(LogFormat.allCases))
         if let error = resolver.firstError { throw error }

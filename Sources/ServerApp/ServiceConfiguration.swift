@@ -112,18 +112,6 @@ public struct ServiceConfiguration: Sendable, Hashable {
     public var maxModelBytes: Int = ModelLimits().maxModelBytes
     /// Models held at once. Default 64 (`ModelLimits`).
     public var maxModels: Int = ModelLimits().maxModels
-    /// Nodes of one model's graph. Default 10,000 (`ModelLimits.maxNodes`).
-    public var maxModelNodes: Int = ModelLimits().maxNodes
-    /// Elements of any one tensor of a model (input, weight, intermediate). Default 2²⁴ (`ModelLimits`).
-    public var maxModelTensorElements: Int = ModelLimits().maxTensorElements
-    /// Elements of all of a model's tensors together. Default 2²⁶ (`ModelLimits.maxTotalElements`).
-    public var maxModelTotalElements: Int = ModelLimits().maxTotalElements
-    /// Entries of one model Jacobian (outputs × input elements). Default 2²² (`ModelLimits`).
-    public var maxModelJacobianEntries: Int = ModelLimits().maxJacobianEntries
-    /// Multiply-adds of one evaluation of a model, estimated at load. Default 2³⁰ (`ModelLimits.maxOperations`).
-    public var maxModelOperations: Int = ModelLimits().maxOperations
-    /// Multiply-adds of one model request, all its sweeps together. Default 2³⁴ (`ModelLimits`).
-    public var maxModelRequestOperations: Int = ModelLimits().maxRequestOperations
 
     // MARK: Logs
 
@@ -165,12 +153,6 @@ public struct ServiceConfiguration: Sendable, Hashable {
             maxResponseBytes: maxResponseBytes)
         configuration.modelLimits.maxModelBytes = maxModelBytes
         configuration.modelLimits.maxModels = maxModels
-        configuration.modelLimits.maxNodes = maxModelNodes
-        configuration.modelLimits.maxTensorElements = maxModelTensorElements
-        configuration.modelLimits.maxTotalElements = maxModelTotalElements
-        configuration.modelLimits.maxJacobianEntries = maxModelJacobianEntries
-        configuration.modelLimits.maxOperations = maxModelOperations
-        configuration.modelLimits.maxRequestOperations = maxModelRequestOperations
         return configuration
     }
 

@@ -1,4 +1,3 @@
-import JacobianEngine
 import Logging
 import Testing
 
@@ -157,26 +156,6 @@ import Testing
         #expect(c.http2Configuration.maxConcurrentStreams == 9)
         #expect(c.http2Configuration.maxHeaderListSize == c.maxHeaderBytes)
         #expect(c.http2Configuration.idleTimeout == .seconds(5))
-    }
-
-    /// Each model limit is set by its flag or its variable and reaches the repository's `ModelLimits`.
-    @Test func everyModelLimitIsConfigurable() throws {
-        let flags = try #require(configuration([
-            "--max-model-bytes", "1000", "--max-models", "2", "--max-model-nodes", "3",
-            "--max-model-tensor-elements", "4", "--max-model-total-elements", "5", "--max-model-jacobian-entries", "6",
-            "--max-model-operations", "7", "--max-model-request-operations", "8",
-        ])).apiConfiguration.modelLimits
-        #expect(flags == ModelLimits(maxModelBytes: 1000, maxNodes: 3, maxTensorElements: 4, maxTotalElements: 5,
-                                     maxJacobianEntries: 6, maxModels: 2, maxOperations: 7, maxRequestOperations: 8))
-        let environment = try #require(configuration([], [
-            "JACOBIAN_MAX_MODEL_NODES": "30", "JACOBIAN_MAX_MODEL_TENSOR_ELEMENTS": "40",
-            "JACOBIAN_MAX_MODEL_TOTAL_ELEMENTS": "50", "JACOBIAN_MAX_MODEL_JACOBIAN_ENTRIES": "60",
-            "JACOBIAN_MAX_MODEL_OPERATIONS": "70", "JACOBIAN_MAX_MODEL_REQUEST_OPERATIONS": "80",
-        ])).apiConfiguration.modelLimits
-        #expect(environment.maxNodes == 30 && environment.maxTensorElements == 40 && environment.maxTotalElements == 50)
-        #expect(environment.maxJacobianEntries == 60 && environment.maxOperations == 70)
-        #expect(environment.maxRequestOperations == 80)
-        #expect(failure(["--max-model-operations", "0"])?.0 == 2)
     }
 
     @Test func secondsAreFormattedShortest() {
