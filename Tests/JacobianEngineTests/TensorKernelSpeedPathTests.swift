@@ -100,6 +100,20 @@ import Testing
         #expect(Self.maxRelativeError(jacobian.storage, dense) < 1e-13)
     }
 
+    @Test func bufferPoolReusesMemoryAndZeroesIt() {
+        let pool = BufferPool(maxArrays: 2, maxElements: 100)
+        pool.recycle([Double](repeating: 7, count: 40))
+        let reused = pool.zeros(30)
+        #expect(reused.count == 30 && reused.allSatisfy { $0 == 0 } && reused.capacity >= 40)
+        #expect(pool.scratch(50).count >= 50, "nothing large enough: a new array")
+        pool.recycle([Double](repeating: 1, count: 60))
+        pool.recycle([Double](repeating: 1, count: 60))  // over maxElements: dropped
+        pool.recycle([Double](repeating: 1, count: 10))
+        pool.recycle([Double](repeating: 1, count: 10))  // over maxArrays: dropped
+        #expect(pool.zeros(60).capacity >= 60)
+        #expect(pool.zeros(60).allSatisfy { $0 == 0 })
+    }
+
     /// uᵀJ for several cotangents in one sweep equals the rows of the Jacobian combined, through every kind of node
     /// (the fast ones and those that run row by row).
     @Test func vectorJacobianProductsOfManyRowsMatchTheJacobian() throws {

@@ -1,18 +1,22 @@
 import Synchronization
 
-/// Arrays of doubles kept between sweeps of one graph, so that a request's gradient buffers and convolution scratch
+/// Arrays of doubles kept between the sweeps of model requests, so that a request's gradient buffers and convolution scratch
 /// reuse memory the previous request allocated instead of asking the allocator for it again. (glibc hands blocks of
 /// a few hundred kilobytes back to the kernel when they are freed and page-faults them in on the next request:
 /// without this, a third of a LeNet Jacobian's time went to page faults and zero-filling fresh pages.)
 ///
 /// Thread-safe: concurrent sweeps each take their own arrays. Holds at most `maxArrays` arrays and `maxElements`
-/// elements (16 MiB by default), dropping what is given back beyond that, so an idle graph keeps a bounded amount.
+/// elements, dropping what is given back beyond that, so an idle process keeps a bounded amount.
 final class BufferPool: Sendable {
+    /// The one pool of the process, for every model's sweeps and convolution scratch: 32 MiB at most, whatever the
+    /// number of models held.
+    static let shared = BufferPool(maxArrays: 128, maxElements: 1 << 22)
+
     private let spare = Mutex<(arrays: [[Double]], elements: Int)>(([], 0))
     let maxArrays: Int
     let maxElements: Int
 
-    init(maxArrays: Int = 64, maxElements: Int = 1 << 21) {
+    init(maxArrays: Int, maxElements: Int) {
         self.maxArrays = maxArrays
         self.maxElements = maxElements
     }

@@ -27,7 +27,7 @@ public struct TensorGraph: Sendable {
     /// a reverse or tangent sweep costs about as much again.
     let operations: Int
     /// The reverse sweep's gradient buffers, reused from one sweep to the next.
-    let pool = BufferPool()
+    var pool: BufferPool { .shared }
 
     /// The input's shape, e.g. [1, 1, 8, 8].
     public var inputShape: [Int] { shapes[input] }

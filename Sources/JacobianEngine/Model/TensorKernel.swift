@@ -46,7 +46,7 @@ struct ConvolutionPlan: Sendable {
     /// Each group's weight transposed, [K × M/group] (`transposedWeight`), for the input gradient.
     var weightT: [Double]
     /// The lowered input's blocks, reused between evaluations.
-    var scratch = BufferPool(maxArrays: 4)
+    var scratch: BufferPool { .shared }
 }
 
 struct PoolPlan: Sendable {
