@@ -78,6 +78,8 @@ import Testing
         let jacobian = try small.jacobian(#"{"function": \#(Self.model), "point": \#(point)}"#)
         #expect(jacobian.status == 422)
         #expect(try jacobian.json["limit"]?.string == "maxJacobianEntries")
+        let check = try small.jacobian(#"{"function": \#(Self.model), "point": \#(point), "jacobian": false, "include": ["check"]}"#)
+        #expect(try check.json["limit"]?.string == "maxJacobianEntries", "the check compares a whole Jacobian")
         // 64 tangents of the digits model (about 45,000 multiply-adds a sweep) exceed 2,000,000 multiply-adds.
         let tangents = "[" + (0..<64).map { column in
             ModelAPITests.pointJSON((0..<64).map { $0 == column ? 1 : 0 })

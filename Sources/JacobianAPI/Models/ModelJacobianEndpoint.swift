@@ -76,10 +76,13 @@ struct ModelJacobianEndpoint {
         }
         let mode = try reader.choice("mode", default: DifferentiationMode.auto, among: [.auto, .forward, .reverse])
         let entries = function.outputCount.multipliedReportingOverflow(by: function.inputCount)
-        guard !wantsJacobian || (!entries.overflow && entries.partialValue <= models.limits.maxJacobianEntries) else {
+        // The gradient check compares a whole Jacobian too.
+        guard !(wantsJacobian || includeCheck)
+            || (!entries.overflow && entries.partialValue <= models.limits.maxJacobianEntries)
+        else {
             throw Problem(.limitExceeded,
                 detail: "the Jacobian would have \(function.outputCount) × \(function.inputCount) entries, more than the limit maxJacobianEntries = \(models.limits.maxJacobianEntries)",
-                errors: [.init(pointer: "/function", detail: "too large a Jacobian; \"jacobian\": false asks for saliency and perturbations only")],
+                errors: [.init(pointer: "/function", detail: "too large a Jacobian; \"jacobian\": false (without \"check\") asks for products, saliency and perturbations only")],
                 extensions: [("limit", .string("maxJacobianEntries"))])
         }
         let point = try TensorJSON.read(try reader.value("point"), at: "/point", shape: shape)
@@ -93,7 +96,7 @@ struct ModelJacobianEndpoint {
         let jacobianSweeps = resolved == .forward ? function.inputCount : function.outputCount
         try checkWork(sweeps: [
             1, wantsJacobian ? jacobianSweeps : 1, tangents?.vectors.count ?? 0, cotangents?.vectors.count ?? 0,
-            includeCheck ? 2 * function.inputCount : 0, 2 * (perturbations?.deltas.count ?? 0),
+            includeCheck ? 2 * function.inputCount + jacobianSweeps : 0, 2 * (perturbations?.deltas.count ?? 0),
         ], of: function)
         do throws(EngineError) {
             let result = wantsJacobian ? try function.compiled.jacobian(at: point, mode: resolved) : nil
