@@ -75,6 +75,17 @@ import Testing
         #expect(c.cacheSize == 8 && c.logLevel == .debug && c.logFormat == .json)
     }
 
+    @Test func theModelLimitsAreSettings() throws {
+        let c = try #require(configuration([
+            "--max-model-nodes", "11", "--max-model-tensor-elements", "12", "--max-model-total-elements", "13",
+            "--max-model-jacobian-entries", "14", "--max-model-operations", "15",
+        ], ["JACOBIAN_MAX_MODEL_REQUEST_OPERATIONS": "16"]))
+        let limits = c.apiConfiguration.modelLimits
+        #expect(limits.maxNodes == 11 && limits.maxTensorElements == 12 && limits.maxTotalElements == 13)
+        #expect(limits.maxJacobianEntries == 14 && limits.maxOperations == 15 && limits.maxRequestOperations == 16)
+        #expect(failure(["--max-model-nodes", "0"])?.0 == 2)
+    }
+
     @Test func environmentVariablesApplyWhenNoFlagIsGiven() throws {
         let c = try #require(configuration([], [
             "PORT": "9090", "HOST": "::", "JACOBIAN_WORKERS": "2", "JACOBIAN_DRAIN_TIMEOUT": "10",
@@ -185,7 +196,7 @@ import Testing
     /// and `PORT` (the Dockerfile, the Kubernetes manifests and the README use them).
     @Test func everyVariableFollowsTheNamingConvention() {
         let settings = Setting.all
-        #expect(settings.count == 33)
+        #expect(settings.count == 39)
         #expect(Set(settings.map(\.name)).count == settings.count)
         for setting in settings where !["host", "port"].contains(setting.name) {
             let expected = "JACOBIAN_" + setting.name.uppercased().replacingOccurrences(of: "-", with: "_")

@@ -23,6 +23,7 @@ enum FunctionReader {
         switch tag {
         case .string("expression"): return .expression(try expression(value, at: pointer))
         case .string("network"): return .network(try network(value, at: pointer))
+        case .string("model"): throw modelNotAccepted(at: JSONPointer.appending(pointer, "type"))
         default: throw unknownTag(tag, at: JSONPointer.appending(pointer, "type"), among: types, what: "function type")
         }
     }
@@ -107,6 +108,17 @@ enum FunctionReader {
     // MARK: Shared
 
     /// An unknown `type` tag: the accepted ones, and the closest when it looks like a typo.
+    /// A registered model where only specifications are accepted (/v1/hessian, /v1/newton, or /v1/jacobian on a
+    /// server without a model repository): says where models are accepted and why not here.
+    static func modelNotAccepted(at pointer: String) -> Problem {
+        Problem.invalid(pointer,
+            "a model ({\"type\": \"model\"}) is accepted by POST /v1/jacobian only (values, Jacobians, tangents and "
+            + "cotangents, the gradient check, saliency, perturbations): a model is differentiated once, in forward "
+            + "and reverse mode, so it has no second derivatives for /v1/hessian (a ReLU or max-pool classifier's are "
+            + "zero almost everywhere anyway), and Newton's method needs as many outputs as inputs where a "
+            + "classifier maps many pixels to a few scores")
+    }
+
     private static func unknownTag(_ tag: JSONValue, at pointer: String, among names: [String], what: String) -> Problem {
         let expected = names.map { "'\($0)'" }.joined(separator: ", ")
         guard case .string(let given) = tag else {

@@ -44,7 +44,9 @@ struct JacobianEndpoint {
 
     /// A request for a model (`ModelJacobianEndpoint`) or for a function given in the body (`run`).
     func respond(_ body: JSONValue, interruption: Interruption = .none) throws(Problem) -> any EndpointOutcome {
-        if let models, ModelJacobianEndpoint.refersToModel(body) { return try ModelJacobianEndpoint(models: models).run(body) }
+        if let models, ModelJacobianEndpoint.refersToModel(body) {
+            return try ModelJacobianEndpoint(models: models, engineLimits: engine.limits).run(body)
+        }
         return try run(body, interruption: interruption)
     }
 

@@ -8,8 +8,14 @@ import Pictures
 /// keeps the `RegisteredModel` it looked up to the end, so a concurrent replacement never mixes two models.
 struct ModelJacobianEndpoint {
     let models: ModelRepository
+    /// The engine's limits, for what model requests share with function requests (`maxVectors`, the gradient
+    /// check's `maxBatchSize`).
+    var engineLimits = EngineLimits()
 
-    static let fields = ["function", "point", "mode", "jacobian", "include", "class", "perturbations"]
+    static let fields = ["function", "point", "mode", "jacobian", "include", "class", "perturbations", "tangents",
+                         "cotangents"]
+    /// What `include` may name for a model.
+    static let extras = ["saliency", "check", "jacobian"]
 
     /// Whether a /v1/jacobian body refers to a model (and so belongs here rather than to the expression engine).
     static func refersToModel(_ body: JSONValue) -> Bool {
@@ -23,11 +29,16 @@ struct ModelJacobianEndpoint {
         /// Nil when the request said `"jacobian": false` (saliency and perturbations only).
         var jacobian: Matrix?
         var mode: DifferentiationMode
-        var saliency: Saliency
+        /// Nil when neither asked for nor free (a request for products only).
+        var saliency: Saliency?
         var includeSaliency: Bool
         var perturbations: [PerturbationEffect]?
         var imageShape: (rows: Int, columns: Int)
         var point: [Double]
+        /// J·v per tangent, uᵀJ per cotangent, the gradient check: as for functions.
+        var jvp: [[Double]]?
+        var vjp: [[Double]]?
+        var check: GradientCheck?
     }
 
     func run(_ body: JSONValue) throws(Problem) -> Outcome {
@@ -41,46 +52,80 @@ struct ModelJacobianEndpoint {
         }
         let function = registered.model.function
         let shape = registered.model.inputShape
-        guard case .bool(let wantsJacobian) = reader.has("jacobian") ? try reader.value("jacobian") : .bool(true) else {
+        var includeSaliency = false, includeCheck = false, includeJacobian = false
+        if reader.has("include") {
+            for (index, item) in try reader.array("include").enumerated() {
+                switch item {
+                case .string("saliency"): includeSaliency = true
+                case .string("check"): includeCheck = true
+                case .string("jacobian"): includeJacobian = true
+                default:
+                    throw Problem.invalid(JSONPointer.appending("/include", index),
+                        "a model request may include " + Self.extras.map { "\"\($0)\"" }.joined(separator: ", "))
+                }
+            }
+        }
+        let tangents = try VectorList.read("tangents", in: reader, limit: engineLimits.maxVectors)
+        let cotangents = try VectorList.read("cotangents", in: reader, limit: engineLimits.maxVectors)
+        try tangents?.check(length: function.inputCount, what: "input elements")
+        try cotangents?.check(length: function.outputCount, what: "outputs")
+        // As for functions, products replace the Jacobian unless it is asked for too.
+        let defaultJacobian = (tangents == nil && cotangents == nil) || includeJacobian
+        guard case .bool(let wantsJacobian) = reader.has("jacobian") ? try reader.value("jacobian") : .bool(defaultJacobian) else {
             throw Problem.invalid("/jacobian", "jacobian must be true or false")
         }
         let mode = try reader.choice("mode", default: DifferentiationMode.auto, among: [.auto, .forward, .reverse])
         let entries = function.outputCount.multipliedReportingOverflow(by: function.inputCount)
-        guard !wantsJacobian || (!entries.overflow && entries.partialValue <= models.limits.maxJacobianEntries) else {
+        // The gradient check compares a whole Jacobian too.
+        guard !(wantsJacobian || includeCheck)
+            || (!entries.overflow && entries.partialValue <= models.limits.maxJacobianEntries)
+        else {
             throw Problem(.limitExceeded,
                 detail: "the Jacobian would have \(function.outputCount) × \(function.inputCount) entries, more than the limit maxJacobianEntries = \(models.limits.maxJacobianEntries)",
-                errors: [.init(pointer: "/function", detail: "too large a Jacobian; \"jacobian\": false asks for saliency and perturbations only")],
+                errors: [.init(pointer: "/function", detail: "too large a Jacobian; \"jacobian\": false (without \"check\") asks for products, saliency and perturbations only")],
                 extensions: [("limit", .string("maxJacobianEntries"))])
         }
         let point = try TensorJSON.read(try reader.value("point"), at: "/point", shape: shape)
-        var includeSaliency = false
-        if reader.has("include") {
-            for (index, item) in try reader.array("include").enumerated() {
-                guard item == .string("saliency") else {
-                    throw Problem.invalid(JSONPointer.appending("/include", index), "a model request may include \"saliency\" only")
-                }
-                includeSaliency = true
-            }
-        }
         let requestedClass = reader.has("class")
             ? try reader.integer("class", default: 0, in: 0...(function.outputCount - 1)) : nil
         let perturbations = reader.has("perturbations")
             ? try Perturbations(try reader.value("perturbations"), shape: shape, maxElements: models.limits.maxJacobianEntries)
             : nil
+        // Every sweep the request takes, each about one evaluation's work, bounded before any runs.
+        let resolved = function.compiled.resolvedMode(mode)
+        let jacobianSweeps = resolved == .forward ? function.inputCount : function.outputCount
+        try checkWork(sweeps: [
+            1, wantsJacobian ? jacobianSweeps : 1, tangents?.vectors.count ?? 0, cotangents?.vectors.count ?? 0,
+            includeCheck ? 2 * function.inputCount + jacobianSweeps : 0, 2 * (perturbations?.deltas.count ?? 0),
+        ], of: function)
         do throws(EngineError) {
-            let resolved = function.compiled.resolvedMode(mode)
             let result = wantsJacobian ? try function.compiled.jacobian(at: point, mode: resolved) : nil
-            let value = if let result { result.value } else { try function.evaluate(at: point) }
+            let jvp = try tangents.map { (list) throws(EngineError) in
+                try function.compiled.jacobianVectorProducts(at: point, tangents: list.vectors, limits: engineLimits)
+            }
+            let vjp = try cotangents.map { (list) throws(EngineError) in
+                try function.compiled.vectorJacobianProducts(at: point, cotangents: list.vectors, limits: engineLimits)
+            }
+            // The value comes with whatever was computed; only saliency or perturbations alone evaluate for it.
+            let computed = result?.value ?? vjp?.value ?? jvp?.value
+            let value = if let computed { computed } else { try function.evaluate(at: point) }
             let predicted = value.indices.max { value[$0] < value[$1] } ?? 0
             let scored = requestedClass ?? predicted
-            // One reverse sweep gives the scored class's gradient when the Jacobian was not computed.
-            let gradient = if let result {
+            // The scored class's gradient is a row of the Jacobian when there is one, otherwise one reverse sweep,
+            // taken when the saliency is asked for (or the request is for saliency and perturbations alone); a
+            // request for products only does not pay for it (its picture computes it if asked for).
+            let wantsSaliency = includeSaliency || (tangents == nil && cotangents == nil && !includeCheck)
+            let gradient: [Double]? = if let result {
                 Array(result.jacobian.row(scored))
-            } else {
+            } else if wantsSaliency {
                 try function.gradient(at: point, row: scored).gradient
+            } else {
+                nil
             }
-            let saliency = Saliency(gradient: gradient, inputShape: shape, predictedClass: predicted, scoredClass: scored,
-                                    score: value[scored])
+            let saliency = gradient.map {
+                Saliency(gradient: $0, inputShape: shape, predictedClass: predicted, scoredClass: scored,
+                         score: value[scored])
+            }
             var effects: [PerturbationEffect]?
             if let perturbations {
                 effects = []
@@ -91,12 +136,30 @@ struct ModelJacobianEndpoint {
                                                        moved: moved))
                 }
             }
+            let check = includeCheck ? try function.compiled.gradientCheck(at: point, limits: engineLimits) : nil
             let dims = shape.count >= 2 ? (shape[shape.count - 2], shape[shape.count - 1]) : (1, function.inputCount)
             return Outcome(model: registered, value: value, jacobian: result?.jacobian, mode: resolved,
                            saliency: saliency, includeSaliency: includeSaliency, perturbations: effects,
-                           imageShape: dims, point: point)
+                           imageShape: dims, point: point, jvp: jvp?.products, vjp: vjp?.products, check: check)
         } catch {
-            throw EngineProblems.problem(from: error, functionPointer: "/function", pointPointer: { _ in "/point" })
+            throw VectorList.problem(from: error, functionPointer: "/function", pointPointer: { _ in "/point" })
+        }
+    }
+
+    /// Refuses a request whose sweeps together would take more than `maxRequestOperations` multiply-adds.
+    private func checkWork(sweeps: [Int], of function: ModelFunction) throws(Problem) {
+        var total = 0
+        for count in sweeps {
+            let (work, overflow) = count.multipliedReportingOverflow(by: function.operationsPerSweep)
+            let (sum, overflowSum) = total.addingReportingOverflow(work)
+            total = overflow || overflowSum ? Int.max : sum
+        }
+        let limit = models.limits.maxRequestOperations
+        guard total <= limit else {
+            throw Problem(.limitExceeded,
+                detail: "the request would take about \(total) multiply-adds (\(sweeps.reduce(0, +)) sweeps of the model, \(function.operationsPerSweep) each), more than the limit maxRequestOperations = \(limit)",
+                errors: [.init(pointer: "", detail: "ask for fewer products, perturbations or checks, or \"jacobian\": false")],
+                extensions: [("limit", .string("maxRequestOperations"))])
         }
     }
 }
@@ -188,7 +251,7 @@ extension ModelJacobianEndpoint.Outcome: EndpointOutcome {
         }
         writer.key("model")
         writer.value(.object(["name": .string(model.name), "sha256": .string(model.sha256)]))
-        if includeSaliency {
+        if includeSaliency, let saliency {
             writer.key("saliency")
             writer.value(.object([
                 "class": .number(Double(saliency.scoredClass)),
@@ -196,6 +259,18 @@ extension ModelJacobianEndpoint.Outcome: EndpointOutcome {
                 "predicted_class": .number(Double(saliency.predictedClass)),
                 "map": .rows(saliency.map),
             ]))
+        }
+        if let jvp {
+            writer.key("jvp")
+            writer.value(.rows(jvp))
+        }
+        if let vjp {
+            writer.key("vjp")
+            writer.value(.rows(vjp))
+        }
+        if let check {
+            writer.key("check")
+            writer.value(SparseJSON.check(check))
         }
         if let perturbations {
             writer.key("perturbations")
@@ -206,9 +281,19 @@ extension ModelJacobianEndpoint.Outcome: EndpointOutcome {
         writer.endObject()
     }
 
+    /// The predicted class's saliency, for the picture of a request that did not compute it (products only).
+    private func predictedClassSaliency() -> Saliency {
+        let predicted = value.indices.max { value[$0] < value[$1] } ?? 0
+        let gradient = (try? model.model.function.gradient(at: point, row: predicted).gradient)
+            ?? [Double](repeating: 0, count: point.count)
+        return Saliency(gradient: gradient, inputShape: model.model.inputShape, predictedClass: predicted,
+                        scoredClass: predicted, score: value[predicted])
+    }
+
     /// The input image (mean over channels) beside the saliency map of the scored class.
     func svg() -> String {
         let (rows, columns) = imageShape
+        let saliency = self.saliency ?? predictedClassSaliency()
         let plane = rows * columns
         let image = (0..<rows).map { i in
             (0..<columns).map { j in

@@ -6,6 +6,9 @@ public final class ModelFunction: Sendable {
     public let inputCount: Int
     /// Elements of the output tensor: the Jacobian's rows.
     public let outputCount: Int
+    /// Multiply-adds of one evaluation, estimated when the graph was built; a sweep of either mode costs about the
+    /// same. What a request's work is counted in (`ModelLimits.maxRequestOperations`).
+    public var operationsPerSweep: Int { max(graph.operations, 1) }
     /// The same function wrapped for the engine's common machinery (batches, JSON writing); columns `x[c][h][w]`,
     /// rows `y[k]`, a leading batch dimension of 1 left out of the names.
     public let compiled: CompiledFunction
@@ -29,7 +32,7 @@ public final class ModelFunction: Sendable {
         let values = graph.forward(x)
         var seed = [Double](repeating: 0, count: outputCount)
         seed[row] = 1
-        let gradient = graph.reverse(values, seed: seed)
+        let gradient = graph.reverse(values, seeds: seed, rows: 1)
         try ModelProgram.checkFinite(values[graph.output], gradient, row: row)
         return (values[graph.output], gradient)
     }
@@ -65,8 +68,9 @@ public final class ModelFunction: Sendable {
     }
 }
 
-/// `DifferentiableProgram` conformance: reverse mode runs one reverse sweep per output (the cheap direction for
-/// classifiers, whose outputs are few and inputs many), forward mode one tangent sweep per input element.
+/// `DifferentiableProgram` conformance: reverse mode carries every output's cotangent through one reverse sweep
+/// (the cheap direction for classifiers, whose outputs are few and inputs many: each operation's rows are one
+/// matrix product), forward mode runs one tangent sweep per input element.
 struct ModelProgram: DifferentiableProgram {
     let graph: TensorGraph
     let inputCount: Int
@@ -81,6 +85,7 @@ struct ModelProgram: DifferentiableProgram {
         outputCount = graph.outputShape.reduce(1, *)
         columnNames = ModelFunction.elementNames("x", shape: graph.inputShape)
         rowNames = ModelFunction.elementNames("y", shape: graph.outputShape)
+        rowsPerSweep = max(1, (1 << 21) / max(graph.variableElements, 1))
     }
 
     func evaluate(at point: UnsafeBufferPointer<Double>, value: UnsafeMutableBufferPointer<Double>) throws(EngineError) {
@@ -113,13 +118,63 @@ struct ModelProgram: DifferentiableProgram {
             }
             return
         }
-        var seed = [Double](repeating: 0, count: outputCount)
-        for row in 0..<outputCount {
-            seed[row] = 1
-            let gradient = graph.reverse(values, seed: seed)
-            seed[row] = 0
-            try Self.checkFinite([], gradient, row: row)
-            for column in 0..<inputCount { jacobian[row * inputCount + column] = gradient[column] }
+        var identity = [Double](repeating: 0, count: outputCount * outputCount)
+        for row in 0..<outputCount { identity[row * outputCount + row] = 1 }
+        try identity.withUnsafeBufferPointer { seeds throws(EngineError) in
+            try reverseSweeps(values, cotangents: seeds, count: outputCount, products: jacobian)
+        }
+    }
+
+    func vectorJacobianProducts(
+        at point: UnsafeBufferPointer<Double>, cotangents: UnsafeBufferPointer<Double>, count: Int,
+        value: UnsafeMutableBufferPointer<Double>, products: UnsafeMutableBufferPointer<Double>
+    ) throws(EngineError) {
+        let values = graph.forward(Array(point))
+        let output = values[graph.output]
+        try Self.checkFinite(output, [], row: nil)
+        for i in 0..<outputCount { value[i] = output[i] }
+        try reverseSweeps(values, cotangents: cotangents, count: count, products: products)
+    }
+
+    func jacobianVectorProducts(
+        at point: UnsafeBufferPointer<Double>, tangents: UnsafeBufferPointer<Double>, count: Int,
+        value: UnsafeMutableBufferPointer<Double>, products: UnsafeMutableBufferPointer<Double>
+    ) throws(EngineError) {
+        let values = graph.forward(Array(point))
+        let output = values[graph.output]
+        try Self.checkFinite(output, [], row: nil)
+        for i in 0..<outputCount { value[i] = output[i] }
+        for t in 0..<count {
+            let product = graph.tangent(values, direction: Array(tangents[(t * inputCount)..<((t + 1) * inputCount)]))
+            if let row = product.firstIndex(where: { !$0.isFinite }) {
+                throw EngineError(kind: .nonFinite,
+                    message: "the derivative of output \(row) along tangent \(t) is \(product[row])", row: row)
+            }
+            for i in 0..<outputCount { products[t * outputCount + i] = product[i] }
+        }
+    }
+
+    /// Cotangents per reverse sweep: as many as keep a sweep's gradients (rows × the graph's variable elements)
+    /// within 2²¹ doubles, 16 MiB, so a model with many outputs never holds all its rows' gradients at once.
+    let rowsPerSweep: Int
+
+    /// uᵀJ for `count` cotangents (count × outputCount) into `products` (count × inputCount): reverse sweeps
+    /// carrying up to `rowsPerSweep` cotangents each.
+    private func reverseSweeps(
+        _ values: [[Double]], cotangents: UnsafeBufferPointer<Double>, count: Int,
+        products: UnsafeMutableBufferPointer<Double>
+    ) throws(EngineError) {
+        var first = 0
+        while first < count {
+            let rows = min(rowsPerSweep, count - first)
+            let seeds = Array(cotangents[(first * outputCount)..<((first + rows) * outputCount)])
+            let gradients = graph.reverse(values, seeds: seeds, rows: rows)
+            for r in 0..<rows {
+                let row = Array(gradients[(r * inputCount)..<((r + 1) * inputCount)])
+                try Self.checkFinite([], row, row: first + r)
+                for column in 0..<inputCount { products[(first + r) * inputCount + column] = row[column] }
+            }
+            first += rows
         }
     }
 

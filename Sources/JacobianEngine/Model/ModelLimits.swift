@@ -17,13 +17,18 @@ public struct ModelLimits: Sendable, Hashable {
     /// Most multiply-adds (and comparisons, for pooling) one evaluation of a graph may take, estimated at build
     /// time: bounds the time of a request whatever the shapes and windows. Default 2³⁰ (about a second).
     public var maxOperations: Int
+    /// Most multiply-adds one request may take over all its sweeps (an evaluation, a Jacobian row, a product, a
+    /// perturbation or a gradient check's evaluations each cost about `maxOperations`' estimate of the graph).
+    /// Default 2³⁴ (seconds, not minutes).
+    public var maxRequestOperations: Int
 
     public init(
         maxModelBytes: Int = 16 << 20, maxNodes: Int = 10_000, maxTensorElements: Int = 1 << 24,
         maxTotalElements: Int = 1 << 26, maxJacobianEntries: Int = 1 << 22, maxModels: Int = 64,
-        maxOperations: Int = 1 << 30
+        maxOperations: Int = 1 << 30, maxRequestOperations: Int = 1 << 34
     ) {
         self.maxOperations = maxOperations
+        self.maxRequestOperations = maxRequestOperations
         self.maxModelBytes = maxModelBytes
         self.maxNodes = maxNodes
         self.maxTensorElements = maxTensorElements

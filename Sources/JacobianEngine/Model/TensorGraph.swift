@@ -23,6 +23,11 @@ public struct TensorGraph: Sendable {
     let nodes: [Node]
     let input: Int
     let output: Int
+    /// Multiply-adds (and comparisons) of one evaluation, estimated at build time (`ModelLimits.maxOperations`):
+    /// a reverse or tangent sweep costs about as much again.
+    let operations: Int
+    /// The reverse sweep's gradient buffers, reused from one sweep to the next.
+    var pool: BufferPool { .shared }
 
     /// The input's shape, e.g. [1, 1, 8, 8].
     public var inputShape: [Int] { shapes[input] }
@@ -41,27 +46,42 @@ public struct TensorGraph: Sendable {
         return values
     }
 
-    /// The gradient with respect to the input of ⟨`seed`, output⟩, from the values of a forward sweep: one reverse
-    /// sweep through the nodes.
-    func reverse(_ values: [[Double]], seed: [Double]) -> [Double] {
+    /// The gradients with respect to the input of ⟨seedᵣ, output⟩ for `rows` seeds (`seeds`: rows × the output's
+    /// elements, row-major), from the values of a forward sweep: one reverse sweep through the nodes carrying all
+    /// rows at once (a matrix through each operation instead of a vector). Returns rows × the input's elements.
+    func reverse(_ values: [[Double]], seeds: [Double], rows: Int) -> [Double] {
         var grads: [[Double]?] = constants.map { $0 == nil ? [] : nil }
-        grads[output] = seed
+        grads[output] = seeds
         for node in nodes.reversed() {
             guard let g = grads[node.output], !g.isEmpty, g.contains(where: { $0 != 0 }) else { continue }
             var operandGrads: [[Double]?] = node.inputs.map { index in
-                grads[index] == nil ? nil : [Double](repeating: 0, count: count(index))
+                grads[index] == nil ? nil : pool.zeros(rows * count(index))
             }
-            node.kernel.reverse(node.inputs.map { values[$0] }, output: values[node.output], gradOut: g,
+            node.kernel.reverse(node.inputs.map { values[$0] }, output: values[node.output], gradOut: g, rows: rows,
                                 grads: &operandGrads)
             // Added afterwards, so a tensor read twice by one node (x * x) gets both contributions once each.
             for (k, index) in node.inputs.enumerated() {
-                guard let contribution = operandGrads[k], let existing = grads[index] else { continue }
-                grads[index] = existing.isEmpty ? contribution : zip(existing, contribution).map(+)
+                guard let contribution = operandGrads[k], var existing = grads[index] else { continue }
+                if existing.isEmpty {
+                    grads[index] = contribution
+                } else {
+                    grads[index] = []  // owned here while adding, so the buffer is written in place
+                    for i in 0..<existing.count { existing[i] += contribution[i] }
+                    grads[index] = existing
+                    pool.recycle(contribution)
+                }
             }
+            pool.recycle(g)
             grads[node.output] = []
         }
         let result = grads[input] ?? []
-        return result.isEmpty ? [Double](repeating: 0, count: count(input)) : result
+        return result.isEmpty ? [Double](repeating: 0, count: rows * count(input)) : result
+    }
+
+    /// Elements of the tensors computed from the input (their gradients are what a reverse sweep holds per row):
+    /// bounds how many rows one sweep may carry.
+    var variableElements: Int {
+        constants.indices.reduce(0) { total, index in constants[index] == nil ? total + count(index) : total }
     }
 
     /// The output's tangent J·`direction` (the input's tangent, row-major), from a forward sweep's values: one

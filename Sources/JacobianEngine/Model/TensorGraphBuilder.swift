@@ -62,7 +62,8 @@ public struct TensorGraphBuilder: Sendable {
         guard shapes[input.index].reduce(1, *) > 0, shapes[output.index].reduce(1, *) > 0 else {
             throw ModelError("the input and the output must have at least one element")
         }
-        return TensorGraph(shapes: shapes, constants: constants, nodes: nodes, input: input.index, output: output.index)
+        return TensorGraph(shapes: shapes, constants: constants, nodes: nodes, input: input.index, output: output.index,
+                           operations: operations)
     }
 
     private mutating func add(shape: [Int], constant: [Double]?, what: String) throws(ModelError) -> TensorID {
@@ -126,11 +127,15 @@ public struct TensorGraphBuilder: Sendable {
                 }
                 bias = b
             }
-            let plan = ConvolutionPlan(
+            var plan = ConvolutionPlan(
                 channels: c, height: h, width: w, outChannels: m, outHeight: oh, outWidth: ow,
                 kernelH: window.kernel[0], kernelW: window.kernel[1], group: group,
                 strideH: window.strides[0], strideW: window.strides[1], padTop: window.pads[0], padLeft: window.pads[1],
-                dilationH: window.dilations[0], dilationW: window.dilations[1], weight: weight, bias: bias)
+                dilationH: window.dilations[0], dilationW: window.dilations[1], weight: weight, bias: bias,
+                weightT: [])
+            try reserve(weight.count)
+            plan.weightT = ConvolutionPlan.transposedWeight(weight, outChannels: m, group: group,
+                                                            patchSize: plan.patchSize)
             return (.conv(plan), [1, m, oh, ow])
         case .maxPool(let window), .averagePool(let window, _):
             try arity(1...1)
@@ -174,7 +179,14 @@ public struct TensorGraphBuilder: Sendable {
             if inputs.count == 3 {
                 cMap = try broadcastMap(from: shapes[inputs[2]], to: [m, n]) ?? Array(0..<(m * n))
             }
-            return (.gemm(GemmPlan(m: m, k: k, n: n, alpha: alpha, beta: beta, transA: transA, transB: transB, cMap: cMap)),
+            var constantB: (kn: [Double], nk: [Double])?
+            if let data = constants[inputs[1]] {
+                try reserve(2 * data.count)
+                let transposed = Self.transpose(data, rows: b[0], columns: b[1])
+                constantB = transB ? (transposed, data) : (data, transposed)
+            }
+            return (.gemm(GemmPlan(m: m, k: k, n: n, alpha: alpha, beta: beta, transA: transA, transB: transB,
+                                   cMap: cMap, constantB: constantB)),
                     [m, n])
         case .matMul:
             try arity(2...2)
@@ -184,7 +196,13 @@ public struct TensorGraphBuilder: Sendable {
             else { throw ModelError("unsupported MatMul shapes \(a) and \(b): B must be 2-D or share A's leading axes") }
             let m = a[a.count - 2], k = a[a.count - 1], n = b[b.count - 1]
             let batch = a.dropLast(2).reduce(1, *)
-            return (.matMul(MatMulPlan(batch: batch, m: m, k: k, n: n, batchedB: b.count > 2)), a.dropLast(1) + [n])
+            var constantBT: [Double]?
+            if b.count == 2, let data = constants[inputs[1]] {
+                try reserve(data.count)
+                constantBT = Self.transpose(data, rows: k, columns: n)
+            }
+            return (.matMul(MatMulPlan(batch: batch, m: m, k: k, n: n, batchedB: b.count > 2, constantBT: constantBT)),
+                    a.dropLast(1) + [n])
         case .add, .sub, .mul, .div:
             try arity(2...2)
             let b = shapes[inputs[1]]
@@ -258,6 +276,13 @@ public struct TensorGraphBuilder: Sendable {
             let inner = shape0[(a + 1)...].reduce(1, *)
             return (.concat(outer: shape0[..<a].reduce(1, *), chunks: inputs.map { shapes[$0][a] * inner }), shape)
         }
+    }
+
+    /// A row-major matrix transposed.
+    static func transpose(_ data: [Double], rows: Int, columns: Int) -> [Double] {
+        var result = [Double](repeating: 0, count: data.count)
+        for i in 0..<rows { for j in 0..<columns { result[j * rows + i] = data[i * columns + j] } }
+        return result
     }
 
     /// C, H, W of an image tensor [1, C, H, W].

@@ -6,17 +6,8 @@ extension TensorKernel {
         switch self {
         case .conv(let plan): return plan.forward(inputs[0])
         case .maxPool(let plan):
-            var out = [Double](repeating: 0, count: count)
-            plan.forEachWindow { o, taps in
-                var best = -Double.infinity
-                var first = true
-                for index in taps where first || inputs[0][index] > best || inputs[0][index].isNaN {
-                    best = inputs[0][index]
-                    first = false
-                }
-                out[o] = best
-            }
-            return out
+            let x = inputs[0]
+            return plan.argmax(x).map { $0 >= 0 ? x[$0] : -Double.infinity }
         case .averagePool(let plan, let includePad):
             var out = [Double](repeating: 0, count: count)
             plan.forEachWindow { o, taps in
@@ -48,14 +39,13 @@ extension TensorKernel {
                 }
             }
         case .unary(let op):
-            return inputs[0].map { x in
-                switch op {
-                case .relu: return x > 0 ? x : 0
-                case .leakyRelu(let alpha): return x > 0 ? x : alpha * x
-                case .elu(let alpha): return x > 0 ? x : alpha * Foundation.expm1(x)
-                case .sigmoid: return 1 / (1 + Foundation.exp(-x))
-                case .tanh: return Foundation.tanh(x)
-                }
+            // One loop per operator, so that ReLU's is a vectorized max.
+            switch op {
+            case .relu: return inputs[0].map { $0 > 0 ? $0 : 0 }
+            case .leakyRelu(let alpha): return inputs[0].map { $0 > 0 ? $0 : alpha * $0 }
+            case .elu(let alpha): return inputs[0].map { $0 > 0 ? $0 : alpha * Foundation.expm1($0) }
+            case .sigmoid: return inputs[0].map { 1 / (1 + Foundation.exp(-$0)) }
+            case .tanh: return inputs[0].map { Foundation.tanh($0) }
             }
         case .softmax(let outer, let axis, let inner, let log):
             var out = [Double](repeating: 0, count: count)
@@ -88,76 +78,84 @@ extension TensorKernel {
     }
 }
 
-extension ConvolutionPlan {
-    /// Direct convolution, ordered so the innermost loop runs along an output row.
-    func forward(_ x: [Double]) -> [Double] {
-        let outPlane = outHeight * outWidth
-        var out = [Double](repeating: 0, count: outChannels * outPlane)
-        if let bias {
-            for m in 0..<outChannels { for j in 0..<outPlane { out[m * outPlane + j] = bias[m] } }
-        }
+extension PoolPlan {
+    /// For every output element, the input index of its window's first maximum (a NaN wins, as in PyTorch), or -1
+    /// for a window wholly in the padding: the forward value and where the gradient goes.
+    func argmax(_ x: [Double]) -> [Int] {
+        var result = [Int](repeating: -1, count: channels * outHeight * outWidth)
         x.withUnsafeBufferPointer { X in
-            out.withUnsafeMutableBufferPointer { O in
-                visitTaps { m, weight, region in
-                    for oh in region.rows {
-                        let outRow = m * outPlane + oh * outWidth, inRow = region.base + oh * region.rowStep
-                        if strideW == 1 {
-                            // The common case, on row pointers so that no index arithmetic is checked per element
-                            // and the loop vectorizes.
-                            let o = O.baseAddress! + outRow, xs = X.baseAddress! + inRow
-                            for ow in region.columns { o[ow] += weight * xs[ow] }
-                        } else {
-                            for ow in region.columns { O[outRow + ow] += weight * X[inRow + ow * strideW] }
+            result.withUnsafeMutableBufferPointer { R in
+                if padTop == 0, padLeft == 0, (outHeight - 1) * strideH + (kernelH - 1) * dilationH < height,
+                    (outWidth - 1) * strideW + (kernelW - 1) * dilationW < width
+                {
+                    interiorArgmax(X, R)
+                    return
+                }
+                var o = 0
+                for c in 0..<channels {
+                    for oh in 0..<outHeight {
+                        // The window's rows and columns inside the image, found once per row and column rather
+                        // than tested per tap. Wrapping arithmetic: the plan's sizes were bounded when it was built.
+                        let top = oh &* strideH &- padTop
+                        let khFirst = top >= 0 ? 0 : (-top &+ dilationH &- 1) / dilationH
+                        for ow in 0..<outWidth {
+                            let left = ow &* strideW &- padLeft
+                            let kwFirst = left >= 0 ? 0 : (-left &+ dilationW &- 1) / dilationW
+                            var at = -1
+                            var kh = khFirst
+                            while kh < kernelH {
+                                let ih = top &+ kh &* dilationH
+                                if ih >= height { break }
+                                var kw = kwFirst
+                                while kw < kernelW {
+                                    let iw = left &+ kw &* dilationW
+                                    if iw >= width { break }
+                                    let index = (c &* height &+ ih) &* width &+ iw
+                                    let value = X[index]
+                                    // Selects rather than branches: which tap wins is data, and mispredicted
+                                    // branches cost more than the comparisons.
+                                    let wins = at < 0 || value > X[at] || value != value
+                                    at = wins ? index : at
+                                    kw &+= 1
+                                }
+                                kh &+= 1
+                            }
+                            R[o] = at
+                            o &+= 1
                         }
                     }
                 }
             }
         }
-        return out
+        return result
     }
 
-    /// The output rectangle a kernel tap reaches inside the input (padding skipped): rows `rows`, columns
-    /// `columns`, and the input index of output (oh, ow) is `base + oh · rowStep + ow · strideW`.
-    struct TapRegion {
-        var rows: ClosedRange<Int>
-        var columns: ClosedRange<Int>
-        var base: Int
-        var rowStep: Int
-    }
-
-    /// Calls `body` once per (output channel, input channel, kernel tap) with the tap's weight and the region of
-    /// outputs it reaches; the caller loops over the region, so the per-call cost is paid once per tap, not per row.
-    @inline(__always)
-    func visitTaps(_ body: (_ outChannel: Int, _ weight: Double, _ region: TapRegion) -> Void) {
-        let inPerGroup = channels / group, outPerGroup = outChannels / group
-        for kh in 0..<kernelH {
-            // Output rows whose input row oh·strideH − padTop + kh·dilationH lies in [0, height).
-            let offsetH = kh * dilationH - padTop
-            let firstOH = offsetH >= 0 ? 0 : (-offsetH + strideH - 1) / strideH
-            let lastOH = min(outHeight - 1, offsetH > height - 1 ? -1 : (height - 1 - offsetH) / strideH)
-            guard firstOH <= lastOH else { continue }
-            for kw in 0..<kernelW {
-                let offsetW = kw * dilationW - padLeft
-                let firstOW = offsetW >= 0 ? 0 : (-offsetW + strideW - 1) / strideW
-                let lastOW = min(outWidth - 1, offsetW > width - 1 ? -1 : (width - 1 - offsetW) / strideW)
-                guard firstOW <= lastOW else { continue }
-                for m in 0..<outChannels {
-                    let g = m / outPerGroup
-                    for ci in 0..<inPerGroup {
-                        let weight = self.weight[((m * inPerGroup + ci) * kernelH + kh) * kernelW + kw]
-                        if weight == 0 { continue }
-                        let c = g * inPerGroup + ci
-                        body(m, weight, TapRegion(
-                            rows: firstOH...lastOH, columns: firstOW...lastOW,
-                            base: (c * height + offsetH) * width + offsetW, rowStep: strideH * width))
+    /// `argmax` when every window lies inside the image (no padding: the usual 2×2 pooling), without bounds tests.
+    private func interiorArgmax(_ X: UnsafeBufferPointer<Double>, _ R: UnsafeMutableBufferPointer<Int>) {
+        var o = 0
+        for c in 0..<channels {
+            for oh in 0..<outHeight {
+                let rowStart = (c &* height &+ oh &* strideH) &* width
+                for ow in 0..<outWidth {
+                    let corner = rowStart &+ ow &* strideW
+                    var at = corner
+                    for kh in 0..<kernelH {
+                        let row = corner &+ kh &* dilationH &* width
+                        for kw in 0..<kernelW {
+                            let index = row &+ kw &* dilationW
+                            let value = X[index]
+                            // A select rather than a branch: which tap wins is data, and mispredicted branches
+                            // cost more than the comparisons. A NaN wins, as in PyTorch.
+                            at = value > X[at] || value != value ? index : at
+                        }
                     }
+                    R[o] = at
+                    o &+= 1
                 }
             }
         }
     }
-}
 
-extension PoolPlan {
     /// Calls `body` for every output element with the input indices its window covers (padding skipped).
     func forEachWindow(_ body: (Int, [Int]) -> Void) {
         var taps: [Int] = []
@@ -189,6 +187,22 @@ extension GemmPlan {
     }
 
     func forward(_ a: [Double], _ b: [Double], _ c: [Double]?) -> [Double] {
+        if let constantB, !transA {
+            // A layer: A [m × k] times the weight laid out [k × n], then scaled and shifted.
+            var out = [Double](repeating: 0, count: m * n)
+            a.withUnsafeBufferPointer { A in
+                constantB.kn.withUnsafeBufferPointer { B in
+                    out.withUnsafeMutableBufferPointer { O in
+                        MatrixProduct.multiply(m: m, n: n, k: k, a: A.baseAddress!, lda: k, b: B.baseAddress!, ldb: n,
+                                               c: O.baseAddress!, ldc: n, accumulate: false)
+                    }
+                }
+            }
+            for index in 0..<out.count {
+                out[index] = alpha * out[index] + (c.map { beta * $0[cMap![index]] } ?? 0)
+            }
+            return out
+        }
         var out = [Double](repeating: 0, count: m * n)
         let (ai, ap, bp, bj) = strides
         a.withUnsafeBufferPointer { A in
@@ -214,6 +228,18 @@ extension GemmPlan {
 extension MatMulPlan {
     func forward(_ a: [Double], _ b: [Double]) -> [Double] {
         var out = [Double](repeating: 0, count: batch * m * n)
+        if !batchedB {
+            // One B for every batch: A's rows of all batches [batch·m × k] times B [k × n] in one product.
+            a.withUnsafeBufferPointer { A in
+                b.withUnsafeBufferPointer { B in
+                    out.withUnsafeMutableBufferPointer { O in
+                        MatrixProduct.multiply(m: batch * m, n: n, k: k, a: A.baseAddress!, lda: k, b: B.baseAddress!,
+                                               ldb: n, c: O.baseAddress!, ldc: n, accumulate: false)
+                    }
+                }
+            }
+            return out
+        }
         for t in 0..<batch {
             let aBase = t * m * k, bBase = batchedB ? t * k * n : 0, oBase = t * m * n
             for i in 0..<m {

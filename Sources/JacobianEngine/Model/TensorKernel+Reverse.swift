@@ -1,40 +1,117 @@
 import Foundation
 
 extension TensorKernel {
-    /// Adds the operation's vector–Jacobian product `gradOut`ᵀ·∂out/∂input into `grads[k]` for each operand k
-    /// that is non-nil (the operands the output depends on through the graph input; constants are left nil).
-    func reverse(_ inputs: [[Double]], output: [Double], gradOut g: [Double], grads: inout [[Double]?]) {
+    /// Adds the vector–Jacobian products of `rows` cotangents at once: `g` holds rows × the output's elements, and
+    /// each non-nil `grads[k]` rows × operand k's elements (nil for the operands that are constants, whose gradients
+    /// nobody needs). The operations a classifier spends its time in (convolution, pooling, layers, activations) take
+    /// all rows in one pass, the rows of a layer's gradient being one matrix product; the others run row by row.
+    func reverse(_ inputs: [[Double]], output: [Double], gradOut g: [Double], rows: Int, grads: inout [[Double]?]) {
+        let outCount = output.count
         switch self {
         case .conv(let plan):
             guard var gx = grads[0] else { return }
             grads[0] = nil  // owned here while accumulating, so the buffer is written in place
-            let outPlane = plan.outHeight * plan.outWidth
             g.withUnsafeBufferPointer { G in
                 gx.withUnsafeMutableBufferPointer { GX in
-                    plan.visitTaps { m, weight, region in
-                        for oh in region.rows {
-                            let outRow = m * outPlane + oh * plan.outWidth, inRow = region.base + oh * region.rowStep
-                            if plan.strideW == 1 {  // row pointers: no checked index arithmetic per element
-                                let gx = GX.baseAddress! + inRow, gs = G.baseAddress! + outRow
-                                for ow in region.columns { gx[ow] += weight * gs[ow] }
-                            } else {
-                                for ow in region.columns { GX[inRow + ow * plan.strideW] += weight * G[outRow + ow] }
-                            }
-                        }
-                    }
+                    plan.addInputGradient(G.baseAddress!, rows: rows, into: GX.baseAddress!)
                 }
             }
             grads[0] = gx
         case .maxPool(let plan):
-            let x = inputs[0]
-            plan.forEachWindow { o, taps in
-                var best = -Double.infinity, at = -1
-                for index in taps where at < 0 || x[index] > best || x[index].isNaN {
-                    best = x[index]
-                    at = index
+            guard var gx = grads[0] else { return }
+            grads[0] = nil
+            let argmax = plan.argmax(inputs[0]), inCount = inputs[0].count
+            gx.withUnsafeMutableBufferPointer { GX in
+                for r in 0..<rows {
+                    for (o, index) in argmax.enumerated() where index >= 0 { GX[r * inCount + index] += g[r * outCount + o] }
                 }
-                if at >= 0 { grads[0]![at] += g[o] }
             }
+            grads[0] = gx
+        case .gemm(let plan) where !plan.transA && plan.constantB != nil && grads[0] != nil && grads[1] == nil:
+            // A's gradient for all rows at once: G [rows·m × n] times B'ᵀ [n × k]; B is a constant, and so is C in
+            // a layer (its gradient is then not needed).
+            var ga = grads[0]!
+            grads[0] = nil
+            Self.addProduct(g, plan.constantB!.nk, m: rows * plan.m, n: plan.k, k: plan.n, scale: plan.alpha, into: &ga)
+            grads[0] = ga
+            if grads.count > 2, grads[2] != nil { reverseByRows(inputs, output: output, gradOut: g, rows: rows, grads: &grads, only: 2) }
+        case .matMul(let plan) where plan.constantBT != nil && grads[0] != nil && grads[1] == nil:
+            var ga = grads[0]!
+            grads[0] = nil
+            Self.addProduct(g, plan.constantBT!, m: rows * plan.batch * plan.m, n: plan.k, k: plan.n, scale: 1, into: &ga)
+            grads[0] = ga
+        case .unary(let op):
+            guard var gx = grads[0] else { return }
+            grads[0] = nil
+            let derivative = op.derivative(inputs[0], output: output)
+            gx.withUnsafeMutableBufferPointer { GX in
+                for r in 0..<rows {
+                    let base = r * outCount
+                    for i in 0..<outCount { GX[base + i] += g[base + i] * derivative[i] }
+                }
+            }
+            grads[0] = gx
+        case .copy:
+            guard var gx = grads[0] else { return }
+            grads[0] = nil
+            gx.withUnsafeMutableBufferPointer { GX in for i in 0..<g.count { GX[i] += g[i] } }
+            grads[0] = gx
+        default:
+            reverseByRows(inputs, output: output, gradOut: g, rows: rows, grads: &grads, only: nil)
+        }
+    }
+
+    /// `into` += scale · A [m × k] · B [k × n], row-major.
+    private static func addProduct(_ a: [Double], _ b: [Double], m: Int, n: Int, k: Int, scale: Double, into c: inout [Double]) {
+        if scale == 1 {
+            a.withUnsafeBufferPointer { A in
+                b.withUnsafeBufferPointer { B in
+                    c.withUnsafeMutableBufferPointer { C in
+                        MatrixProduct.multiply(m: m, n: n, k: k, a: A.baseAddress!, lda: k, b: B.baseAddress!, ldb: n,
+                                               c: C.baseAddress!, ldc: n, accumulate: true)
+                    }
+                }
+            }
+        } else {
+            var product = [Double](repeating: 0, count: m * n)
+            addProduct(a, b, m: m, n: n, k: k, scale: 1, into: &product)
+            for i in 0..<c.count { c[i] += scale * product[i] }
+        }
+    }
+
+    /// The general case: one cotangent row at a time through `reverseRow`, for operand `only` (or every operand).
+    private func reverseByRows(
+        _ inputs: [[Double]], output: [Double], gradOut g: [Double], rows: Int, grads: inout [[Double]?], only: Int?
+    ) {
+        let selected = grads.indices.map { k in (only == nil || only == k) && grads[k] != nil }
+        if rows == 1 {
+            // Moved out and back, so that the buffers are written in place rather than copied.
+            var rowGrads: [[Double]?] = Array(repeating: nil, count: grads.count)
+            for k in grads.indices where selected[k] { swap(&rowGrads[k], &grads[k]) }
+            reverseRow(inputs, output: output, gradOut: g, grads: &rowGrads)
+            for k in grads.indices where selected[k] { swap(&rowGrads[k], &grads[k]) }
+            return
+        }
+        let outCount = output.count
+        for r in 0..<rows {
+            var rowGrads: [[Double]?] = selected.indices.map { k in
+                selected[k] ? [Double](repeating: 0, count: inputs[k].count) : nil
+            }
+            reverseRow(inputs, output: output, gradOut: Array(g[(r * outCount)..<((r + 1) * outCount)]), grads: &rowGrads)
+            for k in grads.indices {
+                guard let contribution = rowGrads[k] else { continue }
+                let base = r * inputs[k].count
+                for i in 0..<contribution.count { grads[k]![base + i] += contribution[i] }
+            }
+        }
+    }
+
+    /// Adds one cotangent's vector–Jacobian product `gradOut`ᵀ·∂out/∂input into `grads[k]` for each operand k
+    /// that is non-nil (the operands the output depends on through the graph input; constants are left nil).
+    func reverseRow(_ inputs: [[Double]], output: [Double], gradOut g: [Double], grads: inout [[Double]?]) {
+        switch self {
+        case .conv, .maxPool, .unary, .copy:
+            reverse(inputs, output: output, gradOut: g, rows: 1, grads: &grads)
         case .averagePool(let plan, let includePad):
             plan.forEachWindow { o, taps in
                 let share = g[o] / Double(includePad ? plan.kernelH * plan.kernelW : taps.count)
@@ -119,19 +196,6 @@ extension TensorKernel {
                 if grads[0] != nil { grads[0]![ia] += g[i] * da }
                 if grads[1] != nil { grads[1]![ib] += g[i] * db }
             }
-        case .unary(let op):
-            let x = inputs[0]
-            for i in 0..<g.count {
-                let derivative: Double
-                switch op {
-                case .relu: derivative = x[i] > 0 ? 1 : 0
-                case .leakyRelu(let alpha): derivative = x[i] > 0 ? 1 : alpha
-                case .elu(let alpha): derivative = x[i] > 0 ? 1 : alpha * Foundation.exp(x[i])
-                case .sigmoid: derivative = output[i] * (1 - output[i])
-                case .tanh: derivative = 1 - output[i] * output[i]
-                }
-                grads[0]![i] += g[i] * derivative
-            }
         case .softmax(let outer, let axis, let inner, let log):
             for o in 0..<outer {
                 for i in 0..<inner {
@@ -145,8 +209,6 @@ extension TensorKernel {
                     }
                 }
             }
-        case .copy:
-            for i in 0..<g.count { grads[0]![i] += g[i] }
         case .gather(let map):
             for i in 0..<g.count { grads[0]![map[i]] += g[i] }
         case .concat(let outer, let chunks):
@@ -157,6 +219,19 @@ extension TensorKernel {
                     offset += chunk
                 }
             }
+        }
+    }
+}
+
+extension UnaryOperator {
+    /// ∂output/∂input element by element, at the input `x` and the output it gave.
+    func derivative(_ x: [Double], output: [Double]) -> [Double] {
+        switch self {
+        case .relu: x.map { $0 > 0 ? 1 : 0 }
+        case .leakyRelu(let alpha): x.map { $0 > 0 ? 1 : alpha }
+        case .elu(let alpha): x.map { $0 > 0 ? 1 : alpha * Foundation.exp($0) }
+        case .sigmoid: output.map { $0 * (1 - $0) }
+        case .tanh: output.map { 1 - $0 * $0 }
         }
     }
 }

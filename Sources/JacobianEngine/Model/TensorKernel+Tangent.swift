@@ -10,17 +10,8 @@ extension TensorKernel {
             plan.bias = nil  // the tangent of a convolution is the convolution of the tangent, without the bias
             return plan.forward(t[0]!)
         case .maxPool(let plan):
-            var out = [Double](repeating: 0, count: count)
-            let x = inputs[0]
-            plan.forEachWindow { o, taps in
-                var best = -Double.infinity, at = -1
-                for index in taps where at < 0 || x[index] > best || x[index].isNaN {
-                    best = x[index]
-                    at = index
-                }
-                if at >= 0 { out[o] = t[0]![at] }
-            }
-            return out
+            let tx = t[0]!
+            return plan.argmax(inputs[0]).map { $0 >= 0 ? tx[$0] : 0 }
         case .averagePool, .globalAveragePool, .copy, .gather:
             return forward([t[0]!], count: count)  // linear in their one operand
         case .batchNormalization(let scale, _, let spatial):
@@ -54,16 +45,7 @@ extension TensorKernel {
                 }
             }
         case .unary(let op):
-            let x = inputs[0], tx = t[0]!
-            return (0..<count).map { i in
-                switch op {
-                case .relu: return x[i] > 0 ? tx[i] : 0
-                case .leakyRelu(let alpha): return x[i] > 0 ? tx[i] : alpha * tx[i]
-                case .elu(let alpha): return x[i] > 0 ? tx[i] : alpha * Foundation.exp(x[i]) * tx[i]
-                case .sigmoid: return output[i] * (1 - output[i]) * tx[i]
-                case .tanh: return (1 - output[i] * output[i]) * tx[i]
-                }
-            }
+            return zip(op.derivative(inputs[0], output: output), t[0]!).map(*)
         case .softmax(let outer, let axis, let inner, let log):
             var out = [Double](repeating: 0, count: count)
             let tx = t[0]!

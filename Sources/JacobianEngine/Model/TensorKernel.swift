@@ -43,6 +43,10 @@ struct ConvolutionPlan: Sendable {
     /// [outChannels, channels / group, kernelH, kernelW], row-major.
     var weight: [Double]
     var bias: [Double]?
+    /// Each group's weight transposed, [K × M/group] (`transposedWeight`), for the input gradient.
+    var weightT: [Double]
+    /// The lowered input's blocks, reused between evaluations.
+    var scratch: BufferPool { .shared }
 }
 
 struct PoolPlan: Sendable {
@@ -56,12 +60,17 @@ struct GemmPlan: Sendable {
     var alpha: Double, beta: Double, transA: Bool, transB: Bool
     /// C's element for each output element, when there is a C.
     var cMap: [Int]?
+    /// A constant B (a layer's weight) laid out for the matrix products, row-major: B' [k × n] for the output and
+    /// B'ᵀ [n × k] for A's gradient. Nil when B is computed from the input (the general loops run then).
+    var constantB: (kn: [Double], nk: [Double])?
 }
 
 struct MatMulPlan: Sendable {
     var batch: Int, m: Int, k: Int, n: Int
     /// Whether B has the same leading axes as A (otherwise one B for every batch).
     var batchedB: Bool
+    /// A constant 2-D B transposed, [n × k], for A's gradient; nil otherwise (the general loops run then).
+    var constantBT: [Double]?
 }
 
 extension TensorKernel {
