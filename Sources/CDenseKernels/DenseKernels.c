@@ -10,18 +10,21 @@ bool dense_kernels_have_fma(void) {
 
 // Four rows of c by eight columns live in eight registers for the whole k loop; each step loads eight entries of
 // b's row k once for the four rows and broadcasts one entry of a per row: eight fused multiply-adds per step.
+// The accumulators start at zero, or at c's entries when the product is added to c.
+#define START(pointer) (accumulate ? _mm256_loadu_pd(pointer) : _mm256_setzero_pd())
+
 __attribute__((target("avx2,fma")))
 void dense_multiply_fma(const double *a, long a_stride, const double *b, long b_stride, double *c, long c_stride,
-                        long rows, long inner, long columns) {
+                        long rows, long inner, long columns, bool accumulate) {
     long i = 0;
     for (; i + 4 <= rows; i += 4) {
         const double *a0 = a + i * a_stride, *a1 = a0 + a_stride, *a2 = a1 + a_stride, *a3 = a2 + a_stride;
         double *c0 = c + i * c_stride, *c1 = c0 + c_stride, *c2 = c1 + c_stride, *c3 = c2 + c_stride;
         long j = 0;
         for (; j + 8 <= columns; j += 8) {
-            __m256d s00 = _mm256_setzero_pd(), s01 = _mm256_setzero_pd(), s10 = _mm256_setzero_pd();
-            __m256d s11 = _mm256_setzero_pd(), s20 = _mm256_setzero_pd(), s21 = _mm256_setzero_pd();
-            __m256d s30 = _mm256_setzero_pd(), s31 = _mm256_setzero_pd();
+            __m256d s00 = START(c0 + j), s01 = START(c0 + j + 4), s10 = START(c1 + j);
+            __m256d s11 = START(c1 + j + 4), s20 = START(c2 + j), s21 = START(c2 + j + 4);
+            __m256d s30 = START(c3 + j), s31 = START(c3 + j + 4);
             const double *bk = b + j;
             for (long k = 0; k < inner; k++, bk += b_stride) {
                 __m256d b0 = _mm256_loadu_pd(bk), b1 = _mm256_loadu_pd(bk + 4);
@@ -44,7 +47,8 @@ void dense_multiply_fma(const double *a, long a_stride, const double *b, long b_
             _mm256_storeu_pd(c3 + j, s30); _mm256_storeu_pd(c3 + j + 4, s31);
         }
         for (; j < columns; j++) {
-            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            double s0 = accumulate ? c0[j] : 0, s1 = accumulate ? c1[j] : 0;
+            double s2 = accumulate ? c2[j] : 0, s3 = accumulate ? c3[j] : 0;
             for (long k = 0; k < inner; k++) {
                 double bkj = b[k * b_stride + j];
                 s0 = __builtin_fma(a0[k], bkj, s0);
@@ -62,9 +66,9 @@ void dense_multiply_fma(const double *a, long a_stride, const double *b, long b_
         double *c0 = c + i * c_stride, *c1 = c0 + c_stride;
         long j = 0;
         for (; j + 16 <= columns; j += 16) {
-            __m256d s00 = _mm256_setzero_pd(), s01 = _mm256_setzero_pd(), s02 = _mm256_setzero_pd();
-            __m256d s03 = _mm256_setzero_pd(), s10 = _mm256_setzero_pd(), s11 = _mm256_setzero_pd();
-            __m256d s12 = _mm256_setzero_pd(), s13 = _mm256_setzero_pd();
+            __m256d s00 = START(c0 + j), s01 = START(c0 + j + 4), s02 = START(c0 + j + 8);
+            __m256d s03 = START(c0 + j + 12), s10 = START(c1 + j), s11 = START(c1 + j + 4);
+            __m256d s12 = START(c1 + j + 8), s13 = START(c1 + j + 12);
             const double *bk = b + j;
             for (long k = 0; k < inner; k++, bk += b_stride) {
                 __m256d b0 = _mm256_loadu_pd(bk), b1 = _mm256_loadu_pd(bk + 4);
@@ -86,7 +90,7 @@ void dense_multiply_fma(const double *a, long a_stride, const double *b, long b_
             _mm256_storeu_pd(c1 + j + 8, s12); _mm256_storeu_pd(c1 + j + 12, s13);
         }
         for (; j < columns; j++) {
-            double s0 = 0, s1 = 0;
+            double s0 = accumulate ? c0[j] : 0, s1 = accumulate ? c1[j] : 0;
             for (long k = 0; k < inner; k++) {
                 double bkj = b[k * b_stride + j];
                 s0 = __builtin_fma(a0[k], bkj, s0);
@@ -100,8 +104,8 @@ void dense_multiply_fma(const double *a, long a_stride, const double *b, long b_
         double *ci = c + i * c_stride;
         long j = 0;
         for (; j + 16 <= columns; j += 16) {
-            __m256d s0 = _mm256_setzero_pd(), s1 = _mm256_setzero_pd();
-            __m256d s2 = _mm256_setzero_pd(), s3 = _mm256_setzero_pd();
+            __m256d s0 = START(ci + j), s1 = START(ci + j + 4);
+            __m256d s2 = START(ci + j + 8), s3 = START(ci + j + 12);
             const double *bk = b + j;
             for (long k = 0; k < inner; k++, bk += b_stride) {
                 __m256d x = _mm256_broadcast_sd(ai + k);
@@ -114,7 +118,7 @@ void dense_multiply_fma(const double *a, long a_stride, const double *b, long b_
             _mm256_storeu_pd(ci + j + 8, s2); _mm256_storeu_pd(ci + j + 12, s3);
         }
         for (; j < columns; j++) {
-            double s = 0;
+            double s = accumulate ? ci[j] : 0;
             for (long k = 0; k < inner; k++) s = __builtin_fma(ai[k], b[k * b_stride + j], s);
             ci[j] = s;
         }
@@ -126,9 +130,9 @@ void dense_multiply_fma(const double *a, long a_stride, const double *b, long b_
 bool dense_kernels_have_fma(void) { return false; }
 
 void dense_multiply_fma(const double *a, long a_stride, const double *b, long b_stride, double *c, long c_stride,
-                        long rows, long inner, long columns) {
+                        long rows, long inner, long columns, bool accumulate) {
     (void)a; (void)a_stride; (void)b; (void)b_stride; (void)c; (void)c_stride; (void)rows; (void)inner;
-    (void)columns;
+    (void)columns; (void)accumulate;
 }
 
 #endif

@@ -1,3 +1,5 @@
+import CDenseKernels
+
 /// Dense row-major matrix products for the tensor kernels (convolutions lowered to products, Gemm, MatMul), in
 /// float64: C = A·B or C += A·B.
 ///
@@ -6,7 +8,9 @@
 /// those loads. Written here rather than calling BLAS's dgemm: the engine has no dependencies, the matrices of a
 /// small classifier are tens to hundreds on a side (where a BLAS call's packing costs about what it saves), and the
 /// reference BLAS, one of the two the service runs on, computes dgemm as an unblocked triple loop. Products are
-/// summed in order of the shared index, as a plain loop would, so results are reproducible across machines.
+/// summed in order of the shared index, as a plain loop would. On CPUs with AVX2 and FMA the product runs in the
+/// networks' kernel instead (`dense_multiply_fma`, see `DenseKernels.hasFMA`): the same order, fused
+/// multiply-adds (results differ only by the roundings FMA saves), eight columns at a time.
 enum MatrixProduct {
     /// C[i, j] = Σ_p A[i, p]·B[p, j] (plus C's previous value when `accumulate`) for i < m, j < n, p < k, on
     /// row-major matrices with leading dimensions `lda`, `ldb`, `ldc` (elements from one row to the next).
@@ -16,6 +20,9 @@ enum MatrixProduct {
         c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool
     ) {
         guard m > 0, n > 0 else { return }
+        if DenseKernels.hasFMA {
+            return dense_multiply_fma(a, lda, b, ldb, c, ldc, m, k, n, accumulate)
+        }
         var i = 0
         while i + 4 <= m {
             var j = 0

@@ -29,7 +29,7 @@ enum DenseKernels {
         rows: Int, inner: Int, columns: Int
     ) {
         if hasFMA {
-            dense_multiply_fma(a, aStride, b, bStride, c, cStride, rows, inner, columns)
+            dense_multiply_fma(a, aStride, b, bStride, c, cStride, rows, inner, columns, false)
             return
         }
         multiplyPortable(a, rowStride: aStride, b, rowStride: bStride, into: c, rowStride: cStride,
