@@ -20,13 +20,14 @@ import Testing
         let a = (0..<(m * lda)).map { _ in generator.unit() - 0.5 }
         let b = (0..<(k * ldb)).map { _ in generator.unit() - 0.5 }
         let start = (0..<(m * ldc)).map { _ in generator.unit() }
-        for accumulate in [false, true] {
+        // Both the product the engine uses on this CPU (the AVX2/FMA kernel where it exists) and the Swift loop.
+        for (accumulate, portable) in [(false, false), (true, false), (false, true), (true, true)] {
             var c = start
             a.withUnsafeBufferPointer { A in
                 b.withUnsafeBufferPointer { B in
                     c.withUnsafeMutableBufferPointer { C in
-                        MatrixProduct.multiply(m: m, n: n, k: k, a: A.baseAddress!, lda: lda, b: B.baseAddress!,
-                                               ldb: ldb, c: C.baseAddress!, ldc: ldc, accumulate: accumulate)
+                        let product = portable ? MatrixProduct.multiplyPortable : MatrixProduct.multiply
+                        product(m, n, k, A.baseAddress!, lda, B.baseAddress!, ldb, C.baseAddress!, ldc, accumulate)
                     }
                 }
             }

@@ -23,6 +23,15 @@ enum MatrixProduct {
         if DenseKernels.hasFMA {
             return dense_multiply_fma(a, lda, b, ldb, c, ldc, m, k, n, accumulate)
         }
+        multiplyPortable(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate)
+    }
+
+    /// `multiply` in Swift, for CPUs without AVX2 and FMA.
+    static func multiplyPortable(
+        m: Int, n: Int, k: Int,
+        a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+        c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool
+    ) {
         var i = 0
         while i + 4 <= m {
             var j = 0
