@@ -87,6 +87,10 @@ private final class URDFReader: NSObject, XMLParserDelegate {
 
     func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
         if syntaxError == nil { syntaxError = (parser.lineNumber, parser.columnNumber, parseError) }
+        // Stop at the first error: libxml2 goes on reporting errors past it, and swift-corelibs-foundation's XMLParser
+        // leaks a string for each one it reports (scripts/lsan-suppressions.txt), so a long malformed document
+        // would leak in proportion to its errors rather than once.
+        parser.abortParsing()
     }
 
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
