@@ -87,15 +87,17 @@ private final class URDFReader: NSObject, XMLParserDelegate {
 
     func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
         if syntaxError == nil { syntaxError = (parser.lineNumber, parser.columnNumber, parseError) }
-        // Stop at the first error: libxml2 goes on reporting errors past it, and swift-corelibs-foundation's XMLParser
-        // leaks a string for each one it reports (scripts/lsan-suppressions.txt), so a long malformed document
-        // would leak in proportion to its errors rather than once.
-        parser.abortParsing()
     }
 
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
                 attributes: [String: String] = [:]) {
         defer { stack.append(name) }
+        // The first syntax error ends the reading, here at the next element: XMLParser asks libxml2 to recover, so
+        // it goes on reporting errors, and swift-corelibs-foundation's XMLParser leaks a string for each one
+        // (scripts/lsan-suppressions.txt). Not in `parseErrorOccurred`: stopping libxml2 2.9 from inside its error
+        // callback can crash it (on an encoding error xmlParseChunk goes on to use the input buffer the stop freed;
+        // FuzzURDF, Fuzz/Regressions/FuzzURDF/stop-inside-encoding-error).
+        guard syntaxError == nil else { return parser.abortParsing() }
         let line = parser.lineNumber
         func fail(_ message: String) {
             guard error == nil else { return }
@@ -151,7 +153,7 @@ private final class URDFReader: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        stack.removeLast()
+        _ = stack.popLast()
     }
 
     /// Space-separated numbers, finite and of kinematic magnitude.
