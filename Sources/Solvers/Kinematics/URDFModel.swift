@@ -25,15 +25,20 @@ struct URDFModel {
     var parentJoint: [String: Joint] = [:]
 
     init(parsing urdf: String) throws {
+        // Both checks below look at the UTF-8 bytes libxml2 will read, not at Swift's characters: `String.contains`
+        // compares grapheme clusters, and "<?" followed by a combining mark (U+0595) is "<" and one character "?\u{595}"
+        // to it, while libxml2 reads a processing instruction whose target starts with U+0595 (FuzzURDF found this
+        // way around the check below; Fuzz/Regressions/FuzzURDF/processing-instruction-behind-a-combining-mark).
+        let bytes = Array(urdf.utf8)
         // A DTD could declare entities that expand without bound (the "billion laughs"); URDFs never need one.
-        if urdf.contains("<!DOCTYPE") || urdf.contains("<!ENTITY") {
+        if Self.find("<!DOCTYPE", in: bytes) != nil || Self.find("<!ENTITY", in: bytes) != nil {
             throw SolverInputError(field: "/urdf", message: "a URDF with a DTD (<!DOCTYPE …>) is not accepted")
         }
         // swift-corelibs-foundation's XMLParser calls strlen on a processing instruction's data, which libxml2
         // passes as NULL for `<?target?>`: the process dies (found by FuzzURDF). URDFs need none; only the XML
         // declaration, which libxml2 reads itself and accepts only at the very start, may open with "<?".
-        let declarationEnd = urdf.hasPrefix("<?xml ") ? urdf.range(of: "?>")?.upperBound : nil
-        if urdf[(declarationEnd ?? urdf.startIndex)...].contains("<?") {
+        let declarationEnd = bytes.starts(with: Array("<?xml ".utf8)) ? Self.find("?>", in: bytes).map { $0 + 2 } : nil
+        if Self.find("<?", in: bytes, from: declarationEnd ?? 0) != nil {
             throw SolverInputError(field: "/urdf", message: "a URDF with a processing instruction (<?…?>) is not accepted")
         }
         let reader = URDFReader()
@@ -68,6 +73,15 @@ struct URDFModel {
             }
             parentJoint[joint.child] = joint
         }
+    }
+}
+
+extension URDFModel {
+    /// Where `pattern`'s bytes first occur in `bytes` at or after `start`.
+    static func find(_ pattern: String, in bytes: [UInt8], from start: Int = 0) -> Int? {
+        let pattern = Array(pattern.utf8)
+        guard start <= bytes.count - pattern.count else { return nil }
+        return (start...(bytes.count - pattern.count)).first { bytes[$0..<($0 + pattern.count)].elementsEqual(pattern) }
     }
 }
 
