@@ -77,11 +77,19 @@ struct URDFModel {
 }
 
 extension URDFModel {
-    /// Where `pattern`'s bytes first occur in `bytes` at or after `start`.
+    /// Where `pattern`'s bytes first occur in `bytes` at or after `start`. A plain loop over the buffer, comparing
+    /// further only where the first byte matches: documents run to megabytes, and this runs three times per document.
     static func find(_ pattern: String, in bytes: [UInt8], from start: Int = 0) -> Int? {
         let pattern = Array(pattern.utf8)
-        guard start <= bytes.count - pattern.count else { return nil }
-        return (start...(bytes.count - pattern.count)).first { bytes[$0..<($0 + pattern.count)].elementsEqual(pattern) }
+        guard let first = pattern.first, start <= bytes.count - pattern.count else { return nil }
+        return bytes.withUnsafeBufferPointer { buffer -> Int? in
+            var index = start
+            while index <= buffer.count - pattern.count {
+                if buffer[index] == first && buffer[index..<(index + pattern.count)].elementsEqual(pattern) { return index }
+                index += 1
+            }
+            return nil
+        }
     }
 }
 
