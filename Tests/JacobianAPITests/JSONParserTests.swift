@@ -51,6 +51,15 @@ import Testing
         #expect(error?.message.contains(expected) == true, "\(text): \(error?.message ?? "")")
     }
 
+    /// Strings with escapes are assembled run by run (a URDF in a request body has escapes on every line): what
+    /// comes back is exactly the text that was escaped, and bad UTF-8 in a run after an escape is still refused.
+    @Test func stringsWithManyEscapesParseToTheirText() throws {
+        let text = (0..<200).map { "<joint name=\"j\($0)\" é=\"😀\"/>\t\\ /" }.joined(separator: "\n")
+        #expect(try parse(String(decoding: JSONWriter.bytes(.string(text)), as: UTF8.self)) == .string(text))
+        #expect(try parse(#""a\nb\u00e9\ud83d\ude00c""#) == .string("a\nbé😀c"))
+        #expect(throws: JSONParser.SyntaxError.self) { try parser.parse([0x22, 0x5C, 0x6E, 0xFF, 0x22]) }
+    }
+
     @Test func refusesInvalidUTF8() {
         #expect(throws: JSONParser.SyntaxError.self) { try parser.parse([0x22, 0xFF, 0xFE, 0x22]) }
     }
