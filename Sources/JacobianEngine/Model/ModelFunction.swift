@@ -89,20 +89,25 @@ struct ModelProgram: DifferentiableProgram {
     }
 
     func evaluate(at point: UnsafeBufferPointer<Double>, value: UnsafeMutableBufferPointer<Double>) throws(EngineError) {
+        _ = try forward(at: point, value: value)
+    }
+
+    /// Every node's value at `point` (what the sweeps read), the output checked finite and copied into `value`.
+    private func forward(
+        at point: UnsafeBufferPointer<Double>, value: UnsafeMutableBufferPointer<Double>
+    ) throws(EngineError) -> [[Double]] {
         let values = graph.forward(Array(point))
         let output = values[graph.output]
         try Self.checkFinite(output, [], row: nil)
         for i in 0..<outputCount { value[i] = output[i] }
+        return values
     }
 
     func jacobian(
         at point: UnsafeBufferPointer<Double>, mode: DifferentiationMode,
         value: UnsafeMutableBufferPointer<Double>, jacobian: UnsafeMutableBufferPointer<Double>
     ) throws(EngineError) {
-        let values = graph.forward(Array(point))
-        let output = values[graph.output]
-        try Self.checkFinite(output, [], row: nil)
-        for i in 0..<outputCount { value[i] = output[i] }
+        let values = try forward(at: point, value: value)
         if mode == .forward {
             var direction = [Double](repeating: 0, count: inputCount)
             for column in 0..<inputCount {
@@ -129,10 +134,7 @@ struct ModelProgram: DifferentiableProgram {
         at point: UnsafeBufferPointer<Double>, cotangents: UnsafeBufferPointer<Double>, count: Int,
         value: UnsafeMutableBufferPointer<Double>, products: UnsafeMutableBufferPointer<Double>
     ) throws(EngineError) {
-        let values = graph.forward(Array(point))
-        let output = values[graph.output]
-        try Self.checkFinite(output, [], row: nil)
-        for i in 0..<outputCount { value[i] = output[i] }
+        let values = try forward(at: point, value: value)
         try reverseSweeps(values, cotangents: cotangents, count: count, products: products)
     }
 
@@ -140,10 +142,7 @@ struct ModelProgram: DifferentiableProgram {
         at point: UnsafeBufferPointer<Double>, tangents: UnsafeBufferPointer<Double>, count: Int,
         value: UnsafeMutableBufferPointer<Double>, products: UnsafeMutableBufferPointer<Double>
     ) throws(EngineError) {
-        let values = graph.forward(Array(point))
-        let output = values[graph.output]
-        try Self.checkFinite(output, [], row: nil)
-        for i in 0..<outputCount { value[i] = output[i] }
+        let values = try forward(at: point, value: value)
         for t in 0..<count {
             let product = graph.tangent(values, direction: Array(tangents[(t * inputCount)..<((t + 1) * inputCount)]))
             if let row = product.firstIndex(where: { !$0.isFinite }) {
