@@ -1,3 +1,5 @@
+import Foundation
+
 /// One setting of `jacobian-server`, declared once in `Setting.all`: its flag, its environment variable, what it
 /// means, how its text is parsed and checked, and where its value lives in `ServiceConfiguration`.
 ///
@@ -24,13 +26,14 @@ struct Setting {
     /// The value in `configuration`, as a user would type it.
     let value: (ServiceConfiguration) -> String
 
-    /// A setting stored at `keyPath`, parsed by `parser`.
+    /// A setting stored at `keyPath`, parsed by `parser`. Its environment variable is `JACOBIAN_` and the name in
+    /// upper snake case (`queue-depth`: `JACOBIAN_QUEUE_DEPTH`) unless `variable` names another (`PORT`).
     init<Value>(
-        _ name: String, _ variable: String, _ keyPath: WritableKeyPath<ServiceConfiguration, Value>,
+        _ name: String, variable: String? = nil, _ keyPath: WritableKeyPath<ServiceConfiguration, Value>,
         _ parser: SettingParser<Value>, _ meaning: String, documentedDefault: String? = nil
     ) {
         self.name = name
-        self.variable = variable
+        self.variable = variable ?? "JACOBIAN_" + name.uppercased().replacingOccurrences(of: "-", with: "_")
         self.meaning = meaning
         expectation = parser.expectation
         accepted = parser.accepted
