@@ -116,7 +116,7 @@ let package = Package(
         // as swift-argument-parser does with ArgumentParserTestHelpers.
         .target(
             name: "TestSupport",
-            dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HTTPServer", "JacobianEngine", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport"
         ),
         .testTarget(

@@ -116,6 +116,13 @@ public struct JSONWriter: Sendable {
         endArray()
     }
 
+    /// An array of strings.
+    public mutating func strings(_ strings: some Collection<String>) {
+        beginArray()
+        for string in strings { self.string(string) }
+        endArray()
+    }
+
     /// A string whose bytes the caller guarantees need no escaping (base64, say), appended as they are: a
     /// multi-megabyte base64 array is not scanned for quotes it cannot hold.
     mutating func appendRawString(_ unescaped: [UInt8]) {

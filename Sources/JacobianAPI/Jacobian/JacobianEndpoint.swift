@@ -227,9 +227,7 @@ extension JacobianEndpoint.Outcome: EndpointOutcome {
             }
         }
         writer.key("columns")
-        writer.beginArray()
-        for name in function.columnNames { writer.string(name) }
-        writer.endArray()
+        writer.strings(function.columnNames)
         if extras.contains(.sparsity) {
             writer.key("sparsity")
             writer.value(SparseJSON.pattern(function.jacobianSparsity))
@@ -267,9 +265,7 @@ extension JacobianEndpoint.Outcome: EndpointOutcome {
             writer.string(mode.rawValue)
         }
         writer.key("columns")
-        writer.beginArray()
-        for name in function.columnNames { writer.string(name) }
-        writer.endArray()
+        writer.strings(function.columnNames)
         writer.endObject()
     }
 

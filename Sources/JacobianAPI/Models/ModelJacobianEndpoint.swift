@@ -241,13 +241,9 @@ extension ModelJacobianEndpoint.Outcome: EndpointOutcome {
             writer.key("mode")
             writer.string(mode.rawValue)
             writer.key("columns")
-            writer.beginArray()
-            for name in function.columnNames { writer.string(name) }
-            writer.endArray()
+            writer.strings(function.columnNames)
             writer.key("rows")
-            writer.beginArray()
-            for name in function.rowNames { writer.string(name) }
-            writer.endArray()
+            writer.strings(function.rowNames)
         }
         writer.key("model")
         writer.value(.object(["name": .string(model.name), "sha256": .string(model.sha256)]))
