@@ -42,10 +42,12 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
 
-        // MARK: HTTP/1.1 server on POSIX sockets and Dispatch. Knows nothing of Jacobians.
+        // MARK: HTTP/1.1 server on POSIX sockets, epoll and Dispatch. Knows nothing of Jacobians.
+        .systemLibrary(name: "CEpoll"),
         .target(
             name: "HTTPServer",
             dependencies: [
+                "CEpoll",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]

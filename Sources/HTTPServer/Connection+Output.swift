@@ -15,7 +15,7 @@ extension Connection {
     }
 
     /// Writes as much as the socket takes with one `sendmsg` per attempt; when the socket is full, waits
-    /// for a write source event. Finishes a requested close once everything is written.
+    /// for the next writable event (`writableAgain`). Finishes a requested close once everything is written.
     func flush() {
         while !pending.isEmpty && !state.isClosed {
             switch Socket.send(fd, pending[...], offset: pendingOffset) {
@@ -25,7 +25,7 @@ extension Connection {
                 return
             case .success(0):
                 state.writeBlocked(now: Self.now())
-                startWriteSource()
+                awaitingWritable = true
                 updateDeadline()
                 return
             case .success(let written):
@@ -33,7 +33,7 @@ extension Connection {
             }
         }
         guard !state.isClosed else { return }
-        stopWriteSource()
+        awaitingWritable = false
         perform(state.outputDrained(now: Self.now()))
         updateDeadline()
     }
@@ -60,43 +60,21 @@ extension Connection {
         if pending.isEmpty { pending = [] }  // Releases the array's storage on idle connections.
     }
 
-    private func startWriteSource() {
-        if writeSource == nil {
-            let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
-            source.setEventHandler { [unowned self] in
-                flush()
-                if pending.isEmpty { continueAfterResponse() }
-            }
-            source.setCancelHandler { [self] in sourceCancelled() }
-            liveSources += 1
-            writeSource = source
-            writeSourceRunning = true
-            source.activate()
-        } else if !writeSourceRunning {
-            writeSourceRunning = true
-            writeSource?.resume()
-        }
-    }
-
-    private func stopWriteSource() {
-        if writeSourceRunning, let writeSource {
-            writeSource.suspend()
-            writeSourceRunning = false
-        }
+    /// The socket took bytes again after a full send buffer.
+    func writableAgain() {
+        flush()
+        if pending.isEmpty { continueAfterResponse() }
     }
 
     func suspendReading() {
-        if !readSuspended, let readSource {
-            readSource.suspend()
-            readSuspended = true
-        }
+        readSuspended = true
     }
 
+    /// Reads again; bytes that arrived while suspended raised no new event, so this reads once on its own.
     func resumeReading() {
-        if readSuspended, let readSource {
-            readSource.resume()
-            readSuspended = false
-        }
+        guard readSuspended else { return }
+        readSuspended = false
+        queue.async { [self] in readAvailable() }
     }
 
     /// After the last response: half-close and linger (RFC 9112 §9.6) so that the client reads the response
@@ -123,24 +101,9 @@ extension Connection {
         context.responseBudget.release(reservedResponseBytes)
         reservedResponseBytes = 0
         parser = HTTPRequestParser(limits: context.configuration.limits)
-        // A suspended source never delivers its cancellation, so resume before cancelling.
-        resumeReading()
-        readSource?.cancel()
-        if let writeSource {
-            if !writeSourceRunning { writeSource.resume() }
-            writeSource.cancel()
-        }
-        if liveSources == 0 { _ = Glibc.close(fd) }  // Closed before `start` made any source.
+        if let readinessToken { SocketReadiness.shared.unwatch(fd, token: readinessToken) }
+        readinessToken = nil
+        _ = Glibc.close(fd)
         context.registry.remove(self)
-    }
-
-    /// The descriptor is closed only after every source on it is cancelled, as Dispatch requires.
-    func sourceCancelled() {
-        liveSources -= 1
-        if liveSources == 0 {
-            _ = Glibc.close(fd)
-            readSource = nil
-            writeSource = nil
-        }
     }
 }

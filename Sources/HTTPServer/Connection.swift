@@ -12,10 +12,12 @@ import Synchronization
 /// only does I/O: when to read, parse, linger or close is decided by `state` (`ConnectionStateMachine`), whose
 /// actions it performs (`perform`).
 ///
+/// Readiness comes from `SocketReadiness` (edge-triggered epoll), which hands each event to `queue`.
+///
 /// Thread safety: every mutable property is touched only on `queue`, a serial queue, which is why the
 /// class can be `@unchecked Sendable`. The only cross-thread state is `deadline`, an atomic the server's
 /// sweep timer reads.
-final class Connection: @unchecked Sendable {
+final class Connection: SocketReadinessObserver, @unchecked Sendable {
     typealias CloseMode = ConnectionStateMachine.CloseMode
 
     let id: Int
@@ -36,11 +38,14 @@ final class Connection: @unchecked Sendable {
 
     var state: ConnectionStateMachine
     var parser: HTTPRequestParser
-    var readSource: DispatchSourceRead?
+    /// The registration with `SocketReadiness.shared`, from `start` until `close`.
+    var readinessToken: UInt64?
+    /// Reading stopped on purpose (output piling up, a request in flight); `resumeReading` tries again.
     var readSuspended = false
-    var writeSource: DispatchSourceWrite?
-    var writeSourceRunning = false
-    var liveSources = 0
+    /// The last write found the socket full; the next writable event flushes.
+    var awaitingWritable = false
+    /// The peer closed its side: a short read no longer means the socket is drained, the end of stream is next.
+    var peerHungUp = false
     /// Response bytes not yet written: whole buffers, the first one `pendingOffset` bytes in.
     var pending: [[UInt8]] = []
     var pendingOffset = 0
@@ -83,12 +88,9 @@ final class Connection: @unchecked Sendable {
     func start() {
         queue.async { [self] in
             guard !state.isClosed else { return }
-            let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-            source.setEventHandler { [unowned self] in readAvailable() }
-            source.setCancelHandler { [self] in sourceCancelled() }
-            liveSources += 1
-            readSource = source
-            source.activate()
+            // A socket that already holds bytes is reported at once: epoll checks readiness when it registers.
+            guard let token = SocketReadiness.shared.watch(fd, self) else { return close(.immediate) }
+            readinessToken = token
             if isRefusal {
                 context.metrics.rejectedConnectionLimit.increment()
                 refuse(.tooManyConnections)
@@ -99,18 +101,37 @@ final class Connection: @unchecked Sendable {
 
     // MARK: Reading
 
-    private func readAvailable() {
-        guard !state.isClosed else { return }
-        let count = withUnsafeTemporaryAllocation(byteCount: 32 * 1024, alignment: 16) { buffer in
-            let count = read(fd, buffer.baseAddress, buffer.count)
-            if count > 0 { received(UnsafeRawBufferPointer(rebasing: buffer[..<count])) }
-            return count
+    /// On the readiness thread: everything happens on the connection's queue.
+    func socketBecameReady(_ events: SocketReadiness.Events) {
+        queue.async { [self] in
+            if events.contains(.hangUp) { peerHungUp = true }
+            if events.contains(.readable) { readAvailable() }
+            if events.contains(.writable) && awaitingWritable { writableAgain() }
         }
-        if count == 0 {
-            peerDidClose()
-        } else if count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
-            context.logger.debug("read failed", metadata: ["errno": "\(errno)"])
-            close(.immediate)
+    }
+
+    /// Reads until the socket is drained (edge-triggered readiness reports only new bytes), reading is suspended
+    /// or the connection closes.
+    func readAvailable() {
+        let capacity = 32 * 1024
+        while !state.isClosed && !readSuspended {
+            let count = withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 16) { buffer in
+                let count = read(fd, buffer.baseAddress, buffer.count)
+                if count > 0 { received(UnsafeRawBufferPointer(rebasing: buffer[..<count])) }
+                return count
+            }
+            if count == 0 {
+                return peerDidClose()
+            } else if count < 0 {
+                if errno == EINTR { continue }
+                if errno != EAGAIN && errno != EWOULDBLOCK {
+                    context.logger.debug("read failed", metadata: ["errno": "\(errno)"])
+                    close(.immediate)
+                }
+                return
+            } else if count < capacity && !peerHungUp {
+                return  // Drained: bytes that arrive later are a new event. Saves a read that would say EAGAIN.
+            }
         }
     }
 

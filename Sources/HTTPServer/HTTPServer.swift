@@ -7,9 +7,10 @@ import Dispatch
 import Logging
 import Synchronization
 
-/// An HTTP/1.1 server on non-blocking POSIX sockets driven by Dispatch sources.
+/// An HTTP/1.1 server on non-blocking POSIX sockets, epoll and Dispatch.
 ///
-/// Each connection is a read source on a serial queue (idle connections cost memory, not threads);
+/// Each connection is a socket watched by `SocketReadiness` and a serial queue (idle connections cost memory,
+/// not threads);
 /// responders run on a bounded worker pool; a sweep timer enforces read, write and idle timeouts.
 /// Lifecycle: `start()`, then `shutdown(deadline:)` and `waitUntilStopped()`.
 public final class HTTPServer: Sendable {

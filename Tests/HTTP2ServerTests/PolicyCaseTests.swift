@@ -110,7 +110,12 @@ import Testing
         }) { _, port in
             let busy = DispatchGroup()
             DispatchQueue.global().async(group: busy) {
-                _ = try? curl(["--http1.1"], "http://127.0.0.1:\(port)/slow?ms=8000")
+                // A poll below may hold the only worker when the slow request arrives (curl starts slowly on a
+                // loaded machine); the slow request is then refused itself, and tried again.
+                for _ in 0..<20 {
+                    let slow = try? curl(["--http1.1"], "http://127.0.0.1:\(port)/slow?ms=8000")
+                    if slow?.status != 503 { break }
+                }
             }
             // Until the slow request holds the worker, the request may still be served: poll.
             var refused: CurlResponse?
