@@ -1,11 +1,15 @@
 import HTTPServer
 import JacobianEngine
+import Solvers
 
 /// Settings of the JSON API that are not the engine's or the server's.
 public struct APIConfiguration: Sendable {
     /// Largest `max_iterations` a Newton or IK request may ask for. Default 10,000: enough to converge from far
-    /// away, small enough that one request cannot hold a worker for long.
+    /// away, small enough that one request cannot hold a worker for long. At most `iterationLimit`.
     public var maxIterations: Int
+    /// The most iterations the solvers themselves accept (each keeps a point of its trajectory): the setting's
+    /// upper bound, so that a larger one is refused at startup rather than by the solver in every request.
+    public static let iterationLimit = min(NewtonOptions.iterationLimit, IKOptions.iterationLimit)
     /// Largest number of inputs or outputs of a function given to /v1/newton. Default 1,000: every iteration
     /// takes an SVD of the Jacobian, whose cost grows with the cube of its size.
     public var maxSolverDimension: Int
@@ -25,7 +29,7 @@ public struct APIConfiguration: Sendable {
     public var modelLimits = ModelLimits()
 
     public init(
-        maxIterations: Int = 10_000, maxSolverDimension: Int = 1_000, computeTimeLimit: Duration = .seconds(10),
+        maxIterations: Int = iterationLimit, maxSolverDimension: Int = 1_000, computeTimeLimit: Duration = .seconds(10),
         maxJSONDepth: Int = JSONParser.defaultMaxDepth, maxResponseBytes: Int = 64 << 20
     ) {
         self.maxIterations = maxIterations

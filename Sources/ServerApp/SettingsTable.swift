@@ -1,4 +1,5 @@
 import Logging
+import JacobianAPI
 
 extension Setting {
     /// Every setting of the service, in the order `--help` and docs/OPERATIONS.md list them.
@@ -68,7 +69,7 @@ extension Setting {
             Setting("max-batch-size", \.engineLimits.maxBatchSize, count,
                     "points in one batch request"),
             Setting("max-iterations", \.apiConfiguration.maxIterations,
-                    .integer(in: 1...1_000_000), "largest `max_iterations` a Newton or IK request may ask for"),
+                    .integer(in: 1...APIConfiguration.iterationLimit), "largest `max_iterations` a Newton or IK request may ask for"),
             Setting("max-solver-dimension", \.apiConfiguration.maxSolverDimension,
                     .integer(in: 1...10_000),
                     "largest number of inputs or outputs of a function given to `/v1/newton`"),

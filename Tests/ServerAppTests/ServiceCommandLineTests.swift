@@ -118,6 +118,8 @@ import Testing
         (["--max-body-bytes", "0"], "--max-body-bytes", "an integer from 1"),
         (["--max-buffered-body-bytes", "0"], "--max-buffered-body-bytes", "an integer from 1 to 1099511627776"),
         (["--host", "a b"], "--host", "a host name or an IP address"),
+        // More than the solvers accept would only move the refusal into every request.
+        (["--max-iterations", "10001"], "--max-iterations", "an integer from 1 to 10000"),
     ])
     func invalidFlagsExitWithStatus2NamingTheFlag(arguments: [String], flag: String, expected: String) throws {
         let (code, message) = try #require(failure(arguments))
