@@ -39,7 +39,7 @@ extension HTTP2Session {
             respond(to: id, method: request.method, with: response)
         case .needsWorker(let pending):
             guard queuedWork < configuration.maxQueuedWork else {
-                return respond(to: id, method: request.method, with: dispatcher.response(for: queueFull))
+                return respond(to: id, method: request.method, with: dispatcher.refuse(pending, queueFull))
             }
             let queue = io.queue
             let refused = dispatcher.submit(pending, client: io.client) { [self] response in

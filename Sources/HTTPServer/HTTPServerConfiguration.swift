@@ -7,6 +7,9 @@ import Darwin
 /// Renders an error the server itself answers (400, 404, 408, 413, 503...) from its status and a detail sentence.
 public typealias HTTPErrorResponder = @Sendable (HTTPStatus, String) -> HTTPResponse
 
+/// Sees each answer the server gives outside the middleware, and may add to it (a request id).
+public typealias HTTPRefusalObserver = @Sendable (inout HTTPResponse) -> Void
+
 /// Everything the server can be tuned with. Every default is chosen for a small JSON API behind no proxy.
 public struct HTTPServerConfiguration: Sendable {
     /// Address to listen on: an IPv4 or IPv6 literal or a host name. Default `"127.0.0.1"`, so nothing is
@@ -38,6 +41,12 @@ public struct HTTPServerConfiguration: Sendable {
     /// Renders the error responses the server generates. Default: RFC 9457 `application/problem+json`
     /// (`Problem.errorResponder`), so the whole service has one error format.
     public var errorResponder: HTTPErrorResponder
+    /// Told of every answer the server gives outside the middleware, where no middleware can log it: a malformed
+    /// or oversized request, a timeout, a full connection table or byte budget, a handler's invalid response.
+    /// Route errors (404, 405) and the refusal of a request that was read whole (503 for a full pool) run through
+    /// the middleware like any answer instead, with the client's request id, and are not passed here. Default
+    /// none.
+    public var refusalObserver: HTTPRefusalObserver?
     /// Protocols that may take over a connection (HTTP/2 by prior knowledge or `Upgrade`). Default none.
     public var protocols: [any ConnectionProtocolFactory]
 
@@ -53,6 +62,7 @@ public struct HTTPServerConfiguration: Sendable {
         limits: HTTPLimits = HTTPLimits(),
         timeouts: HTTPTimeouts = HTTPTimeouts(),
         errorResponder: @escaping HTTPErrorResponder = Problem.errorResponder,
+        refusalObserver: HTTPRefusalObserver? = nil,
         protocols: [any ConnectionProtocolFactory] = []
     ) {
         self.host = host
@@ -64,6 +74,7 @@ public struct HTTPServerConfiguration: Sendable {
         self.retryAfterSeconds = max(0, retryAfterSeconds)
         self.limits = limits
         self.timeouts = timeouts
+        self.refusalObserver = refusalObserver
         self.errorResponder = errorResponder
         self.protocols = protocols
     }

@@ -17,6 +17,7 @@ public final class RequestDispatcher: Sendable {
     let router: Router
     private let chain: MiddlewareChain
     private let errors: HTTPErrorResponder
+    private let refusalObserver: HTTPRefusalObserver?
     private let retryAfter: String
     private let maxBodyBytes: Int
     let pool: WorkerPool
@@ -32,6 +33,7 @@ public final class RequestDispatcher: Sendable {
         self.router = router
         chain = MiddlewareChain(middleware)
         errors = configuration.errorResponder
+        refusalObserver = configuration.refusalObserver
         retryAfter = String(configuration.retryAfterSeconds)
         maxBodyBytes = configuration.limits.maxBodyBytes
         self.metrics = metrics
@@ -95,7 +97,18 @@ public final class RequestDispatcher: Sendable {
         }
         guard !accepted else { return nil }
         metrics.rejectedOverloaded.increment()
-        return response(for: .overloaded)
+        return refuse(pending, .overloaded)
+    }
+
+    /// Refuses a request that was read whole without running it (the pool is full; HTTP/2: the connection has too
+    /// much work in flight). The refusal goes through the middleware like any answer, so it is logged and counted
+    /// with the client's request id and its route.
+    public func refuse(_ pending: PendingRequest, _ refusal: Refusal) -> HTTPResponse {
+        chain(pending.request) { _ in
+            var response = render(refusal)
+            response.route = pending.match.label
+            return response
+        } ?? response(for: refusal)
     }
 
     /// The router's answer through the middleware; the chain answers whenever the route does.
@@ -106,9 +119,17 @@ public final class RequestDispatcher: Sendable {
 
     // MARK: Refusals
 
-    /// The server's own answer for `refusal`, in the configured error format, with Retry-After where it says so.
+    /// The server's own answer for `refusal` of a request no middleware saw, in the configured error format, with
+    /// Retry-After where it says so, shown to the `refusalObserver`.
     public func response(for refusal: Refusal) -> HTTPResponse {
+        var response = render(refusal)
+        refusalObserver?(&response)
+        return response
+    }
+
+    private func render(_ refusal: Refusal) -> HTTPResponse {
         var response = errors(refusal.status, refusal.detail)
+        response.failureDetail = response.failureDetail ?? refusal.detail  // For the log, whatever the format.
         if refusal.retry { response.headers.replaceOrAdd("Retry-After", retryAfter) }
         return response
     }

@@ -161,7 +161,7 @@ public struct Router: Sendable {
             // A question about the server itself (RFC 9110 §9.3.7): what it can do on some resource.
             return HTTPResponse(status: .noContent, headers: ["Allow": allowedMethods(for: "*")!.joined(separator: ", ")])
         }
-        guard let methods else {
+        guard methods != nil else {
             return errors(.notFound, "No resource at \(Echo.cut(request.path)).")
         }
         guard let handler = route?.handler else {

@@ -48,21 +48,22 @@ public func requestLogging(
     }
 }
 
-/// Wraps the server's own error responses (400 for unparseable requests, 408, 413, 414, 431, 503 when overloaded,
-/// 501 for a transfer coding): they never reach the responder, so this gives them a request id and a log line too. The client's
-/// `X-Request-Id` is not known at that point (the request may not even have been parsed): the id is always new.
-public func withErrorLogging(_ errors: @escaping HTTPErrorResponder, logger: Logger) -> HTTPErrorResponder {
-    return { status, detail in
-        var response = errors(status, detail)
+/// Gives the server's answers outside the middleware (400 for an unparseable request, 408, 413, 414, 431, 501 for
+/// a transfer coding, 503 for a full connection table or byte budget: `HTTPServerConfiguration.refusalObserver`)
+/// a request id and a log line. The request was not read whole, so its `X-Request-Id` is not known: the id is
+/// always new. Route errors (404, 405) and overload refusals of read requests are logged by `requestLogging`.
+public func refusalLogging(logger: Logger) -> HTTPRefusalObserver {
+    return { response in
         let requestID = RequestID.generate()
         response.headers.replaceOrAdd("X-Request-Id", requestID)
-        logger.log(level: level(forStatus: status.code), "request rejected by the server", metadata: [
-            "status": .stringConvertible(status.code),
+        let code = response.status.code
+        var metadata: Logger.Metadata = [
+            "status": .stringConvertible(code),
             "bytes": .stringConvertible(response.body.count),
             "request_id": .string(requestID),
-            "error": .string(detail),
-        ])
-        return response
+        ]
+        if let detail = response.failureDetail { metadata["error"] = .string(detail) }
+        logger.log(level: level(forStatus: code), "request rejected by the server", metadata: metadata)
     }
 }
 

@@ -41,7 +41,7 @@ public final class Service: Sendable {
         OperationalRoutes.add(to: &router, readiness: readiness, metrics: metrics, cacheTotals: cacheTotals)
         var serverConfiguration = configuration.serverConfiguration
         serverConfiguration.protocols = protocols
-        serverConfiguration.errorResponder = withErrorLogging(serverConfiguration.errorResponder, logger: logger)
+        serverConfiguration.refusalObserver = refusalLogging(logger: logger)
         // The one place middleware composes around the router, for both protocols: ids and logs outermost, so the
         // logged duration includes the metrics' own cost.
         server = HTTPServer(configuration: serverConfiguration, router: router,

@@ -113,8 +113,8 @@ import Testing
         _ = exchange(HTTPRequest(method: method, target: "/x"), log: log, answer: { request in
             Problem(status: .notImplemented, detail: "The transfer coding of \(Echo.cut(request.method)) is not implemented.").response
         })
-        let errors = withErrorLogging(Problem.errorResponder, logger: log.logger())
-        _ = errors(.httpVersionNotSupported, "Only HTTP/1.x is served here.")
+        var refused = Problem(status: .httpVersionNotSupported, detail: "Only HTTP/1.x is served here.").response
+        refusalLogging(logger: log.logger())(&refused)
         let lines = log.lines
         try #require(lines.count == 2)
         #expect(lines.allSatisfy { $0.contains("level=info") })
@@ -155,8 +155,8 @@ import Testing
 @Suite struct ErrorLoggingTests {
     @Test func serverErrorsGetAnIdAndALogLineWithTheirCause() throws {
         let log = CapturedLog()
-        let errors = withErrorLogging(Problem.errorResponder, logger: log.logger())
-        let response = errors(.contentTooLarge, "The body is larger than 1048576 bytes.")
+        var response = Problem(status: .contentTooLarge, detail: "The body is larger than 1048576 bytes.").response
+        refusalLogging(logger: log.logger())(&response)
         #expect(response.status == .contentTooLarge)
         let id = try #require(response.headers["X-Request-Id"])
         #expect(id.count == 32)
