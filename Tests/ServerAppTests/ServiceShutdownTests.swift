@@ -110,17 +110,6 @@ import Glibc
 #endif
 import Foundation
 
-/// Runs blocking work (a client waiting on a socket) on a thread of its own, inside `group`. Dispatch's global
-/// queue would start threads for blocked work only slowly, delaying the test by seconds.
-func onOwnThread(_ group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {
-    group.enter()
-    let thread = Thread {
-        body()
-        group.leave()
-    }
-    thread.start()
-}
-
 func usleepMilliseconds(_ milliseconds: Int) {
     usleep(UInt32(milliseconds * 1000))
 }
