@@ -3,7 +3,7 @@ import Dispatch
 
 /// nghttp2's callbacks: C function pointers that capture nothing, so each finds its `HTTP2Session` through
 /// `user_data` and forwards to a method. They run inside `nghttp2_session_mem_recv` / `mem_send`, on the
-/// connection's queue.
+/// connection's event loop.
 extension HTTP2Session {
     static func installCallbacks(_ callbacks: OpaquePointer?) {
         nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks) { _, frame, userData in

@@ -4,7 +4,7 @@ import HTTPServer
 
 /// The bridge to the request policy (`RequestDispatcher`, shared with HTTP/1.1): complete requests run inline or on
 /// the worker pool, in parallel across the streams of a connection, and each response is submitted as soon as it
-/// is back on the connection's queue, so responses leave in the order they finish, not the order requests came.
+/// is back on the connection's event loop, so responses leave in the order they finish, not the order requests came.
 extension HTTP2Session {
     /// The client finished a request (END_STREAM): run it, unless it was already answered.
     func requestComplete(_ id: Int32) {
@@ -41,9 +41,9 @@ extension HTTP2Session {
             guard queuedWork < configuration.maxQueuedWork else {
                 return respond(to: id, method: request.method, with: dispatcher.refuse(pending, queueFull))
             }
-            let queue = io.queue
+            let io = io
             let refused = dispatcher.submit(pending, client: io.client) { [self] response in
-                queue.async {
+                io.execute {
                     self.queuedWork -= 1
                     // Nil: dropped because the stream was reset (or the connection lost) while the job waited.
                     if let response { self.deliver(response, to: id, method: request.method) }
@@ -55,7 +55,7 @@ extension HTTP2Session {
         }
     }
 
-    /// A worker's response, back on the connection's queue. The stream may have been reset meanwhile.
+    /// A worker's response, back on the connection's event loop. The stream may have been reset meanwhile.
     private func deliver(_ response: HTTPResponse, to id: Int32, method: String) {
         guard !closed, streams[id] != nil else { return }
         streams[id]!.cancellation = nil

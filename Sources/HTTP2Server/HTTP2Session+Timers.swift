@@ -2,7 +2,7 @@ import CNGHTTP2
 import Dispatch
 import HTTPServer
 
-/// The connection's two clocks, both on `io.queue` and holding the session weakly, so a closed
+/// The connection's two clocks, both on the connection's event loop (`io.execute(after:)`) and holding the session weakly, so a closed
 /// connection's session is freed without waiting for them:
 /// - idle: no open stream for `HTTP2Configuration.idleTimeout` → GOAWAY and close;
 /// - request: a stream whose request has not fully arrived within the HTTP/1.1 allowance (head plus body
@@ -17,7 +17,7 @@ extension HTTP2Session {
             idleTimerArmed = true
             idleGeneration += 1
             let generation = idleGeneration
-            io.queue.asyncAfter(deadline: .now() + configuration.idleTimeout.dispatchInterval) { [weak self] in self?.idleTimerFired(generation) }
+            io.execute(after: .now() + configuration.idleTimeout.dispatchInterval) { [weak self] in self?.idleTimerFired(generation) }
         } else if idleTimerArmed {
             idleTimerArmed = false
             idleGeneration += 1
@@ -47,7 +47,7 @@ extension HTTP2Session {
               nextStreamCheck.map({ earliest < $0 }) ?? true
         else { return }
         nextStreamCheck = earliest
-        io.queue.asyncAfter(deadline: DispatchTime(uptimeNanoseconds: earliest)) { [weak self] in
+        io.execute(after: DispatchTime(uptimeNanoseconds: earliest)) { [weak self] in
             self?.checkRequestDeadlines()
         }
     }

@@ -7,9 +7,8 @@ import Logging
 /// back through the connection. nghttp2 owns framing, HPACK, flow control and stream states; this class
 /// owns the bridge to the responder (see `HTTP2Session+Requests.swift`) and the connection's lifetime.
 ///
-/// Thread safety: nghttp2 sessions are not thread-safe, so every method runs on `io.queue`, the
-/// connection's serial queue (the server calls the handler methods there; worker results are dispatched
-/// there). That confinement is why the class can be `@unchecked Sendable`.
+/// Thread safety: nghttp2 sessions are not thread-safe, so every method runs on the connection's event loop (the
+/// server calls the handler methods there; worker results are posted there with `io.execute`). That confinement is why the class can be `@unchecked Sendable`.
 ///
 /// Memory: nghttp2 gets `self` unretained as `user_data`. Its callbacks only run inside calls this
 /// object makes on its own session, so `self` is alive whenever they do, and no retain needs balancing.

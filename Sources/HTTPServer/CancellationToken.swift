@@ -9,7 +9,7 @@ import Synchronization
 /// large network layers) and stop, since nobody will read what it computes. A responder that never looks
 /// simply runs to the end, as before.
 ///
-/// Thread safety: one atomic; any thread may read it, the server cancels it from the connection's queue.
+/// Thread safety: one atomic; any thread may read it, the server cancels it from the connection's event loop.
 public final class CancellationToken: Sendable {
     /// What was under way when the token was cancelled, for the metrics.
     public enum Stage: UInt8, Sendable {

@@ -5,7 +5,7 @@
 /// with declarations. `reservedBodyBytes` holds what the current request reserved; it is
 /// released when the response is queued (`deliver`), handed to the worker job that runs the request (which
 /// releases it when the responder is done), released on a takeover, and released by `close`, so every way a
-/// request ends gives back exactly what it took. Everything here runs on the connection's queue.
+/// request ends gives back exactly what it took. Everything here runs on the connection's event loop.
 extension Connection {
     /// Reserves `bytes` of the body being read (`RequestDispatcher.reserveBody`); when they are refused, answers
     /// the refusal (503 + Retry-After when the budget is full) and closes (the rest of the body is not read).

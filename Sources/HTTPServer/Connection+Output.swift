@@ -5,7 +5,7 @@ import Darwin
 #endif
 import Dispatch
 
-/// Writing, flow control and closing. Everything here runs on the connection's queue.
+/// Writing, flow control and closing. Everything here runs on the connection's event loop.
 extension Connection {
     /// Queues bytes to write; empty buffers are dropped so every queued buffer makes progress.
     func enqueue(_ bytes: [UInt8]) {
@@ -74,7 +74,7 @@ extension Connection {
     func resumeReading() {
         guard readSuspended else { return }
         readSuspended = false
-        queue.async { [self] in readAvailable() }
+        loop.execute { [self] in readAvailable() }
     }
 
     /// After the last response: half-close and linger (RFC 9112 §9.6) so that the client reads the response
@@ -101,7 +101,7 @@ extension Connection {
         context.responseBudget.release(reservedResponseBytes)
         reservedResponseBytes = 0
         parser = HTTPRequestParser(limits: context.configuration.limits)
-        if let readinessToken { SocketReadiness.shared.unwatch(fd, token: readinessToken) }
+        if let readinessToken { loop.unwatch(fd, token: readinessToken) }
         readinessToken = nil
         _ = Glibc.close(fd)
         context.registry.remove(self)

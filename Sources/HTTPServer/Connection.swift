@@ -12,17 +12,18 @@ import Synchronization
 /// only does I/O: when to read, parse, linger or close is decided by `state` (`ConnectionStateMachine`), whose
 /// actions it performs (`perform`).
 ///
-/// Readiness comes from `SocketReadiness` (edge-triggered epoll), which hands each event to `queue`.
+/// The connection belongs to one `EventLoop`, whose thread reads and writes its socket as readiness events come
+/// and runs whatever other threads post to it (`loop.execute`: a worker's response, a timeout, shutdown).
 ///
-/// Thread safety: every mutable property is touched only on `queue`, a serial queue, which is why the
-/// class can be `@unchecked Sendable`. The only cross-thread state is `deadline`, an atomic the server's
-/// sweep timer reads.
+/// Thread safety: every mutable property is touched only on the loop's thread, which is why the class can be
+/// `@unchecked Sendable`. The only cross-thread state is in atomics: `deadline`, which the server's sweep timer
+/// reads, `idleSince` and `evicting`.
 final class Connection: SocketReadinessObserver, @unchecked Sendable {
     typealias CloseMode = ConnectionStateMachine.CloseMode
 
     let id: Int
     let fd: Int32
-    let queue: DispatchQueue
+    let loop: EventLoop
     let context: ServerContext
     /// True for a connection accepted past `maxConnections` only to be answered 503 and closed.
     let isRefusal: Bool
@@ -38,7 +39,7 @@ final class Connection: SocketReadinessObserver, @unchecked Sendable {
 
     var state: ConnectionStateMachine
     var parser: HTTPRequestParser
-    /// The registration with `SocketReadiness.shared`, from `start` until `close`.
+    /// The registration with `loop`, from `start` until `close`.
     var readinessToken: UInt64?
     /// Reading stopped on purpose (output piling up, a request in flight); `resumeReading` tries again.
     var readSuspended = false
@@ -73,7 +74,7 @@ final class Connection: SocketReadinessObserver, @unchecked Sendable {
         self.context = context
         self.isRefusal = isRefusal
         self.client = client
-        queue = DispatchQueue(label: "http.connection", target: context.ioQueue)
+        loop = EventLoop.next()
         let accepted = Self.now()
         state = ConnectionStateMachine(timeouts: context.configuration.timeouts, now: accepted)
         // Evictable from the start: a burst of silent sockets must not look busy until their queues run.
@@ -86,10 +87,10 @@ final class Connection: SocketReadinessObserver, @unchecked Sendable {
 
     /// Starts reading; a refusal is answered 503 at once instead.
     func start() {
-        queue.async { [self] in
+        loop.execute { [self] in
             guard !state.isClosed else { return }
             // A socket that already holds bytes is reported at once: epoll checks readiness when it registers.
-            guard let token = SocketReadiness.shared.watch(fd, self) else { return close(.immediate) }
+            guard let token = loop.watch(fd, self) else { return close(.immediate) }
             readinessToken = token
             if isRefusal {
                 context.metrics.rejectedConnectionLimit.increment()
@@ -101,13 +102,11 @@ final class Connection: SocketReadinessObserver, @unchecked Sendable {
 
     // MARK: Reading
 
-    /// On the readiness thread: everything happens on the connection's queue.
-    func socketBecameReady(_ events: SocketReadiness.Events) {
-        queue.async { [self] in
-            if events.contains(.hangUp) { peerHungUp = true }
-            if events.contains(.readable) { readAvailable() }
-            if events.contains(.writable) && awaitingWritable { writableAgain() }
-        }
+    /// On the loop's thread, as the socket's readiness changes.
+    func socketBecameReady(_ events: EventLoop.Events) {
+        if events.contains(.hangUp) { peerHungUp = true }
+        if events.contains(.readable) { readAvailable() }
+        if events.contains(.writable) && awaitingWritable { writableAgain() }
     }
 
     /// Reads until the socket is drained (edge-triggered readiness reports only new bytes), reading is suspended
@@ -213,7 +212,7 @@ final class Connection: SocketReadinessObserver, @unchecked Sendable {
             let refused = dispatcher.submit(pending, client: client) { [self] response in
                 dispatcher.releaseBody(held)
                 guard let response else { return }  // The client left while it waited.
-                queue.async { self.deliver(response, to: head) }
+                loop.execute { self.deliver(response, to: head) }
             }
             if let refused { return deliver(refused, to: head) }
             reservedBodyBytes = 0
@@ -300,7 +299,7 @@ final class Connection: SocketReadinessObserver, @unchecked Sendable {
         close(.immediate)
     }
 
-    /// Called on `queue` by the sweep timer when `deadline` may have passed.
+    /// Posted to `loop` by the sweep timer when `deadline` may have passed.
     func checkTimeout() {
         perform(state.deadlinePassed(now: Self.now()))
     }

@@ -14,11 +14,11 @@ public protocol ConnectionProtocolFactory: Sendable {
     /// The `Upgrade` token that selects this protocol (`h2c`), or nil.
     var upgradeToken: String? { get }
     /// A handler for the connection, or nil to leave it on HTTP/1.1. `upgradeRequest` is the request that
-    /// asked to upgrade, nil when the preface matched. Called on `connection.queue`.
+    /// asked to upgrade, nil when the preface matched. Called on the connection's event loop.
     func makeHandler(connection: ConnectionIO, upgradeRequest: HTTPRequest?) -> (any ConnectionProtocolHandler)?
 }
 
-/// Drives a connection taken over from HTTP/1.1. Every method is called on the connection's serial queue.
+/// Drives a connection taken over from HTTP/1.1. Every method is called on the connection's event loop.
 public protocol ConnectionProtocolHandler: AnyObject {
     /// Bytes received from the client.
     func receive(_ bytes: UnsafeRawBufferPointer)
@@ -35,8 +35,13 @@ public final class ConnectionIO: Sendable {
 
     init(connection: Connection) { self.connection = connection }
 
-    /// The connection's serial queue, on which `receive`, `peerClosed` and `beginGracefulShutdown` run.
-    public var queue: DispatchQueue { connection.queue }
+    /// Runs `task` on the connection's event loop, the thread on which `receive`, `peerClosed` and
+    /// `beginGracefulShutdown` run, after what was posted before it.
+    public func execute(_ task: @escaping @Sendable () -> Void) { connection.loop.execute(task) }
+    /// Runs `task` on the connection's event loop at `deadline` or soon after.
+    public func execute(after deadline: DispatchTime, _ task: @escaping @Sendable () -> Void) {
+        connection.loop.execute(after: deadline, task)
+    }
     /// The server's configuration (limits, timeouts, error format).
     public var configuration: HTTPServerConfiguration { connection.context.configuration }
     /// The request policy shared with HTTP/1.1 connections: routing, inline or pooled execution, refusals, and
@@ -50,13 +55,13 @@ public final class ConnectionIO: Sendable {
     /// Queues bytes for the client, without blocking; may be called from any thread, in order.
     public func write(_ bytes: [UInt8]) {
         let connection = connection
-        connection.queue.async { connection.writeFromHandler(bytes) }
+        connection.loop.execute { connection.writeFromHandler(bytes) }
     }
 
     /// Closes the connection once the queued bytes are written.
     public func close() {
         let connection = connection
-        connection.queue.async { connection.close(.lingering) }
+        connection.loop.execute { connection.close(.lingering) }
     }
 
     /// Counts a request cancelled because its client went away, at the stage `CancellationToken.cancel()`

@@ -9,8 +9,8 @@ import Synchronization
 
 /// An HTTP/1.1 server on non-blocking POSIX sockets, epoll and Dispatch.
 ///
-/// Each connection is a socket watched by `SocketReadiness` and a serial queue (idle connections cost memory,
-/// not threads);
+/// Each connection belongs to one of the process's event loops (`EventLoop`, one thread per core), which reads
+/// and writes its socket (idle connections cost memory, not threads);
 /// responders run on a bounded worker pool; a sweep timer enforces read, write and idle timeouts.
 /// Lifecycle: `start()`, then `shutdown(deadline:)` and `waitUntilStopped()`.
 public final class HTTPServer: Sendable {
@@ -118,11 +118,11 @@ public final class HTTPServer: Sendable {
             let registry = context.registry
             context.logger.info("shutting down", metadata: ["open_connections": "\(registry.openCount)"])
             for connection in registry.all {
-                connection.queue.async { connection.beginGracefulShutdown() }
+                connection.loop.execute { connection.beginGracefulShutdown() }
             }
             acceptQueue.asyncAfter(deadline: .now() + deadline.dispatchInterval) {
                 for connection in registry.all {
-                    connection.queue.async { connection.close(.immediate) }
+                    connection.loop.execute { connection.close(.immediate) }
                 }
             }
             registry.whenEmpty { [self] in finishStopping() }
@@ -193,7 +193,7 @@ public final class HTTPServer: Sendable {
         for connection in registry.all {
             let due = connection.deadline.load(ordering: .relaxed)
             if due != 0 && due <= now {
-                connection.queue.async { connection.checkTimeout() }
+                connection.loop.execute { connection.checkTimeout() }
             }
         }
     }

@@ -64,7 +64,7 @@ public final class RequestDispatcher: Sendable {
     }
 
     /// Resolves the route of `request` (once) and answers it where it was read if its route runs inline and, for
-    /// an inline attempt, found it cheap. Call on the connection's queue; nothing is allocated for the decision.
+    /// an inline attempt, found it cheap. Call on the connection's event loop; nothing is allocated for the decision.
     public func decide(_ request: HTTPRequest) -> Decision {
         let match = router.resolve(request)
         switch match.route?.inline ?? .never {

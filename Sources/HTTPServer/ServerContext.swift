@@ -12,8 +12,6 @@ final class ServerContext: Sendable {
     let metrics: ServerMetrics
     let encoder: ResponseEncoder
     let registry: ConnectionRegistry
-    /// The queue every connection's serial queue targets; Dispatch sizes its thread pool to the cores.
-    let ioQueue = DispatchQueue(label: "http.io", qos: .userInitiated, attributes: .concurrent)
     /// Whether any protocol is recognised by its first bytes, so connections must look before parsing.
     let hasPrefaces: Bool
 
@@ -95,7 +93,7 @@ final class ConnectionRegistry: Sendable {
         }
         guard let chosen, chosen.evicting.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged
         else { return false }
-        chosen.queue.async { chosen.evictIfIdle() }
+        chosen.loop.execute { chosen.evictIfIdle() }
         return true
     }
 

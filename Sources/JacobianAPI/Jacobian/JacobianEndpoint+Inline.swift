@@ -7,7 +7,7 @@ extension JacobianEndpoint {
     /// Largest Jacobian (rows × columns) answered inline: a few microseconds of work at most.
     static let inlineJacobianEntries = 1024
 
-    /// The body of `request`, parsed, when the request is cheap enough to answer on the connection's queue rather
+    /// The body of `request`, parsed, when the request is cheap enough to answer on the connection's event loop rather
     /// than hop to a worker thread and back (`Router.InlinePolicy.attempt`); nil otherwise, and the request goes to
     /// the pool. Cheap: a small body holding one point of a function already compiled and cached, with a small
     /// Jacobian and no extras. The hop costs more than such a request (docs/BENCHMARKS.md), while anything whose
