@@ -85,6 +85,9 @@ final class Connection: SocketReadinessObserver, @unchecked Sendable {
 
     static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
+    /// Full reads (32 KiB each) one readiness event may do before the loop serves its other connections.
+    static let readsPerTurn = 16
+
     /// Starts reading; a refusal is answered 503 at once instead.
     func start() {
         loop.execute { [self] in
@@ -110,10 +113,14 @@ final class Connection: SocketReadinessObserver, @unchecked Sendable {
     }
 
     /// Reads until the socket is drained (edge-triggered readiness reports only new bytes), reading is suspended
-    /// or the connection closes.
+    /// or the connection closes; after `readsPerTurn` full reads it lets the loop's other connections have their
+    /// turn and comes back after them (a client that sends without pause must not hold the loop).
     func readAvailable() {
         let capacity = 32 * 1024
+        var reads = 0
         while !state.isClosed && !readSuspended {
+            if reads == Self.readsPerTurn { return loop.execute { [self] in readAvailable() } }
+            reads += 1
             let count = withUnsafeTemporaryAllocation(byteCount: capacity, alignment: 16) { buffer in
                 let count = read(fd, buffer.baseAddress, buffer.count)
                 if count > 0 { received(UnsafeRawBufferPointer(rebasing: buffer[..<count])) }
