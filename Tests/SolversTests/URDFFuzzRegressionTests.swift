@@ -29,13 +29,17 @@ struct URDFFuzzRegressionTests {
         for document in [#"<robot name="r"><?pi?><link name="a"/></robot>"#,
                          #"<?xml version="1.0"?><robot name="r"><?pi data?></robot>"#, "<?pi?><robot/>",
                          // A combining mark after "<?" makes one character of "?" for Swift, not for libxml2.
-                         "<robot name=\"r\"><?\u{595}pi?></robot>", "<?\u{595}x?><robot/>"] {
+                         "<robot name=\"r\"><?\u{595}pi?></robot>", "<?\u{595}x?><robot/>",
+                         // An unclosed declaration ends at the next "?>", which closes a processing instruction.
+                         "<?xml version=\"1.0\"\n<?pi?><robot/>"] {
             let error = try #require(throws: SolverInputError<KinematicsInput>.self) { try URDFArm(urdf: document, base: "a", tip: "a") }
             #expect(error.location == .urdf)
             #expect(error.message.contains("processing instruction"))
         }
-        let declared = #"<?xml version="1.0"?><robot name="r"><link name="a"/></robot>"#
-        let error = try #require(throws: SolverInputError<KinematicsInput>.self) { try URDFArm(urdf: declared, base: "a", tip: "b") }
-        #expect(!error.message.contains("processing instruction"))
+        for declared in [#"<?xml version="1.0"?><robot name="r"><link name="a"/></robot>"#,
+                         "\u{FEFF}" + #"<?xml version="1.0"?><robot name="r"><link name="a"/></robot>"#] {
+            let error = try #require(throws: SolverInputError<KinematicsInput>.self) { try URDFArm(urdf: declared, base: "a", tip: "b") }
+            #expect(!error.message.contains("processing instruction"), "\(error.message)")
+        }
     }
 }

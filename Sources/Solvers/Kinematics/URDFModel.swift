@@ -36,9 +36,13 @@ struct URDFModel {
         }
         // swift-corelibs-foundation's XMLParser calls strlen on a processing instruction's data, which libxml2
         // passes as NULL for `<?target?>`: the process dies (found by FuzzURDF). URDFs need none; only the XML
-        // declaration, which libxml2 reads itself and accepts only at the very start, may open with "<?".
-        let declarationEnd = bytes.starts(with: Array("<?xml ".utf8)) ? Self.find("?>", in: bytes).map { $0 + 2 } : nil
-        if Self.find("<?", in: bytes, from: declarationEnd ?? 0) != nil {
+        // declaration, which libxml2 reads itself and accepts only at the very start (after a byte order mark),
+        // may open with "<?", and no other "<?" may follow, not even inside it: an unclosed declaration ends at
+        // whatever "?>" comes next, so skipping to the first "?>" skipped a processing instruction before it
+        // (found by FuzzURDF; Fuzz/Regressions/FuzzURDF/processing-instruction-inside-an-unclosed-declaration).
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        let declared = bytes[start...].starts(with: Array("<?xml ".utf8))
+        if Self.find("<?", in: bytes, from: declared ? start + 2 : 0) != nil {
             throw SolverInputError(KinematicsInput.urdf, "a URDF with a processing instruction (<?…?>) is not accepted")
         }
         let reader = URDFReader()
