@@ -89,10 +89,11 @@ fuzz_target() {
     local crash=no
     "${niced[@]}" "$bin/$target" "${options[@]}" "$corpus" "Fuzz/Corpus/$target" >"$log" 2>&1 || crash=yes
     # The final stats when the run ended normally (one per process with -fork), else the last status line
-    # ("#<executions> ...") before the finding.
+    # ("#<executions> ...") before the finding. `grep -a`: the log may hold an input's bytes, and grep would only
+    # say "binary file matches".
     local runs
-    runs=$(grep -ho 'stat::number_of_executed_units: *[0-9]*' "$log" | awk '{s += $2} END {print s + 0}')
-    [ "$runs" -gt 0 ] || runs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
+    runs=$(grep -aho 'stat::number_of_executed_units: *[0-9]*' "$log" | awk '{s += $2} END {print s + 0}')
+    [ "$runs" -gt 0 ] || runs=$(grep -ao '^#[0-9]*' "$log" | tail -1 | tr -d '#')
     runs=${runs:-0}
     echo "$(date -u +%FT%TZ) $target ${seconds}s $runs crash=$crash" >>"$scratch/executions.log"
     if [ $crash = yes ]; then
