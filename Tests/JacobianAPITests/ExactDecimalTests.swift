@@ -109,3 +109,33 @@ import Testing
         #expect(negativeZero == 0 && negativeZero?.sign == .minus)
     }
 }
+
+@Suite struct EightDigitsTests {
+    func word(_ text: String) -> UInt64 {
+        Array(text.utf8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+    }
+
+    @Test func readsEightDigitsInOrder() {
+        #expect(ExactDecimal.eightDigits(word("00000000")) == 0)
+        #expect(ExactDecimal.eightDigits(word("12345678")) == 12_345_678)
+        #expect(ExactDecimal.eightDigits(word("99999999")) == 99_999_999)
+        var generator = SeededGenerator(seed: 8)
+        for _ in 0..<10_000 {
+            let value = UInt64.random(in: 0..<100_000_000, using: &generator)
+            let text = String(repeating: "0", count: 8 - String(value).count) + String(value)
+            #expect(ExactDecimal.eightDigits(word(text)) == value)
+        }
+    }
+
+    /// Any byte that is not a digit, at any of the eight places, refuses the word (the scalar loop reads it).
+    @Test func refusesAnyOtherByte() {
+        for place in 0..<8 {
+            for byte in (0...255).map(UInt8.init) where !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                var bytes = Array("31415926".utf8)
+                bytes[place] = byte
+                let word = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+                #expect(ExactDecimal.eightDigits(word) == nil, "byte \(byte) at \(place)")
+            }
+        }
+    }
+}

@@ -27,4 +27,19 @@ enum ExactDecimal {
             : Double(significand) / powersOfTen[-exponent]
         return negative ? -magnitude : magnitude
     }
+
+    /// The value of eight ASCII digits loaded little-endian (the first digit in the low byte), or nil when any
+    /// byte is not a digit: SWAR, three multiplications instead of eight steps (as fast_float does).
+    @inline(__always)
+    static func eightDigits(_ word: UInt64) -> UInt64? {
+        // A byte is a digit when neither adding 0x46 nor subtracting 0x30 sets its high bit.
+        guard ((word &+ 0x4646_4646_4646_4646) | (word &- 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080 == 0 else {
+            return nil
+        }
+        var value = word &- 0x3030_3030_3030_3030
+        value = (value &* 10) &+ (value >> 8)  // Pairs of digits in every other byte.
+        let mask: UInt64 = 0x0000_00FF_0000_00FF
+        value = (((value & mask) &* 0x000F_4240_0000_0064) &+ (((value >> 16) & mask) &* 0x0000_2710_0000_0001)) >> 32
+        return value & 0xFFFF_FFFF
+    }
 }

@@ -168,6 +168,8 @@ private struct Cursor {
             position += 1
             return .array(elements)
         }
+        // Room for a point of a few numbers at once: without it, a batch's 100,000 small arrays each grow twice.
+        elements.reserveCapacity(4)
         while true {
             skipWhitespace()
             elements.append(try parseValue(depth: depth))
@@ -227,7 +229,20 @@ private struct Cursor {
                 position = index
                 throw error("invalid number: expected a digit after '.'")
             }
-            while let value = digit(at: index) {
+            while true {
+                // Eight digits at a time once the significand has begun and has room for them (most of a
+                // 16-digit fraction), else one.
+                if significand != 0, significantDigits <= 11, index + 8 <= count {
+                    let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                    if let eight = ExactDecimal.eightDigits(word) {
+                        significand = significand &* 100_000_000 &+ eight
+                        significantDigits += 8
+                        exponent -= 8
+                        index += 8
+                        continue
+                    }
+                }
+                guard let value = digit(at: index) else { break }
                 exponent -= 1
                 if significand != 0 || value != 0 {
                     if significantDigits < 19 {
