@@ -73,6 +73,24 @@ import Testing
         }
     }
 
+    /// The integer path (`wide`) on every significand width and exponent it takes, against strtod, including
+    /// values built to sit exactly halfway between two doubles.
+    @Test func wideSignificandsReadAsStrtodDoes() {
+        var generator = SeededGenerator(seed: 22)
+        for _ in 0..<40_000 {
+            let exponent = Int.random(in: -ExactDecimal.maxWideExponent...ExactDecimal.maxWideExponent, using: &generator)
+            var significand = generator.next() >> UInt64.random(in: 0...40, using: &generator)
+            if significand == 0 { significand = 1 }
+            if Int.random(in: 0..<4, using: &generator) == 0 {
+                // A double's midpoint: an odd multiple of 2^(k-1) above 2^53 ties at exponent 0.
+                significand = (UInt64.random(in: 1 << 52..<1 << 53, using: &generator) << 11) | (1 << 10)
+            }
+            let expected = strtodValue("\(significand)e\(exponent)")
+            let value = ExactDecimal.value(significand: significand, exponent: exponent, negative: false)
+            #expect(value?.bitPattern == expected.bitPattern, "\(significand)e\(exponent): \(String(describing: value)), strtod \(expected)")
+        }
+    }
+
     @Test func randomDigitStringsReadAsStrtodDoes() throws {
         var generator = SeededGenerator(seed: 21)
         for _ in 0..<30_000 {
@@ -97,14 +115,18 @@ import Testing
         }
     }
 
-    @Test func fastPathTakesExactOperandsOnly() {
+    @Test func shortcutsTakeWhatTheyReadExactlyOnly() {
         let limit = ExactDecimal.maxSignificand
         #expect(ExactDecimal.value(significand: limit, exponent: 0, negative: false) == 9007199254740992)
-        #expect(ExactDecimal.value(significand: limit + 1, exponent: 0, negative: false) == nil)
+        // 2^53 + 1 is halfway between two doubles: the even one, 2^53. 2^53 + 3: up to 2^53 + 4.
+        #expect(ExactDecimal.value(significand: limit + 1, exponent: 0, negative: false) == 9007199254740992)
+        #expect(ExactDecimal.value(significand: limit + 3, exponent: 0, negative: false) == 9007199254740996)
         #expect(ExactDecimal.value(significand: 5, exponent: 22, negative: true) == -5e22)
-        #expect(ExactDecimal.value(significand: 5, exponent: 23, negative: false) == nil)
+        #expect(ExactDecimal.value(significand: 5, exponent: 23, negative: false) == 5e23)
+        #expect(ExactDecimal.value(significand: 5, exponent: 28, negative: false) == nil)
         #expect(ExactDecimal.value(significand: 5, exponent: -22, negative: false) == 5e-22)
-        #expect(ExactDecimal.value(significand: 5, exponent: -23, negative: false) == nil)
+        #expect(ExactDecimal.value(significand: 5, exponent: -27, negative: false) == 5e-27)
+        #expect(ExactDecimal.value(significand: 5, exponent: -28, negative: false) == nil)
         let negativeZero = ExactDecimal.value(significand: 0, exponent: -400, negative: true)
         #expect(negativeZero == 0 && negativeZero?.sign == .minus)
     }
