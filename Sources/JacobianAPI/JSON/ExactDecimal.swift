@@ -16,7 +16,7 @@ enum ExactDecimal {
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     ]
 
-    /// The double nearest to ±`significand` × 10^`exponent`, when the fast path applies; nil otherwise.
+    /// The double nearest to ±`significand` × 10^`exponent` when one of the two paths takes it; nil otherwise.
     /// A zero significand is ±0 whatever the exponent (the sign kept: "-0.0" reads as negative zero).
     @inline(__always)
     static func value(significand: UInt64, exponent: Int, negative: Bool) -> Double? {
