@@ -79,6 +79,16 @@ import TestSupport
         #expect(last["value"] == .numbers(Array(batch.value(at: batch.count - 1))))
     }
 
+    /// Numbers longer than the writer's estimate (24 characters each) make every chunk's buffer grow, several
+    /// times over, without losing or reordering a byte.
+    @Test func chunkBuffersGrowForLongNumbers() {
+        let long = -2.2250738585072014e-308
+        let batch = JacobianBatch(count: 5000, rows: 3, columns: 3,
+                                  values: (0..<15_000).map { long * Double(1 + $0 % 7) },
+                                  jacobians: (0..<45_000).map { long * Double(1 + $0 % 5) })
+        #expect(batchText(batch, minimumChunk: 600) == serialText(batch))
+    }
+
     /// Elements appended after others get their comma; an empty batch appends nothing.
     @Test func elementsFollowExistingOnes() {
         let batch = randomBatch(count: 5, rows: 2, columns: 2, seed: 9)

@@ -69,7 +69,7 @@ private struct PointerStream: TextOutputStream {
     mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
         guard let base = buffer.baseAddress else { return }
         precondition(count + buffer.count <= DecimalText.maxLength, "a number's text is longer than DecimalText.maxLength")
-        (start + count).update(from: base, count: buffer.count)
+        (start + count).initialize(from: base, count: buffer.count)
         count += buffer.count
     }
 }

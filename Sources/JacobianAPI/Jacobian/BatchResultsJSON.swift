@@ -37,7 +37,7 @@ enum BatchResultsJSON {
             // Copying 16 MB is a few milliseconds of memory traffic: split like the printing.
             BatchParallelism.forEach(chunkCount) { chunk in
                 let part = chunks.buffers[chunk]!
-                (target.output.baseAddress! + offsets[chunk]).update(from: part.start, count: part.count)
+                (target.output.baseAddress! + offsets[chunk]).initialize(from: part.start, count: part.count)
             }
         }
     }
@@ -63,7 +63,7 @@ enum BatchResultsJSON {
                 out += 1
             }
             @inline(__always) func text(_ literal: StaticString) {
-                out.update(from: literal.utf8Start, count: literal.utf8CodeUnitCount)
+                out.initialize(from: literal.utf8Start, count: literal.utf8CodeUnitCount)
                 out += literal.utf8CodeUnitCount
             }
             @inline(__always) func number(_ value: Double) { out += DecimalText.write(value, to: out) }
@@ -111,7 +111,7 @@ enum BatchResultsJSON {
         /// Moves the first `kept` bytes into a buffer of at least `minimum` bytes.
         mutating func grow(keeping kept: Int, toAtLeast minimum: Int) {
             let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: minimum)
-            larger.update(from: start, count: kept)
+            larger.initialize(from: start, count: kept)
             start.deallocate()
             start = larger
             capacity = minimum
