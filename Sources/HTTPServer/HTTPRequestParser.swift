@@ -80,6 +80,15 @@ struct HTTPRequestParser {
             scanIndex -= readIndex
             readIndex = 0
         }
+        // Body bytes with nothing buffered before them go straight into the body: a multi-megabyte body is
+        // copied once from the read, not into the buffer and again into the body. `next()` reports them.
+        if case .readingBody(let head, let remaining) = state, remaining > 0, bufferedByteCount == 0 {
+            let take = min(remaining, bytes.count)
+            body.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[..<take]))
+            state = .readingBody(head, remaining: remaining - take)
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[take...]))
+            return
+        }
         buffer.append(contentsOf: bytes)
     }
 

@@ -128,6 +128,22 @@ import Testing
         events.compactMap { if case .bodyData(let count) = $0 { count } else { nil } }
     }
 
+    /// A large Content-Length body read in socket-sized pieces goes straight into the body (not through the
+    /// parser's buffer): every byte arrives in order, each read is reported as it comes, and the pipelined request
+    /// sharing the last read is parsed after it.
+    @Test(arguments: [1000, 32 * 1024, 65_537])
+    func largeBodyArrivesWholeAcrossReads(step: Int) {
+        let body = (0..<200_003).map { UInt8(ascii: "a") + UInt8(($0 &* 7 &+ $0 >> 9) % 26) }
+        let text = "POST /big HTTP/1.1\r\nHost: h\r\nContent-Length: \(body.count)\r\n\r\n"
+            + String(decoding: body, as: UTF8.self) + "GET /next HTTP/1.1\r\nHost: h\r\n\r\n"
+        let events = parse(text, step: step)
+        let received = requests(events)
+        #expect(received.map(\.path) == ["/big", "/next"])
+        #expect(received.first?.body.elementsEqual(body) == true, "the body's bytes differ")
+        #expect(reported(events).reduce(0, +) == body.count)
+        #expect(reported(events).allSatisfy { $0 <= step })
+    }
+
     @Test func chunkedBodyBytesAreReportedAsTheyArriveNotAsDeclared() {
         let events = parse("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\na;x=y\r\n0123456789\r\n0\r\n\r\n")
         #expect(reported(events).reduce(0, +) == 13)

@@ -168,6 +168,8 @@ private struct Cursor {
             position += 1
             return .array(elements)
         }
+        // Room for a point of a few numbers at once: without it, a batch's 100,000 small arrays each grow twice.
+        elements.reserveCapacity(4)
         while true {
             skipWhitespace()
             elements.append(try parseValue(depth: depth))
@@ -187,24 +189,94 @@ private struct Cursor {
 
     mutating func parseNumber() throws(JSONParser.SyntaxError) -> Double {
         let start = position
-        if current == UInt8(ascii: "-") { position += 1 }
+        let negative = current == UInt8(ascii: "-")
+        if negative { position += 1 }
         guard !atEnd, isDigit(current) else { throw error("invalid number: expected a digit") }
-        if current == UInt8(ascii: "0") {
-            position += 1
-            if !atEnd, isDigit(current) { throw error("invalid number: leading zeros are not allowed", at: start) }
+        // The grammar is checked and the significant digits gathered in the same pass, for `ExactDecimal`:
+        // at most 19 (below 2^64), leading zeros of a fraction moving only the exponent. The scan runs on locals
+        // (`index`, `base`), stored back before any error and at the end: this loop reads every digit of a batch.
+        let base = bytes.baseAddress!, count = bytes.count
+        var index = position
+        @inline(__always) func digit(at index: Int) -> UInt8? {
+            guard index < count else { return nil }
+            let value = base[index] &- UInt8(ascii: "0")
+            return value < 10 ? value : nil
+        }
+        var significand: UInt64 = 0
+        var significantDigits = 0
+        var tooManyDigits = false
+        var exponent = 0
+        if base[index] == UInt8(ascii: "0") {
+            index += 1
+            if digit(at: index) != nil {
+                position = index
+                throw error("invalid number: leading zeros are not allowed", at: start)
+            }
         } else {
-            while !atEnd, isDigit(current) { position += 1 }
+            while let value = digit(at: index) {
+                if significantDigits < 19 {
+                    significand = significand &* 10 &+ UInt64(value)
+                    significantDigits += 1
+                } else {
+                    tooManyDigits = true
+                }
+                index += 1
+            }
         }
-        if !atEnd, current == UInt8(ascii: ".") {
-            position += 1
-            guard !atEnd, isDigit(current) else { throw error("invalid number: expected a digit after '.'") }
-            while !atEnd, isDigit(current) { position += 1 }
+        if index < count, base[index] == UInt8(ascii: ".") {
+            index += 1
+            guard digit(at: index) != nil else {
+                position = index
+                throw error("invalid number: expected a digit after '.'")
+            }
+            while true {
+                // Eight digits at a time once the significand has begun and has room for them (most of a
+                // 16-digit fraction), else one.
+                if significand != 0, significantDigits <= 11, index + 8 <= count {
+                    let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                    if let eight = ExactDecimal.eightDigits(word) {
+                        significand = significand &* 100_000_000 &+ eight
+                        significantDigits += 8
+                        exponent -= 8
+                        index += 8
+                        continue
+                    }
+                }
+                guard let value = digit(at: index) else { break }
+                exponent -= 1
+                if significand != 0 || value != 0 {
+                    if significantDigits < 19 {
+                        significand = significand &* 10 &+ UInt64(value)
+                        significantDigits += 1
+                    } else {
+                        tooManyDigits = true
+                    }
+                }
+                index += 1
+            }
         }
-        if !atEnd, current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
-            position += 1
-            if !atEnd, current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { position += 1 }
-            guard !atEnd, isDigit(current) else { throw error("invalid number: expected a digit in the exponent") }
-            while !atEnd, isDigit(current) { position += 1 }
+        if index < count, base[index] == UInt8(ascii: "e") || base[index] == UInt8(ascii: "E") {
+            index += 1
+            var exponentNegative = false
+            if index < count, base[index] == UInt8(ascii: "+") || base[index] == UInt8(ascii: "-") {
+                exponentNegative = base[index] == UInt8(ascii: "-")
+                index += 1
+            }
+            guard digit(at: index) != nil else {
+                position = index
+                throw error("invalid number: expected a digit in the exponent")
+            }
+            var written = 0
+            while let value = digit(at: index) {
+                // Saturates: any exponent this large is far outside the fast path and strtod reads the text.
+                if written < 100_000 { written = written * 10 + Int(value) }
+                index += 1
+            }
+            exponent += exponentNegative ? -written : written
+        }
+        position = index
+        if !tooManyDigits, let value = ExactDecimal.value(significand: significand, exponent: exponent, negative: negative) {
+            return value
         }
         // The digits are converted where they lie: strtod stops at the byte after the number, which the grammar
         // above has shown cannot continue it. Should it stop elsewhere (a process locale whose decimal point is

@@ -77,36 +77,13 @@ public struct JSONWriter: Sendable {
     // MARK: Values
 
     /// A finite number; JSON has no representation for infinities and NaN, so those are programmer errors.
+    /// Its text is `DecimalText`'s: the shortest that reads back to the same double.
     public mutating func number(_ number: Double) {
-        precondition(number.isFinite, "JSON has no representation for \(number)")
         separate()
-        // Whole numbers (the zeros of a sparse Jacobian, counts, shapes) print as their digits, as `description`
-        // does below 1e16 once its ".0" is dropped, without the general shortest-digits search.
-        if number.rounded(.towardZero) == number, abs(number) < 1e15 {
-            writeInteger(number)
-            return
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DecimalText.maxLength) { buffer in
+            let count = DecimalText.write(number, to: buffer.baseAddress!)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<count]))
         }
-        // The output moves into the stream and back, so it stays uniquely referenced and is never copied.
-        var stream = ASCIIStream()
-        swap(&stream.bytes, &bytes)
-        number.write(to: &stream)
-        swap(&stream.bytes, &bytes)
-        let count = bytes.count
-        if count >= 2, bytes[count - 1] == UInt8(ascii: "0"), bytes[count - 2] == UInt8(ascii: ".") {
-            bytes.removeLast(2)
-        }
-    }
-
-    private mutating func writeInteger(_ number: Double) {
-        if number.sign == .minus { bytes.append(UInt8(ascii: "-")) }
-        var magnitude = UInt64(abs(number))
-        guard magnitude > 0 else { return bytes.append(UInt8(ascii: "0")) }
-        let start = bytes.count
-        while magnitude > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-            magnitude /= 10
-        }
-        bytes[start...].reverse()
     }
 
     /// An array of numbers.
@@ -133,14 +110,31 @@ public struct JSONWriter: Sendable {
     }
 
     /// A string of `count` bytes that need no escaping, written by `fill` straight into the output (no
-    /// intermediate array for a multi-megabyte base64 answer).
+    /// intermediate array for a multi-megabyte base64 answer, and no zeros written first).
     mutating func appendRawString(count: Int, fill: (UnsafeMutableBufferPointer<UInt8>) -> Void) {
         separate()
         bytes.append(UInt8(ascii: "\""))
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: count))
-        bytes.withUnsafeMutableBufferPointer { fill(UnsafeMutableBufferPointer(rebasing: $0[start..<(start + count)])) }
+        appendUninitialized(count: count, fill: fill)
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Elements of the open array, `count` bytes of them written by `fill` (commas between them included), after
+    /// a comma when the array already has elements. How a batch writer adds what it wrote in parallel.
+    mutating func appendRawElements(count: Int, fill: (UnsafeMutableBufferPointer<UInt8>) -> Void) {
+        guard count > 0 else { return }
+        separate()
+        appendUninitialized(count: count, fill: fill)
+    }
+
+    /// Appends `count` bytes that `fill` writes into the output's own storage, which it must fill entirely.
+    /// Appending a collection of zeros and overwriting them would write every byte twice (and a multi-megabyte
+    /// answer's bytes are most of its cost); `Array.append(contentsOf:)` instead hands a sequence the
+    /// uninitialized room after the last element (`_copyContents(initializing:)`), which `fill` writes once.
+    private mutating func appendUninitialized(count: Int, fill: (UnsafeMutableBufferPointer<UInt8>) -> Void) {
+        guard count > 0 else { return }
+        withoutActuallyEscaping(fill) { fill in
+            bytes.append(contentsOf: UninitializedBytes(count: count, fill: fill))
+        }
     }
 
     /// A string, escaped per RFC 8259 §7 (DEL too, so logs and terminals stay clean).
@@ -195,15 +189,24 @@ public struct JSONWriter: Sendable {
     }
 }
 
-/// Receives a number's digits from the standard library without making a `String` of them.
-///
-/// `Double.write(to:)` formats into a stack buffer and hands it to `_writeASCII`, a public (if underscored)
-/// `TextOutputStream` requirement whose default would build a `String`; writing the bytes straight into the
-/// output halves the cost of a number, which dominates large batch answers. `write(_:)` covers any other caller.
-private struct ASCIIStream: TextOutputStream {
-    var bytes: [UInt8] = []
-    mutating func write(_ string: String) { bytes.append(contentsOf: string.utf8) }
-    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
+/// `count` bytes that exist only as what `fill` writes into the storage they are copied to: `Array.append
+/// (contentsOf:)` reserves room for `underestimatedCount` elements and asks `_copyContents(initializing:)` to
+/// initialize them in place. Iterating it yields nothing; it is made for that one call.
+private struct UninitializedBytes: Sequence {
+    let count: Int
+    let fill: (UnsafeMutableBufferPointer<UInt8>) -> Void
+
+    var underestimatedCount: Int { count }
+
+    func makeIterator() -> EmptyCollection<UInt8>.Iterator { EmptyCollection().makeIterator() }
+
+    func _copyContents(
+        initializing buffer: UnsafeMutableBufferPointer<UInt8>
+    ) -> (EmptyCollection<UInt8>.Iterator, UnsafeMutableBufferPointer<UInt8>.Index) {
+        precondition(buffer.count >= count, "the array did not reserve room for underestimatedCount bytes")
+        fill(UnsafeMutableBufferPointer(rebasing: buffer[..<count]))
+        return (makeIterator(), count)
+    }
 }
 
 /// Shorthands for building responses.

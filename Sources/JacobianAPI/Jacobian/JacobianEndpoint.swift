@@ -161,6 +161,8 @@ extension JacobianEndpoint {
         let flat: [Double]
         if let given = request.flatPoints {
             guard given.count == count * function.inputCount else {
+                // JSON points of the wrong length: worded point by point, pointer and all.
+                guard request.pointsAreBase64 else { return nil }
                 // Every row has the wrong length, so the first point is the first to fail.
                 var error = EngineError(kind: .dimensionMismatch, message: "points_shape gives points of "
                     + "\(given.count / max(count, 1)) entries but the function has \(function.inputCount) inputs")
@@ -193,16 +195,7 @@ extension JacobianEndpoint.Outcome: EndpointOutcome {
         if let batch {
             writer.key("results")
             writer.beginArray()
-            try writeInParallel(Array(0..<batch.count), into: &writer, bytesPerItem: entries * 20) { index, writer in
-                writer.beginObject()
-                writer.key("value")
-                writer.numbers(batch.value(at: index))
-                writer.key("jacobian")
-                writer.beginArray()
-                for row in 0..<batch.rows { writer.numbers(batch.jacobianRow(row, at: index)) }
-                writer.endArray()
-                writer.endObject()
-            }
+            BatchResultsJSON.write(batch, into: &writer)
             writer.endArray()
         } else if isBatch {
             writer.key("results")

@@ -29,7 +29,7 @@ struct JacobianRequest {
     /// The `function` member as sent; `RequestFunction` compiles it (from the cache when seen before).
     var function: JSONValue
     /// The points to evaluate at, one array each; one entry when the request gave `point`. Built from
-    /// `flatPoints` on first use for `points_base64` (only answers that need a point at a time use it).
+    /// `flatPoints` on use when there are any (only answers that need a point at a time use it).
     var points: [[Double]] {
         guard let flatPoints else { return listedPoints }
         let width = flatPoints.count / max(pointCount, 1)
@@ -37,7 +37,8 @@ struct JacobianRequest {
     }
     /// The points of `point` or `points`.
     private var listedPoints: [[Double]] = []
-    /// The points of `points_base64`, row-major (count × n), as decoded.
+    /// The points of `points_base64`, row-major (count × n), as decoded; or those of `points` when every point
+    /// has the same length.
     var flatPoints: [Double]?
     /// Number of points.
     var pointCount: Int
@@ -118,14 +119,18 @@ struct JacobianRequest {
             }
             guard !items.isEmpty else { throw Problem.invalid("/points", "points must hold at least one point") }
             try Self.checkBatchSize(items.count, at: "/points", limit: maxBatchSize)
-            var points: [[Double]] = []
-            points.reserveCapacity(items.count)
-            for (index, item) in items.enumerated() {
-                points.append(try FieldReader.numbers(item, at: JSONPointer.appending("/points", index)))
-            }
-            listedPoints = points
-            pointCount = points.count
+            pointCount = items.count
             isBatch = true
+            if let flat = Self.flatRows(items) {
+                flatPoints = flat
+            } else {
+                var points: [[Double]] = []
+                points.reserveCapacity(items.count)
+                for (index, item) in items.enumerated() {
+                    points.append(try FieldReader.numbers(item, at: JSONPointer.appending("/points", index)))
+                }
+                listedPoints = points
+            }
         }
         if encoding == .base64 { try checkBase64Answer() }
     }
@@ -135,6 +140,24 @@ struct JacobianRequest {
     func pointPointer(_ index: Int?) -> String {
         if pointsAreBase64 { return "/points_base64" }
         return isBatch ? JSONPointer.appending("/points", index ?? 0) : "/point"
+    }
+
+    /// The points as one row-major array when every point is an array of numbers as long as the first (as a
+    /// batch from a numerical client is): no array per point, which a batch of 100,000 would allocate and free.
+    /// Nil for anything else, which the point-by-point reading then words as an error or reads as it is.
+    private static func flatRows(_ items: [JSONValue]) -> [Double]? {
+        guard case .array(let first) = items[0] else { return nil }
+        let width = first.count
+        var flat: [Double] = []
+        flat.reserveCapacity(items.count * width)
+        for item in items {
+            guard case .array(let entries) = item, entries.count == width else { return nil }
+            for entry in entries {
+                guard case .number(let number) = entry else { return nil }
+                flat.append(number)
+            }
+        }
+        return flat
     }
 
     /// One entry of `points_shape`: a whole number ≥ `minimum` (the byte length bounds it from above).
