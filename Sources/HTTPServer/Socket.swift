@@ -142,22 +142,27 @@ enum Socket {
     /// `sendmsg` and MSG_NOSIGNAL so a closed peer yields EPIPE rather than SIGPIPE. Returns bytes written,
     /// 0 when the socket buffer is full, or the errno of a fatal error.
     static func send(_ fd: Int32, _ chunks: ArraySlice<[UInt8]>, offset: Int) -> Result<Int, SocketError> {
-        let count = min(chunks.count, 64)
-        return withUnsafeTemporaryAllocation(of: iovec.self, capacity: count) { iovecs in
-            // The pointers stay valid while `chunks` is alive and unmutated, which it is for this call.
-            var index = 0
-            for (i, chunk) in chunks.prefix(count).enumerated() {
-                let skip = i == 0 ? offset : 0
-                guard chunk.count > skip else { continue }
-                chunk.withUnsafeBytes { raw in
-                    iovecs[index] = iovec(iov_base: UnsafeMutableRawPointer(mutating: raw.baseAddress! + skip),
-                                          iov_len: raw.count - skip)
+        let chunks = chunks.prefix(64)
+        return withUnsafeTemporaryAllocation(of: iovec.self, capacity: chunks.count) { iovecs in
+            // Each chunk's pointer is used inside its own `withUnsafeBytes`, nested one in the next, so that none
+            // escapes the closure that lends it.
+            func gather(from position: Int, filled: Int) -> Result<Int, SocketError> {
+                guard position < chunks.endIndex else { return sendGathered(iovecs.baseAddress, count: filled) }
+                let skip = position == chunks.startIndex ? offset : 0
+                guard chunks[position].count > skip else { return gather(from: position + 1, filled: filled) }
+                return chunks[position].withUnsafeBytes { raw in
+                    iovecs[filled] = iovec(iov_base: UnsafeMutableRawPointer(mutating: raw.baseAddress! + skip),
+                                           iov_len: raw.count - skip)
+                    return gather(from: position + 1, filled: filled + 1)
                 }
-                index += 1
             }
+            return gather(from: chunks.startIndex, filled: 0)
+        }
+
+        func sendGathered(_ iovecs: UnsafeMutablePointer<iovec>?, count: Int) -> Result<Int, SocketError> {
             var message = msghdr()
-            message.msg_iov = iovecs.baseAddress
-            message.msg_iovlen = numericCast(index)
+            message.msg_iov = iovecs
+            message.msg_iovlen = numericCast(count)
             while true {
                 let written = sendmsg(fd, &message, Int32(MSG_NOSIGNAL))
                 if written >= 0 { return .success(written) }
