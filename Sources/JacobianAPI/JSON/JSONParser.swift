@@ -206,6 +206,15 @@ private struct Cursor {
         var significantDigits = 0
         var tooManyDigits = false
         var exponent = 0
+        /// Takes one more significant digit; past 19 (what a UInt64 holds) the number goes to strtod.
+        @inline(__always) func accumulate(_ value: UInt8) {
+            if significantDigits < 19 {
+                significand = significand &* 10 &+ UInt64(value)
+                significantDigits += 1
+            } else {
+                tooManyDigits = true
+            }
+        }
         if base[index] == UInt8(ascii: "0") {
             index += 1
             if digit(at: index) != nil {
@@ -214,12 +223,7 @@ private struct Cursor {
             }
         } else {
             while let value = digit(at: index) {
-                if significantDigits < 19 {
-                    significand = significand &* 10 &+ UInt64(value)
-                    significantDigits += 1
-                } else {
-                    tooManyDigits = true
-                }
+                accumulate(value)
                 index += 1
             }
         }
@@ -244,14 +248,7 @@ private struct Cursor {
                 }
                 guard let value = digit(at: index) else { break }
                 exponent -= 1
-                if significand != 0 || value != 0 {
-                    if significantDigits < 19 {
-                        significand = significand &* 10 &+ UInt64(value)
-                        significantDigits += 1
-                    } else {
-                        tooManyDigits = true
-                    }
-                }
+                if significand != 0 || value != 0 { accumulate(value) }
                 index += 1
             }
         }
