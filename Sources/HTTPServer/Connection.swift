@@ -77,7 +77,7 @@ final class Connection: SocketReadinessObserver, @unchecked Sendable {
         loop = EventLoop.next()
         let accepted = Self.now()
         state = ConnectionStateMachine(timeouts: context.configuration.timeouts, now: accepted)
-        // Evictable from the start: a burst of silent sockets must not look busy until their queues run.
+        // Evictable from the start: a burst of silent sockets must not look busy until their loops take them up.
         idleSince = Atomic(isRefusal ? 0 : accepted)
         parser = HTTPRequestParser(limits: context.configuration.limits)
         detectingPreface = context.hasPrefaces

@@ -12,7 +12,7 @@ import Logging
 /// - The server's own refusals (body budget, body size, response budget, overload, invalid handler responses)
 ///   are rendered here, in the configured error format, with Retry-After where the refusal is about load.
 ///
-/// Immutable, so every connection queue and worker thread may use it at once.
+/// Immutable, so every event loop and worker thread may use it at once.
 public final class RequestDispatcher: Sendable {
     let router: Router
     private let chain: MiddlewareChain
