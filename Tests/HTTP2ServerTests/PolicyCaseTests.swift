@@ -18,8 +18,11 @@ import Testing
         var headers: [String: String] = [:]
         /// Whether the answer is the server's own problem+json.
         var problem: Bool = true
-        /// The server answers before the body has arrived and then resets the stream with NO_ERROR (RFC 9113
-        /// §8.1); curl, still sending, sometimes reports that as its error 92 instead of the response it got.
+        /// Over HTTP/1.1 the server answers before the body has arrived (from the declared length). Over HTTP/2 it
+        /// would answer early too and then reset the stream with NO_ERROR (RFC 9113 §8.1), which curl 7.88, still
+        /// sending, reports as its error 92 without the response it received (curl/curl#22984; nearly always
+        /// once the server answered from its event loops): there curl sends no Content-Length, so the refusal
+        /// comes from the body itself, arriving whole. The early answer over HTTP/2 is DeclaredLengthTests' job.
         var answersEarly: Bool = false
         /// A `Content-Encoding` the request claims for its body.
         var contentEncoding: String? = nil
@@ -78,12 +81,9 @@ import Testing
             var options = protocolVersion.options + ["-X", policyCase.method]
             if let coding = policyCase.contentEncoding { options += ["-H", "Content-Encoding: \(coding)"] }
             if let body = policyCase.body { options += ["--data-binary", body] }
+            if policyCase.answersEarly && protocolVersion == .http2 { options += ["-H", "Content-Length:"] }
             let url = "http://127.0.0.1:\(port)\(policyCase.path)"
-            var response = try? curl(options, url)
-            for _ in 0..<5 where response == nil && policyCase.answersEarly && protocolVersion == .http2 {
-                response = try? curl(options, url)  // curl's race, not the server's (see `answersEarly`).
-            }
-            let answer = try response ?? curl(options, url)
+            let answer = try curl(options, url)
             #expect(answer.httpVersion == protocolVersion.rawValue)
             #expect(answer.status == policyCase.status)
             for (name, value) in policyCase.headers {
