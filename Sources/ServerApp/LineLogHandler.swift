@@ -54,11 +54,23 @@ public struct LineLogHandler: LogHandler {
             fields = merged
         }
         if let error = event.error { fields["error"] = .string(String(describing: error)) }
-        let dropped = sink.write(lineBytes(level: event.level, message: event.message.description, fields: fields))
+        let sorted = fields.sorted(by: { $0.key < $1.key }).map { ($0.key, LogValue($0.value)) }
+        write(level: event.level, message: event.message.description, sortedFields: sorted)
+    }
+
+    /// Whether `write(level:message:sortedFields:)` writes the same line `log(event:)` would: the handler adds
+    /// no metadata of its own.
+    var writesFieldsAsGiven: Bool { metadata.isEmpty && metadataProvider == nil }
+
+    /// Writes one line whose fields are already ordered by key and converted: the access log's path, which runs
+    /// once per request and so skips building, sorting and converting a `Logger.Metadata` (with them, the access
+    /// log took 17% of a small POST's CPU; 11% without). The caller checks `logLevel`.
+    func write(level: Logger.Level, message: String, sortedFields: [(String, LogValue)]) {
+        let dropped = sink.write(lineBytes(level: level, message: message, sortedFields: sortedFields))
         if dropped > 0 {
             sink.write(lineBytes(
                 level: .warning, message: "log lines dropped: the log reader fell behind",
-                fields: ["dropped": .stringConvertible(dropped)]))
+                sortedFields: [("dropped", .number(String(dropped)))]))
         }
     }
 
@@ -66,13 +78,16 @@ public struct LineLogHandler: LogHandler {
     func line(level: Logger.Level, message: String, fields: Logger.Metadata, timestamp: String = utcTimestamp())
         -> String
     {
-        String(decoding: lineBytes(level: level, message: message, fields: fields, timestamp: timestamp), as: UTF8.self)
+        let sorted = fields.sorted(by: { $0.key < $1.key }).map { ($0.key, LogValue($0.value)) }
+        return String(
+            decoding: lineBytes(level: level, message: message, sortedFields: sorted, timestamp: timestamp),
+            as: UTF8.self)
     }
 
     /// The line as bytes, built in one buffer: this runs once per request (the access log), so it avoids the
     /// intermediate strings, arrays and joins a `map`/`joined` formulation would allocate.
-    func lineBytes(
-        level: Logger.Level, message: String, fields: Logger.Metadata, timestamp: String = utcTimestamp()
+    private func lineBytes(
+        level: Logger.Level, message: String, sortedFields: [(String, LogValue)], timestamp: String = utcTimestamp()
     ) -> [UInt8] {
         var line: [UInt8] = []
         line.reserveCapacity(256)
@@ -98,7 +113,7 @@ public struct LineLogHandler: LogHandler {
         field("level", .text(level.rawValue))
         field("logger", .text(label))
         field("msg", .text(message))
-        for (key, value) in fields.sorted(by: { $0.key < $1.key }) { field(key, LogValue(value)) }
+        for (key, value) in sortedFields { field(key, value) }
         if format == .json { line.append(UInt8(ascii: "}")) }
         return line
     }

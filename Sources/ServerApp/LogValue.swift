@@ -15,6 +15,8 @@ enum LogValue {
             // Int and Double first: a cast to a concrete type is far cheaper than to `any BinaryInteger`, and the
             // access log's numbers are all Ints and Doubles.
             switch convertible {
+            case let number as Number:
+                self = .number(number.description)
             case let integer as Int:
                 self = .number(integer.description)
             case let integer as any BinaryInteger:
@@ -26,6 +28,21 @@ enum LogValue {
             }
         case .array, .dictionary:
             self = .text(value.description)
+        }
+    }
+
+    /// A number already written as digits, handed through swift-log: logged bare, like the `Int` or `Double` it
+    /// was.
+    struct Number: CustomStringConvertible, Sendable {
+        let description: String
+    }
+
+    /// The value as swift-log metadata, for a handler other than `LineLogHandler`; `LogValue(_:)` takes it back
+    /// unchanged.
+    var metadataValue: Logger.Metadata.Value {
+        switch self {
+        case .text(let text): return .string(text)
+        case .number(let digits): return .stringConvertible(Number(description: digits))
         }
     }
 

@@ -20,6 +20,8 @@ import Synchronization
 public func requestLogging(
     logger: Logger, quietPaths: Set<String> = ["/healthz", "/readyz", "/metrics"]
 ) -> HTTPMiddleware {
+    // The service's own handler is given the line's fields directly (see `LineLogHandler.write`).
+    let lineHandler = logger.handler as? LineLogHandler
     return { incoming, next in
         let started = ContinuousClock.now
         var request = incoming
@@ -32,18 +34,25 @@ public func requestLogging(
         let code = response.status.code
         let level = code < 400 && quietPaths.contains(request.path) ? .debug : level(forStatus: code)
         guard logger.logLevel <= level else { return response }
-        var metadata: Logger.Metadata = [
-            "method": .string(Echo.cut(request.method)),
-            "path": .string(Echo.cut(request.path)),
-            "status": .stringConvertible(code),
-            "duration_ms": .stringConvertible(milliseconds(elapsed)),
-            "bytes": .stringConvertible(response.body.count),
-            "request_id": .string(requestID),
+        // In key order, as `LineLogHandler` writes them.
+        var fields: [(String, LogValue)] = [
+            ("bytes", .number(String(response.body.count))),
+            ("duration_ms", .number(String(milliseconds(elapsed)))),
         ]
-        if code >= 400, let detail = response.failureDetail {
-            metadata["error"] = .string(detail)
+        if code >= 400, let detail = response.failureDetail { fields.append(("error", .text(detail))) }
+        fields += [
+            ("method", .text(Echo.cut(request.method))),
+            ("path", .text(Echo.cut(request.path))),
+            ("request_id", .text(requestID)),
+            ("status", .number(String(code))),
+        ]
+        if let lineHandler, lineHandler.writesFieldsAsGiven {
+            lineHandler.write(level: level, message: "request", sortedFields: fields)
+        } else {
+            logger.log(
+                level: level, "request",
+                metadata: Logger.Metadata(uniqueKeysWithValues: fields.map { ($0.0, $0.1.metadataValue) }))
         }
-        logger.log(level: level, "request", metadata: metadata)
         return response
     }
 }

@@ -146,6 +146,32 @@ import Testing
         #expect(object["msg"] as? String == "request")
     }
 
+    /// The access log hands its fields straight to `LineLogHandler`, except when the handler adds metadata of its
+    /// own: then the line goes through swift-log, and must carry the same fields, numbers still bare.
+    @Test func aHandlerWithItsOwnMetadataGetsTheSameFieldsThroughSwiftLog() throws {
+        let direct = CapturedLog(), merged = CapturedLog()
+        var withMetadata = merged.logger(format: .json)
+        withMetadata[metadataKey: "pod"] = "a-1"
+        let request = HTTPRequest(method: "GET", target: "/missing", headers: ["X-Request-Id": "m"])
+        let answer: HTTPResponder = { _ in Problem(status: .notFound, detail: "No resource at /missing.").response }
+        _ = logged(answer, logger: direct.logger(format: .json))(request)
+        _ = logged(answer, logger: withMetadata)(request)
+        func fields(_ log: CapturedLog) throws -> [String: Any] {
+            let line = try #require(log.lines.first)
+            return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        }
+        let (plain, viaSwiftLog) = (try fields(direct), try fields(merged))
+        #expect(viaSwiftLog["pod"] as? String == "a-1")
+        #expect(Set(viaSwiftLog.keys) == Set(plain.keys).union(["pod"]))
+        for key in ["status", "bytes"] {
+            #expect(viaSwiftLog[key] as? Int == plain[key] as? Int && plain[key] is Int, "\(key)")
+        }
+        #expect(viaSwiftLog["duration_ms"] is Double || viaSwiftLog["duration_ms"] is Int)
+        for key in ["method", "path", "request_id", "error", "msg", "level"] {
+            #expect(viaSwiftLog[key] as? String == plain[key] as? String, "\(key)")
+        }
+    }
+
     private func isGenerated(_ id: String) -> Bool {
         id.utf8.count == 32 && id.allSatisfy { $0.isHexDigit && !$0.isUppercase }
     }
