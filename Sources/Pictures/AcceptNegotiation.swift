@@ -27,7 +27,10 @@ public enum MediaNegotiation {
     ///     `["application/json", "image/svg+xml"]` so that `*/*` gives JSON.
     public static func preferred(accept: String?, available: [String]) -> String? {
         guard let first = available.first else { return nil }
-        let ranges = parse(accept ?? "")
+        // No header, or curl's default `*/*`: every type is equally welcome, so the first. This is most requests,
+        // and it saves parsing on each.
+        guard let accept, accept != "*/*" else { return first }
+        let ranges = parse(accept)
         guard !ranges.isEmpty else { return first }
         var best: (type: String, weight: Int)?
         for candidate in available {

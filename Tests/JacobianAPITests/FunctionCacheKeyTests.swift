@@ -15,6 +15,22 @@ import Testing
         #expect(a == b)
     }
 
+    /// Small objects are ordered in place and large ones by a sort: both orders must give one key, at every size.
+    @Test(arguments: [0, 1, 2, 3, 15, 16, 17, 40])
+    func objectsOfEverySizeAreKeyedByTheirMembersNotTheirOrder(size: Int) throws {
+        var generator = SplitMix64(seed: UInt64(size))
+        let names = (0..<size).map { "k\($0 * 7 % 11)-\($0)" }
+        let shuffled = names.shuffled(using: &generator)
+        func object(_ order: [String]) -> String {
+            "{" + order.map { "\"\($0)\": \"v\($0)\"" }.joined(separator: ", ") + "}"
+        }
+        #expect(try key(object(names)) == key(object(shuffled)))
+        #expect(try key(object(names.reversed())) == key(object(names)))
+        if size > 0 {
+            #expect(try key(object(names)) != key(object(Array(names.dropLast()))))
+        }
+    }
+
     @Test func valuesAndSignedZerosMatter() throws {
         let base = try key(#"{"constants": {"c": 0.0}}"#)
         #expect(base != (try key(#"{"constants": {"c": -0.0}}"#)))

@@ -31,10 +31,32 @@ enum CanonicalJSON {
             bytes.append(6)
             append(UInt64(object.members.count), into: &bytes)
             // Sorted by UTF-8 bytes, not by `String`'s comparison, which equates canonically equivalent keys.
-            let members = object.members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-            for member in members {
-                appendString(member.key, into: &bytes)
-                write(member.value, into: &bytes)
+            let members = object.members
+            func precedes(_ left: Int, _ right: Int) -> Bool {
+                members[left].key.utf8.lexicographicallyPrecedes(members[right].key.utf8)
+            }
+            func writeMembers(inOrder order: some Sequence<Int>) {
+                for index in order {
+                    appendString(members[index].key, into: &bytes)
+                    write(members[index].value, into: &bytes)
+                }
+            }
+            // A function's objects have a handful of members: their order is found by insertion sort in a stack
+            // buffer, saving a heap allocation per object on every request; larger objects are sorted as usual.
+            if members.count <= 16 {
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: members.count) { order in
+                    for next in 0..<members.count {
+                        var slot = next
+                        while slot > 0 && precedes(next, order[slot - 1]) {
+                            order[slot] = order[slot - 1]
+                            slot -= 1
+                        }
+                        order[slot] = next
+                    }
+                    writeMembers(inOrder: order)
+                }
+            } else {
+                writeMembers(inOrder: members.indices.sorted(by: precedes))
             }
         }
     }
