@@ -54,8 +54,7 @@ public struct LineLogHandler: LogHandler {
             fields = merged
         }
         if let error = event.error { fields["error"] = .string(String(describing: error)) }
-        let sorted = fields.sorted(by: { $0.key < $1.key }).map { ($0.key, LogValue($0.value)) }
-        write(level: event.level, message: event.message.description, sortedFields: sorted)
+        write(level: event.level, message: event.message.description, sortedFields: Self.sorted(fields))
     }
 
     /// Whether `write(level:message:sortedFields:)` writes the same line `log(event:)` would: the handler adds
@@ -78,10 +77,13 @@ public struct LineLogHandler: LogHandler {
     func line(level: Logger.Level, message: String, fields: Logger.Metadata, timestamp: String = utcTimestamp())
         -> String
     {
-        let sorted = fields.sorted(by: { $0.key < $1.key }).map { ($0.key, LogValue($0.value)) }
-        return String(
-            decoding: lineBytes(level: level, message: message, sortedFields: sorted, timestamp: timestamp),
-            as: UTF8.self)
+        let bytes = lineBytes(level: level, message: message, sortedFields: Self.sorted(fields), timestamp: timestamp)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Metadata as a line's fields: ordered by key, so that lines are stable to read and to test.
+    private static func sorted(_ fields: Logger.Metadata) -> [(String, LogValue)] {
+        fields.sorted(by: { $0.key < $1.key }).map { ($0.key, LogValue($0.value)) }
     }
 
     /// The line as bytes, built in one buffer: this runs once per request (the access log), so it avoids the
